@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Installs the Debian/Ubuntu packages the tests and the demo need. As root it installs them;
+# otherwise it names them and stops. Safe to run again: it installs only what is missing.
+#   libsecret-1-dev         keytar builds against it (OS keychain on Linux)
+#   gnome-keyring dbus dbus-x11   a real Secret Service for the keychain tests
+#   chromium xvfb           end-to-end tests and screenshots
+set -euo pipefail
+packages=(libsecret-1-dev gnome-keyring dbus dbus-x11 chromium xvfb)
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+done
+if [ ${#missing[@]} -eq 0 ]; then
+  exit 0
+fi
+if ! command -v apt-get >/dev/null; then
+  echo "AgentDesk needs these system packages (Debian/Ubuntu names): ${missing[*]}. Install them with your package manager, then run the command again." >&2
+  exit 1
+fi
+if [ "$(id -u)" -ne 0 ]; then
+  echo "AgentDesk needs these Debian/Ubuntu packages: ${missing[*]}." >&2
+  echo "Install them with: sudo apt-get install -y ${missing[*]}   (or: sudo npm run setup:system)" >&2
+  exit 1
+fi
+echo "Installing system packages: ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+echo "System packages installed."
