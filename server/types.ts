@@ -1,0 +1,54 @@
+// The seams inside the server: configuration, the agent-token source the policy reads, and the
+// handle a started server returns. server/cli.ts wires the store to the network side through these.
+import type { Logger } from 'pino';
+
+export type AgentAuthPolicy = 'compatible' | 'required';
+
+export interface OidcConfig {
+  /** Issuer URL; its discovery document gives the JWKS. */
+  readonly issuer: string;
+  /** Expected `aud` of agents' access tokens. */
+  readonly audience: string;
+}
+
+export interface ServerConfig {
+  readonly host: string;
+  readonly port: number;
+  readonly dataDir: string;
+  /** Path of the AES key file; default `<dataDir>/options.key`. */
+  readonly keyFile: string;
+  readonly agentAuth: AgentAuthPolicy;
+  /** Per-agent identity: when set, agents must also present a Bearer access token. */
+  readonly oidc: OidcConfig | null;
+  /** Origins allowed to open /cobrowse/customer and POST /cobrowse/rest/sessions. */
+  readonly customerOrigins: readonly string[];
+}
+
+/** What the agent-token policy needs to know at the moment an agent connects. */
+export interface AgentTokenState {
+  /** The configured token, or null when none is set. */
+  readonly current: string | null;
+  /** The previous token while a rotation grace runs. */
+  readonly previous: { readonly token: string; readonly validUntil: number } | null;
+}
+
+/** The options store's live view of `slave.password`, refreshed within one second of a change. */
+export interface AgentTokenSource {
+  state(): AgentTokenState;
+  /** Called after every change is picked up (set, clear, rotation, grace end). Returns unsubscribe. */
+  onChange(listener: (state: AgentTokenState) => void): () => void;
+}
+
+export interface RunningServer {
+  /** e.g. http://127.0.0.1:8700 */
+  readonly url: string;
+  readonly port: number;
+  /** Stops accepting, closes sockets with 1001, drains, resolves when done. */
+  close(): Promise<void>;
+}
+
+export interface StartServerOptions {
+  readonly config: ServerConfig;
+  readonly agentToken: AgentTokenSource;
+  readonly logger: Logger;
+}
