@@ -1,0 +1,234 @@
+// The one typed contract between the agent UI (renderer) and the desktop's main process:
+// `window.agentdesk`. The Electron preload and the browser shell's client both implement
+// `AgentDeskApi`; the main-process handlers parse every argument with `API_ARGUMENT_SCHEMAS`.
+// No token of any kind appears in this file's types: the renderer learns only whether an agent
+// token is set, and who is signed in.
+import { z } from 'zod';
+import { AGENT_TOKEN_PATTERN, SESSION_CODE_PATTERN, type AgentAuth, type SessionEndReason } from './protocol.js';
+
+/** An error as it crosses IPC: a stable code (docs/ERRORS.md) and the words a person reads. */
+export interface UiError {
+  readonly code: string;
+  readonly message: string;
+}
+
+/** What every operation resolves to. Errors are values, so no transport can lose their code. */
+export type ApiResult<T = void> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: UiError };
+
+// ---- state the renderer renders ----
+
+export interface ProviderSummary {
+  readonly id: string;
+  readonly label: string;
+}
+
+export type SignInState =
+  | { readonly status: 'signed-out' }
+  /** The system browser is open on the provider; `deadline` is epoch ms when the attempt expires. */
+  | { readonly status: 'waiting'; readonly providerId: string; readonly providerLabel: string; readonly deadline: number }
+  | { readonly status: 'signed-in'; readonly agent: { readonly name: string; readonly email: string } }
+  | { readonly status: 'error'; readonly error: UiError };
+
+export type ConnectionState =
+  /** Not connecting: signed out, no server URL, or closed on purpose. */
+  | { readonly status: 'idle' }
+  | { readonly status: 'connecting'; readonly attempt: number }
+  | { readonly status: 'connected'; readonly agentAuth: AgentAuth }
+  /** The link failed and another try is scheduled at `nextTryAt` (epoch ms). */
+  | { readonly status: 'reconnecting'; readonly attempt: number; readonly nextTryAt: number; readonly lastError: UiError }
+  /** Stopped. `retryable` says whether retrying without changing anything can help. */
+  | { readonly status: 'failed'; readonly error: UiError; readonly retryable: boolean };
+
+/** Why a session ended: the server's reasons, or the link to the server broke. */
+export type SessionEnd = SessionEndReason | 'connection-lost';
+
+export type SessionState =
+  | { readonly status: 'none' }
+  | { readonly status: 'joining'; readonly code: string }
+  | {
+      readonly status: 'joined';
+      readonly sessionId: string;
+      readonly code: string;
+      readonly customerOrigin: string | null;
+      /** Epoch ms. */
+      readonly joinedAt: number;
+    }
+  | { readonly status: 'join-failed'; readonly code: string; readonly error: UiError }
+  | { readonly status: 'ended'; readonly sessionId: string; readonly reason: SessionEnd; readonly endedAt: number };
+
+export interface SettingsSummary {
+  readonly serverUrl: string | null;
+  readonly agentTokenSet: boolean;
+  readonly providers: readonly ProviderSummary[];
+}
+
+export interface AppState {
+  readonly signIn: SignInState;
+  readonly connection: ConnectionState;
+  readonly session: SessionState;
+  readonly settings: SettingsSummary;
+}
+
+// ---- argument schemas (the main process parses every call with these) ----
+
+/** A provider ID: short, lowercase, safe in a keychain account name and a log line. */
+export const providerIdSchema = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'a provider ID is 1 to 63 lowercase letters, digits or hyphens');
+
+/** A session code as the customer reads it out; spaces and hyphens between digit groups are removed. */
+export const sessionCodeSchema = z
+  .string()
+  .max(32, 'a session code is 9 digits')
+  .transform((value) => value.replace(/[\s-]/g, ''))
+  .pipe(z.string().regex(SESSION_CODE_PATTERN, 'a session code is 9 digits'));
+
+export const agentTokenSchema = z.string().regex(AGENT_TOKEN_PATTERN, 'an agent token is exactly 26 digits');
+
+// http(s), a host, an optional path; no user info, query or fragment (they would leak or be ignored).
+const WEB_URL_SHAPE = /^https?:\/\/[^/?#@\s]+(\/[^?#\s]*)?$/i;
+
+function webUrl(what: string) {
+  const message = `${what} must be an http:// or https:// URL with no user name, password, query or fragment`;
+  return z
+    .string()
+    .trim()
+    .max(2048, `${what} is too long`)
+    .pipe(z.url({ protocol: /^https?$/, message }).regex(WEB_URL_SHAPE, message));
+}
+
+/** The co-browse server's base URL, e.g. https://cobrowse.example.com or http://127.0.0.1:8700. */
+export const serverUrlSchema = webUrl('the server URL');
+
+export const redirectModeSchema = z.enum(['auto', 'custom-scheme', 'loopback']);
+export type RedirectMode = z.infer<typeof redirectModeSchema>;
+
+/** One sign-in provider as the Settings screen edits it. Client IDs are public; no secret here. */
+export const providerSettingsSchema = z
+  .object({
+    id: providerIdSchema,
+    label: z.string().trim().min(1, 'a provider needs a name').max(80, 'a provider name is at most 80 characters'),
+    issuer: webUrl('the issuer'),
+    clientId: z.string().trim().min(1, 'a provider needs a client ID').max(256, 'the client ID is too long'),
+    scopes: z
+      .array(z.string().regex(/^[\x21\x23-\x5b\x5d-\x7e]+$/, 'a scope is one word of visible characters'))
+      .min(1, 'a provider needs at least the openid scope')
+      .max(20, 'at most 20 scopes'),
+    redirect: redirectModeSchema,
+  })
+  .strict();
+export type ProviderSettings = z.infer<typeof providerSettingsSchema>;
+
+export const settingsInputSchema = z
+  .object({
+    serverUrl: serverUrlSchema.nullable(),
+    providers: z
+      .array(providerSettingsSchema)
+      .max(20, 'at most 20 providers')
+      .refine((list) => new Set(list.map((p) => p.id)).size === list.length, 'provider IDs must be unique'),
+  })
+  .strict();
+export type SettingsInput = z.infer<typeof settingsInputSchema>;
+
+/** What the Settings screen loads: everything it edits, and whether an agent token is set. */
+export interface Settings {
+  readonly serverUrl: string | null;
+  readonly agentTokenSet: boolean;
+  readonly providers: readonly ProviderSettings[];
+}
+
+export type StateListener = (state: AppState) => void;
+
+/** `window.agentdesk`: one named function per operation, nothing generic. */
+export interface AgentDeskApi {
+  getState(): Promise<ApiResult<AppState>>;
+  /** Called with every new state; returns the unsubscribe function. */
+  onStateChange(listener: StateListener): () => void;
+  signIn(providerId: string): Promise<ApiResult>;
+  cancelSignIn(): Promise<ApiResult>;
+  /** The authorization URL of the pending sign-in (to paste into another browser), or null. */
+  getSignInLink(): Promise<ApiResult<string | null>>;
+  signOut(): Promise<ApiResult>;
+  join(code: string): Promise<ApiResult>;
+  leave(): Promise<ApiResult>;
+  /** Reconnects the co-browse channel now (after `failed`, or to skip a reconnect wait). */
+  retry(): Promise<ApiResult>;
+  getSettings(): Promise<ApiResult<Settings>>;
+  saveSettings(settings: SettingsInput): Promise<ApiResult>;
+  /** Stores the agent token in the keychain. It is never read back; the state says whether one is set. */
+  saveAgentToken(token: string): Promise<ApiResult>;
+  clearAgentToken(): Promise<ApiResult>;
+}
+
+/** Every operation with a request/response shape (all but `onStateChange`, which is an event). */
+export type ApiOperation = Exclude<keyof AgentDeskApi, 'onStateChange'>;
+
+const none = z.tuple([]);
+
+/** The arguments of each operation, as a tuple schema. IPC handlers parse with these. */
+export const API_ARGUMENT_SCHEMAS = {
+  getState: none,
+  signIn: z.tuple([providerIdSchema]),
+  cancelSignIn: none,
+  getSignInLink: none,
+  signOut: none,
+  join: z.tuple([sessionCodeSchema]),
+  leave: none,
+  retry: none,
+  getSettings: none,
+  saveSettings: z.tuple([settingsInputSchema]),
+  saveAgentToken: z.tuple([agentTokenSchema]),
+  clearAgentToken: none,
+} as const satisfies Record<ApiOperation, z.ZodType>;
+
+export const API_OPERATIONS = Object.keys(API_ARGUMENT_SCHEMAS) as readonly ApiOperation[];
+
+export type ApiArguments<Op extends ApiOperation> = z.output<(typeof API_ARGUMENT_SCHEMAS)[Op]>;
+
+/** The IPC channel of an operation; the preload and the handlers agree through this. */
+export function apiChannel(operation: ApiOperation): `agentdesk:${ApiOperation}` {
+  return `agentdesk:${operation}`;
+}
+
+/** The channel main uses to push `AppState` to the renderer. */
+export const STATE_CHANNEL = 'agentdesk:state';
+
+export function isApiOperation(value: unknown): value is ApiOperation {
+  return typeof value === 'string' && Object.hasOwn(API_ARGUMENT_SCHEMAS, value);
+}
+
+/**
+ * Parses the raw arguments of one call. On failure the error names the operation and the argument
+ * and says what is wrong, e.g. `join: argument 1: a session code is 9 digits`; the values
+ * themselves are never echoed (an agent token could be one of them).
+ */
+export function parseApiArguments<Op extends ApiOperation>(
+  operation: Op,
+  args: unknown,
+): { readonly ok: true; readonly args: ApiArguments<Op> } | { readonly ok: false; readonly error: UiError } {
+  const schema: z.ZodType = API_ARGUMENT_SCHEMAS[operation];
+  if (!Array.isArray(args)) return { ok: false, error: { code: 'API_ARGUMENT_INVALID', message: `${operation}: ${arity(operation)}` } };
+  const parsed = schema.safeParse(args);
+  if (parsed.success) return { ok: true, args: parsed.data as ApiArguments<Op> };
+  const issue = parsed.error.issues[0];
+  const where = issue ? describePath(issue.path) : '';
+  const what = issue?.code === 'too_big' || issue?.code === 'too_small' ? describeSize(issue, operation) : (issue?.message ?? 'invalid');
+  return { ok: false, error: { code: 'API_ARGUMENT_INVALID', message: `${operation}: ${where}${what}` } };
+}
+
+function describePath(path: readonly PropertyKey[]): string {
+  if (path.length === 0) return '';
+  const [index, ...rest] = path;
+  const head = typeof index === 'number' ? `argument ${index + 1}` : String(index);
+  return rest.length === 0 ? `${head}: ` : `${head} ${rest.map(String).join('.')}: `;
+}
+
+function describeSize(issue: z.core.$ZodIssue, operation: ApiOperation): string {
+  // A size issue at the root is a tuple of the wrong length: say how many arguments it takes.
+  return issue.path.length === 0 ? arity(operation) : issue.message;
+}
+
+function arity(operation: ApiOperation): string {
+  const expected = API_ARGUMENT_SCHEMAS[operation].def.items.length;
+  return `takes ${expected} argument${expected === 1 ? '' : 's'}`;
+}

@@ -1,0 +1,19 @@
+/**
+ * Codes raised by the agent desktop's co-browse channel, its typed API and its UI checks, with the
+ * message a person sees. Listed in docs/ERRORS.md ("Agent desktop: co-browse channel and UI").
+ */
+export const DESKTOP_ERRORS = {
+  API_ARGUMENT_INVALID: 'AgentDesk received a request it could not understand. Restart AgentDesk; if this happens again, report it.',
+  SESSION_CODE_INVALID: 'A session code is 9 digits. Check the code the customer read out and try again.',
+  SERVER_URL_INVALID: 'The co-browse server URL must start with http:// or https:// and have no user name, password, query or fragment.',
+  AGENT_TOKEN_FORMAT_INVALID: 'An agent token is exactly 26 digits. Copy it again from your administrator.',
+  PROVIDER_SETTINGS_INVALID: 'A sign-in provider needs a unique ID, a name, an issuer URL and a client ID.',
+  COBROWSE_NOT_CONFIGURED: 'No co-browse server is set. Enter the co-browse server URL in Settings.',
+  COBROWSE_NOT_CONNECTED: 'AgentDesk is not connected to the co-browse server yet. Wait for the connection, or press Retry.',
+  COBROWSE_UNREACHABLE: 'AgentDesk cannot reach the co-browse server. Check the server URL in Settings and your network; AgentDesk keeps trying.',
+  COBROWSE_CONNECTION_LOST: 'The connection to the co-browse server was lost. AgentDesk is reconnecting.',
+  COBROWSE_REFUSED: 'The co-browse server refused the connection. Check the server URL in Settings, or ask your administrator.',
+  COBROWSE_PROTOCOL_ERROR: 'The co-browse server sent something this version of AgentDesk does not understand. Ask your administrator whether the server and the desktop versions match.',
+  COBROWSE_JOIN_TIMEOUT: 'The co-browse server did not answer the join request in time. Try the code again.',
+  COBROWSE_SESSION_ACTIVE: 'You are already in a co-browse session. Leave it before joining another.',
+} as const satisfies Record<string, string>;
