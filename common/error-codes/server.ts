@@ -45,6 +45,7 @@ export const SERVER_ERRORS = {
   MESSAGE_INVALID: 'The co-browse server received a message it does not understand.',
   MESSAGE_TOO_MANY_INVALID: 'Too many messages the co-browse server does not understand: the connection was closed.',
   PAGE_FRAME_TOO_LARGE: 'A page update was larger than the co-browse server accepts: the connection was closed.',
+  SERVER_INTERNAL_ERROR: 'The co-browse server hit an unexpected error. Try again; if it persists, tell your administrator.',
   PEER_TOO_SLOW: 'The connection could not keep up with the shared page and was closed. Reconnect to continue.',
   // end network
 } as const satisfies Record<string, string>;

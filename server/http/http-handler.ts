@@ -1,0 +1,142 @@
+// The HTTP side of the server: auth token generator, health, metrics and session creation.
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Logger } from 'pino';
+import { z } from 'zod';
+import type { CreatedSession } from '../../common/protocol.js';
+import type { NetLimits } from '../limits.js';
+import type { NetMetrics } from '../metrics/net-metrics.js';
+import type { WindowCounter } from '../policy/window-counter.js';
+import { randomDigits } from '../sessions/random-digits.js';
+import type { SessionRegistry } from '../sessions/session-registry.js';
+import type { ServerConfig } from '../types.js';
+import { readBody } from './read-body.js';
+import { allowedOrigin, corsHeaders } from './origin-policy.js';
+import { sendError, sendJson, sendText } from './responses.js';
+
+export interface HttpDeps {
+  readonly config: ServerConfig;
+  readonly limits: NetLimits;
+  readonly logger: Logger;
+  readonly metrics: NetMetrics;
+  readonly sessions: SessionRegistry<unknown, unknown>;
+  readonly sessionCreates: WindowCounter;
+  readonly isShuttingDown: () => boolean;
+  /** Called after a session is created, so the metrics and sweeps see it. */
+  readonly sessionsChanged: () => void;
+}
+
+type Handler = (req: IncomingMessage, res: ServerResponse, deps: HttpDeps) => void | Promise<void>;
+
+// The session-creation body carries nothing today; it is parsed so that garbage is refused.
+const createSessionBody = z.object({}).strict();
+
+const routes: Readonly<Record<string, Readonly<Record<string, Handler>>>> = {
+  '/cobrowse/rest/authtoken': { GET: authToken },
+  '/cobrowse/rest/sessions': { POST: createSession, OPTIONS: preflight },
+  '/healthz': { GET: (_req, res) => sendJson(res, 200, { status: 'alive' }) },
+  '/readyz': { GET: readiness },
+  '/metrics': { GET: (_req, res, deps) => sendText(res, 200, deps.metrics.render(), 'text/plain; version=0.0.4; charset=utf-8') },
+};
+
+const ALWAYS_SERVED = new Set(['/healthz', '/readyz', '/metrics']);
+
+export function createHttpHandler(deps: HttpDeps): (req: IncomingMessage, res: ServerResponse) => void {
+  return (req, res) => {
+    const path = pathOf(req.url);
+    const route = path === null ? undefined : routes[path];
+    if (!route || path === null) {
+      sendError(res, 404, 'HTTP_NOT_FOUND');
+      return;
+    }
+    const handler = route[req.method ?? ''];
+    if (!handler) {
+      sendError(res, 405, 'HTTP_METHOD_NOT_ALLOWED', { allow: Object.keys(route).join(', ') });
+      return;
+    }
+    if (deps.isShuttingDown() && !ALWAYS_SERVED.has(path)) {
+      sendError(res, 503, 'SERVER_SHUTTING_DOWN', { connection: 'close' });
+      return;
+    }
+    Promise.resolve(handler(req, res, deps)).catch((err: unknown) => {
+      deps.logger.error({ err, path }, 'HTTP handler failed');
+      if (!res.headersSent) sendError(res, 500, 'SERVER_INTERNAL_ERROR');
+      else res.destroy();
+    });
+  };
+}
+
+/** The path of a request target, or null when it is not a path we could serve. */
+export function pathOf(url: string | undefined): string | null {
+  if (!url?.startsWith('/')) return null;
+  const q = url.indexOf('?');
+  return q === -1 ? url : url.slice(0, q);
+}
+
+function authToken(_req: IncomingMessage, res: ServerResponse): void {
+  // Generates only: the operator stores it with `agentdesk-server options set slave.password`.
+  sendText(res, 200, randomDigits(26), 'text/plain; charset=utf-8');
+}
+
+function readiness(_req: IncomingMessage, res: ServerResponse, deps: HttpDeps): void {
+  if (deps.isShuttingDown()) sendError(res, 503, 'SERVER_SHUTTING_DOWN');
+  else sendJson(res, 200, { status: 'ready' });
+}
+
+function preflight(req: IncomingMessage, res: ServerResponse, deps: HttpDeps): void {
+  const origin = allowedOrigin(req.headers.origin, deps.config.customerOrigins);
+  if (!origin) {
+    sendError(res, 403, 'ORIGIN_NOT_ALLOWED');
+    return;
+  }
+  res.writeHead(204, { ...corsHeaders(origin), 'cache-control': 'no-store' });
+  res.end();
+}
+
+async function createSession(req: IncomingMessage, res: ServerResponse, deps: HttpDeps): Promise<void> {
+  const origin = allowedOrigin(req.headers.origin, deps.config.customerOrigins);
+  if (!origin) {
+    deps.logger.warn({ code: 'ORIGIN_NOT_ALLOWED', origin: String(req.headers.origin ?? ''), remote: req.socket.remoteAddress }, 'session creation from a foreign origin refused');
+    sendError(res, 403, 'ORIGIN_NOT_ALLOWED');
+    return;
+  }
+  const cors = corsHeaders(origin);
+  const address = req.socket.remoteAddress ?? 'unknown';
+  if (deps.sessionCreates.count(address) >= deps.limits.sessionCreatesPerWindow) {
+    req.resume();
+    const retryAfter = Math.max(1, Math.ceil(deps.sessionCreates.msUntilReset(address) / 1000));
+    sendError(res, 429, 'SESSION_CREATE_RATE_LIMITED', { ...cors, 'retry-after': String(retryAfter) });
+    return;
+  }
+  const body = await readBody(req, deps.limits.httpBodyBytes);
+  if (!body.ok) {
+    if (body.reason === 'too-large') sendError(res, 413, 'HTTP_BODY_TOO_LARGE', { ...cors, connection: 'close' });
+    else res.destroy();
+    return;
+  }
+  if (body.body.length > 0) {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(body.body.toString('utf8'));
+    } catch {
+      parsed = undefined;
+    }
+    if (!createSessionBody.safeParse(parsed).success) {
+      sendError(res, 400, 'HTTP_BODY_INVALID', cors);
+      return;
+    }
+  }
+  deps.sessionCreates.add(address);
+  const created = deps.sessions.create(origin);
+  if (!created.ok) {
+    sendError(res, 503, created.code, cors);
+    return;
+  }
+  deps.sessionsChanged();
+  const answer: CreatedSession = {
+    sessionId: created.session.id,
+    code: created.session.code,
+    customerSecret: created.customerSecret,
+    expiresAt: new Date(created.session.expiresAt).toISOString(),
+  };
+  sendJson(res, 201, answer, cors);
+}

@@ -1,0 +1,107 @@
+// Per-agent identity: the agent handshake carries `Authorization: Bearer <access token>`, a JWT
+// from the configured issuer. We find the issuer's JWKS through its discovery document (once,
+// then cached; jose caches the keys and refetches on an unknown `kid`) and check signature,
+// `iss`, `aud` and `exp` with a small clock tolerance.
+import { createRemoteJWKSet, errors as joseErrors, jwtVerify } from 'jose';
+import { z } from 'zod';
+import type { AgentIdentity } from '../../common/protocol.js';
+import type { OidcConfig } from '../types.js';
+import type { Clock } from './clock.js';
+
+export type IdentityFailureCode =
+  | 'AGENT_IDENTITY_MISSING'
+  | 'AGENT_IDENTITY_INVALID'
+  | 'AGENT_IDENTITY_EXPIRED'
+  | 'AGENT_IDENTITY_WRONG_AUDIENCE'
+  | 'AGENT_IDENTITY_UNAVAILABLE';
+
+export type IdentityResult =
+  | { readonly ok: true; readonly identity: AgentIdentity }
+  | { readonly ok: false; readonly code: IdentityFailureCode; readonly detail: string };
+
+export interface OidcVerifier {
+  verify(authorization: string | undefined): Promise<IdentityResult>;
+}
+
+const discoverySchema = z.object({ issuer: z.string(), jwks_uri: z.url() });
+const claimsSchema = z.object({ sub: z.string().min(1), email: z.string().optional() });
+// Bearer tokens are a few KB at most; a longer header is not a token we would accept.
+const bearerPattern = /^Bearer ([A-Za-z0-9\-_.~+/]{10,8192}=*)$/;
+
+class DiscoveryUnavailable extends Error {}
+
+export function createOidcVerifier(
+  config: OidcConfig,
+  clock: Clock,
+  limits: { readonly oidcClockToleranceSec: number; readonly oidcFetchTimeoutMs: number },
+): OidcVerifier {
+  let jwks: Promise<ReturnType<typeof createRemoteJWKSet>> | null = null;
+
+  async function discover(): Promise<ReturnType<typeof createRemoteJWKSet>> {
+    const url = `${config.issuer.replace(/\/$/, '')}/.well-known/openid-configuration`;
+    let body: unknown;
+    try {
+      const res = await fetch(url, { signal: AbortSignal.timeout(limits.oidcFetchTimeoutMs), redirect: 'error' });
+      if (!res.ok) throw new DiscoveryUnavailable(`discovery answered HTTP ${res.status}`);
+      body = await res.json();
+    } catch (err) {
+      throw err instanceof DiscoveryUnavailable ? err : new DiscoveryUnavailable('discovery could not be fetched', { cause: err });
+    }
+    const doc = discoverySchema.safeParse(body);
+    if (!doc.success) throw new DiscoveryUnavailable('discovery document lacks issuer or jwks_uri');
+    if (doc.data.issuer !== config.issuer) throw new DiscoveryUnavailable('discovery document names another issuer');
+    return createRemoteJWKSet(new URL(doc.data.jwks_uri), { timeoutDuration: limits.oidcFetchTimeoutMs });
+  }
+
+  function keySet(): Promise<ReturnType<typeof createRemoteJWKSet>> {
+    if (!jwks) {
+      jwks = discover();
+      // A failed discovery is retried on the next handshake instead of being cached.
+      jwks.catch(() => {
+        jwks = null;
+      });
+    }
+    return jwks;
+  }
+
+  return {
+    async verify(authorization) {
+      if (authorization === undefined) return { ok: false, code: 'AGENT_IDENTITY_MISSING', detail: 'no Authorization header' };
+      const match = bearerPattern.exec(authorization);
+      if (!match) return { ok: false, code: 'AGENT_IDENTITY_INVALID', detail: 'Authorization is not a Bearer token' };
+      let keys: ReturnType<typeof createRemoteJWKSet>;
+      try {
+        keys = await keySet();
+      } catch (err) {
+        return { ok: false, code: 'AGENT_IDENTITY_UNAVAILABLE', detail: (err as Error).message };
+      }
+      try {
+        const { payload } = await jwtVerify(match[1]!, keys, {
+          issuer: config.issuer,
+          audience: config.audience,
+          clockTolerance: limits.oidcClockToleranceSec,
+          currentDate: new Date(clock()),
+          requiredClaims: ['exp', 'sub'],
+        });
+        const claims = claimsSchema.safeParse(payload);
+        if (!claims.success) return { ok: false, code: 'AGENT_IDENTITY_INVALID', detail: 'token lacks a usable sub' };
+        const { sub, email } = claims.data;
+        return { ok: true, identity: email === undefined ? { sub } : { sub, email } };
+      } catch (err) {
+        return classify(err);
+      }
+    },
+  };
+}
+
+function classify(err: unknown): IdentityResult {
+  if (err instanceof joseErrors.JWTExpired) return { ok: false, code: 'AGENT_IDENTITY_EXPIRED', detail: 'exp is in the past' };
+  if (err instanceof joseErrors.JWTClaimValidationFailed) {
+    if (err.claim === 'aud') return { ok: false, code: 'AGENT_IDENTITY_WRONG_AUDIENCE', detail: 'aud does not match' };
+    return { ok: false, code: 'AGENT_IDENTITY_INVALID', detail: `claim ${err.claim} failed: ${err.reason}` };
+  }
+  if (err instanceof joseErrors.JWKSTimeout) return { ok: false, code: 'AGENT_IDENTITY_UNAVAILABLE', detail: 'JWKS fetch timed out' };
+  if (err instanceof joseErrors.JOSEError) return { ok: false, code: 'AGENT_IDENTITY_INVALID', detail: err.code };
+  // fetch failures of the JWKS itself surface as plain errors.
+  return { ok: false, code: 'AGENT_IDENTITY_UNAVAILABLE', detail: err instanceof Error ? err.message : 'unknown failure' };
+}

@@ -1,0 +1,114 @@
+// Live co-browse sessions and their 9-digit codes. Codes come from the CSPRNG, are unique among
+// live sessions and recent tombstones, single-use (a joined code is spent) and expire when not
+// joined within the unjoined TTL. This module holds data only; sockets live in server/ws/.
+import { randomBytes, randomUUID } from 'node:crypto';
+import type { NetLimits } from '../limits.js';
+import type { Clock } from '../policy/clock.js';
+import { secretDigest } from '../policy/constant-time-equal.js';
+import { randomDigits } from './random-digits.js';
+
+export interface Session<Agent, Customer> {
+  readonly id: string;
+  readonly code: string;
+  readonly secretDigest: Buffer;
+  readonly customerOrigin: string | null;
+  readonly expiresAt: number;
+  joined: boolean;
+  agent: Agent | null;
+  customer: Customer | null;
+}
+
+type Tombstone = { readonly why: 'used' | 'expired'; readonly until: number };
+
+export type JoinOutcome<A, C> =
+  | { readonly ok: true; readonly session: Session<A, C> }
+  | { readonly ok: false; readonly code: 'SESSION_CODE_UNKNOWN' | 'SESSION_CODE_EXPIRED' | 'SESSION_CODE_USED' };
+
+export type CreateOutcome<A, C> =
+  | { readonly ok: true; readonly session: Session<A, C>; readonly customerSecret: string }
+  | { readonly ok: false; readonly code: 'SESSION_CAPACITY_REACHED' };
+
+type RegistryLimits = Pick<NetLimits, 'sessionUnjoinedTtlMs' | 'sessionTombstoneMs' | 'maxLiveSessions'>;
+
+export class SessionRegistry<A, C> {
+  readonly #byId = new Map<string, Session<A, C>>();
+  readonly #byCode = new Map<string, Session<A, C>>();
+  readonly #tombstones = new Map<string, Tombstone>();
+  readonly #limits: RegistryLimits;
+  readonly #clock: Clock;
+
+  constructor(limits: RegistryLimits, clock: Clock) {
+    this.#limits = limits;
+    this.#clock = clock;
+  }
+
+  get size(): number {
+    return this.#byId.size;
+  }
+
+  create(customerOrigin: string | null): CreateOutcome<A, C> {
+    if (this.#byId.size >= this.#limits.maxLiveSessions) return { ok: false, code: 'SESSION_CAPACITY_REACHED' };
+    let code = randomDigits(9);
+    while (this.#byCode.has(code) || this.#tombstones.has(code)) code = randomDigits(9);
+    const customerSecret = randomBytes(32).toString('base64url');
+    const session: Session<A, C> = {
+      id: randomUUID(),
+      code,
+      secretDigest: secretDigest(customerSecret),
+      customerOrigin,
+      expiresAt: this.#clock() + this.#limits.sessionUnjoinedTtlMs,
+      joined: false,
+      agent: null,
+      customer: null,
+    };
+    this.#byId.set(session.id, session);
+    this.#byCode.set(code, session);
+    return { ok: true, session, customerSecret };
+  }
+
+  /** Spends the code: on success the session is joined and the code can never be joined again. */
+  join(code: string): JoinOutcome<A, C> {
+    const now = this.#clock();
+    const session = this.#byCode.get(code);
+    if (session) {
+      if (now >= session.expiresAt) return { ok: false, code: 'SESSION_CODE_EXPIRED' };
+      this.#byCode.delete(code);
+      this.#tombstones.set(code, { why: 'used', until: now + this.#limits.sessionTombstoneMs });
+      session.joined = true;
+      return { ok: true, session };
+    }
+    const tombstone = this.#tombstones.get(code);
+    if (tombstone && now < tombstone.until) {
+      return { ok: false, code: tombstone.why === 'used' ? 'SESSION_CODE_USED' : 'SESSION_CODE_EXPIRED' };
+    }
+    return { ok: false, code: 'SESSION_CODE_UNKNOWN' };
+  }
+
+  /** A live session by id, for the customer's hello; unjoined sessions past their TTL are not live. */
+  get(id: string): Session<A, C> | undefined {
+    const session = this.#byId.get(id);
+    if (!session || (!session.joined && this.#clock() >= session.expiresAt)) return undefined;
+    return session;
+  }
+
+  /** Forgets an ended session; its code, if never joined, answers "expired" from now on. */
+  remove(session: Session<A, C>): void {
+    if (this.#byId.get(session.id) !== session) return;
+    this.#byId.delete(session.id);
+    if (this.#byCode.get(session.code) === session) {
+      this.#byCode.delete(session.code);
+      this.#tombstones.set(session.code, { why: 'expired', until: this.#clock() + this.#limits.sessionTombstoneMs });
+    }
+  }
+
+  /** Unjoined sessions past their TTL (the caller ends and removes them); drops old tombstones. */
+  expired(): Session<A, C>[] {
+    const now = this.#clock();
+    for (const [code, tombstone] of this.#tombstones) if (now >= tombstone.until) this.#tombstones.delete(code);
+    return [...this.#byId.values()].filter((s) => !s.joined && now >= s.expiresAt);
+  }
+
+  all(): Session<A, C>[] {
+    return [...this.#byId.values()];
+  }
+}
