@@ -1,0 +1,45 @@
+// Every limit of the desktop's Node side, with the reason next to it. Change them here only.
+
+/** A pending sign-in (state, verifier, nonce) lives this long: RFC 8252 flows are interactive, and
+ * an agent who walked away should not have an open door; 5 minutes covers SSO plus MFA. */
+export const PENDING_LOGIN_TTL_MS = 5 * 60_000;
+
+/** Refresh the access token this long before it expires, so a request started just before expiry
+ * does not carry a token that dies in flight and small clock drift does not matter. */
+export const REFRESH_SKEW_MS = 60_000;
+
+/** First retry after a refresh failed on the network; doubled each time up to the cap below. */
+export const REFRESH_BACKOFF_INITIAL_MS = 2_000;
+
+/** Longest wait between refresh retries: long enough not to hammer a provider that is down,
+ * short enough that the agent recovers within a minute once the network is back. */
+export const REFRESH_BACKOFF_MAX_MS = 60_000;
+
+/** Each HTTP request to the identity provider (discovery, token, JWKS, userinfo, revocation) is
+ * abandoned after this many seconds, so no network wait is unbounded (openid-client's unit). */
+export const PROVIDER_HTTP_TIMEOUT_S = 15;
+
+/** Revocation at sign-out is best effort: the agent must not wait longer than this to be signed out. */
+export const REVOCATION_TIMEOUT_S = 5;
+
+/** Tolerance for the ID token's exp/iat/nbf, in seconds: desktop clocks drift, and openid-client's
+ * default (30 s) is what the OpenID certification profiles use. */
+export const ID_TOKEN_CLOCK_TOLERANCE_S = 30;
+
+/** The longest callback URL accepted. Real responses are a few hundred bytes; an 8 KiB cap stops a
+ * hostile deep link from making us parse megabytes. */
+export const CALLBACK_URL_MAX_LENGTH = 8 * 1024;
+
+/** The providers file is small hand-written JSON; anything bigger is not one. */
+export const PROVIDERS_FILE_MAX_BYTES = 256 * 1024;
+
+/** Windows Credential Manager stores at most 2,560 bytes per credential blob; staying under 2,500
+ * leaves room for encoding differences. Longer secrets are split into several entries. */
+export const KEYCHAIN_SECRET_MAX_BYTES = 2_500;
+
+/** A secret split into more parts than this is refused: no legitimate refresh token is 40 KB. */
+export const KEYCHAIN_MAX_PARTS = 16;
+
+/** The loopback listener drops a connection that has not sent its request headers in this time,
+ * so an idle local socket cannot keep it open. */
+export const LOOPBACK_HEADERS_TIMEOUT_MS = 10_000;
