@@ -1,0 +1,88 @@
+// The co-browse server's network side: one node:http server for the REST routes and both
+// WebSocket paths. server/cli.ts builds the config, token source and logger and calls startServer.
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createHttpHandler } from './http/http-handler.js';
+import { NET_LIMITS, type NetLimits } from './limits.js';
+import { NetMetrics } from './metrics/net-metrics.js';
+import { AuthFailureLimiter } from './policy/auth-failure-limiter.js';
+import { systemClock, type Clock } from './policy/clock.js';
+import { createOidcVerifier } from './policy/oidc-verifier.js';
+import { WindowCounter } from './policy/window-counter.js';
+import type { RunningServer, StartServerOptions } from './types.js';
+import { SessionHub } from './ws/session-hub.js';
+import { createUpgradeHandler } from './ws/upgrade-handler.js';
+
+/** Test seams: the product runs with the system clock and NET_LIMITS. */
+export interface StartServerInternals {
+  readonly clock?: Clock;
+  readonly limits?: Partial<NetLimits>;
+}
+
+export async function startServer(opts: StartServerOptions, internals: StartServerInternals = {}): Promise<RunningServer> {
+  const { config, agentToken, logger } = opts;
+  const clock = internals.clock ?? systemClock;
+  const limits: NetLimits = { ...NET_LIMITS, ...internals.limits };
+  const metrics = new NetMetrics();
+  let shuttingDown = false;
+  const isShuttingDown = (): boolean => shuttingDown;
+
+  const hub = new SessionHub({ limits, clock, logger, metrics, policy: config.agentAuth }, agentToken.state());
+  const unsubscribe = agentToken.onChange((state) => hub.tokenStateChanged(state));
+  const authLimiter = new AuthFailureLimiter(limits, clock);
+  const oidc = config.oidc ? createOidcVerifier(config.oidc, clock, limits) : null;
+
+  const server = createServer({
+    requestTimeout: limits.httpRequestTimeoutMs,
+    headersTimeout: limits.httpHeadersTimeoutMs,
+  });
+  server.on(
+    'request',
+    createHttpHandler({
+      config,
+      limits,
+      logger,
+      metrics,
+      sessions: hub.sessions,
+      sessionCreates: new WindowCounter(limits.sessionCreateWindowMs, clock),
+      isShuttingDown,
+      sessionsChanged: () => hub.sessionsChanged(),
+    }),
+  );
+  server.on('upgrade', createUpgradeHandler({ config, limits, clock, logger, metrics, agentToken, authLimiter, oidc, hub, isShuttingDown }));
+  server.on('clientError', (_err, socket) => socket.destroy());
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(config.port, config.host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const { port } = server.address() as AddressInfo;
+  const host = config.host.includes(':') ? `[${config.host}]` : config.host;
+  const url = `http://${host}:${port}`;
+  logger.info({ url, agentAuth: config.agentAuth, oidc: config.oidc !== null }, 'co-browse server listening');
+
+  let closing: Promise<void> | null = null;
+  return {
+    url,
+    port,
+    close() {
+      closing ??= (async () => {
+        shuttingDown = true;
+        unsubscribe();
+        const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
+        server.closeIdleConnections();
+        await hub.shutdown();
+        // Keep-alive HTTP connections still busy after the sockets drained are cut.
+        const cut = setTimeout(() => server.closeAllConnections(), limits.shutdownDrainMs);
+        cut.unref();
+        await stopped;
+        clearTimeout(cut);
+        logger.info('co-browse server stopped');
+      })();
+      return closing;
+    },
+  };
+}

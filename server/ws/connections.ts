@@ -1,0 +1,27 @@
+import type { AgentAuth, AgentIdentity } from '../../common/protocol.js';
+import type { Session } from '../sessions/session-registry.js';
+import type { PeerSocket } from './peer-socket.js';
+
+export type CobrowseSession = Session<AgentConnection, CustomerConnection>;
+
+/** An admitted agent desktop on /cobrowse/agent. */
+export interface AgentConnection {
+  readonly kind: 'agent';
+  /** Key of this connection's wrong-code counter. */
+  readonly id: string;
+  readonly peer: PeerSocket;
+  readonly agentAuth: AgentAuth;
+  readonly identity: AgentIdentity | null;
+  /** SHA-256 of the token it was admitted with (never the token itself); null without one. */
+  readonly tokenDigest: Buffer | null;
+  session: CobrowseSession | null;
+}
+
+/** A customer page on /cobrowse/customer; `session` is set by a valid hello. */
+export interface CustomerConnection {
+  readonly kind: 'customer';
+  readonly peer: PeerSocket;
+  readonly origin: string;
+  session: CobrowseSession | null;
+  helloTimer: NodeJS.Timeout | null;
+}
