@@ -1,0 +1,116 @@
+// The running server's live view of slave.password. Another process (the CLI) writes the same
+// database; SQLite's `PRAGMA data_version` tells this connection when anyone else committed, so a
+// cheap poll finds changes within one second without a restart. A timer also fires when a
+// rotation grace ends, so listeners hear that the previous token is gone.
+import type { Logger } from 'pino';
+import { AgentDeskError } from '../../common/errors.js';
+import type { AgentTokenSource, AgentTokenState } from '../types.js';
+import { TOKEN_POLL_INTERVAL_MS } from '../config/limits.js';
+import { AGENT_TOKEN_OPTION } from './agent-token-option.js';
+import type { OptionsStore } from './options-store.js';
+
+export interface LiveAgentTokenSource extends AgentTokenSource {
+  /** Stops polling and timers; listeners hear nothing more. The store stays open. */
+  close(): void;
+}
+
+export interface LiveAgentTokenSourceOptions {
+  readonly pollIntervalMs?: number;
+}
+
+// setTimeout cannot wait longer than 2^31-1 ms; a longer grace is re-armed when this fires.
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
+function sameState(a: AgentTokenState, b: AgentTokenState): boolean {
+  return a.current === b.current && a.previous?.token === b.previous?.token && a.previous?.validUntil === b.previous?.validUntil;
+}
+
+/** The state as of `now`: a previous token whose grace has ended is already gone. */
+function asOf(state: AgentTokenState, now: number): AgentTokenState {
+  return state.previous && state.previous.validUntil <= now ? { current: state.current, previous: null } : state;
+}
+
+/**
+ * Reads the token once (throwing the store's AgentDeskError when the stored value is unreadable
+ * or invalid, which the CLI turns into exit 78) and then follows changes.
+ */
+export function startLiveAgentTokenSource(store: OptionsStore, logger: Logger, opts: LiveAgentTokenSourceOptions = {}): LiveAgentTokenSource {
+  const listeners = new Set<(state: AgentTokenState) => void>();
+  let state = store.readAgentToken();
+  let version = store.dataVersion();
+  let graceTimer: NodeJS.Timeout | undefined;
+  let closed = false;
+
+  const armGraceTimer = (): void => {
+    clearTimeout(graceTimer);
+    graceTimer = undefined;
+    if (!state.previous) return;
+    const wait = Math.min(Math.max(state.previous.validUntil - Date.now(), 0), MAX_TIMER_MS);
+    graceTimer = setTimeout(refresh, wait);
+    graceTimer.unref();
+  };
+
+  const publish = (next: AgentTokenState): void => {
+    if (sameState(state, next)) return;
+    state = next;
+    for (const listener of listeners) {
+      try {
+        listener(state);
+      } catch (err) {
+        logger.error({ err }, 'an agent-token listener failed');
+      }
+    }
+  };
+
+  function refresh(): void {
+    if (closed) return;
+    try {
+      publish(store.readAgentToken());
+    } catch (err) {
+      if (err instanceof AgentDeskError) {
+        logger.warn(
+          { option: AGENT_TOKEN_OPTION, code: err.code, reason: err.message },
+          `ignored a change to option ${AGENT_TOKEN_OPTION} that is not valid; the server keeps the value it had`,
+        );
+      } else {
+        logger.error({ err, option: AGENT_TOKEN_OPTION }, `cannot re-read option ${AGENT_TOKEN_OPTION}; the server keeps the value it had`);
+      }
+      // The kept state may still hold a previous token whose grace has now ended.
+      publish(asOf(state, Date.now()));
+    }
+    // Re-armed on every pass: a timer that fired a little early finds the grace still running.
+    armGraceTimer();
+  }
+
+  const poll = setInterval(() => {
+    try {
+      const now = store.dataVersion();
+      if (now === version) return;
+      version = now;
+    } catch (err) {
+      logger.error({ err }, 'cannot check the options database for changes');
+      return;
+    }
+    refresh();
+  }, opts.pollIntervalMs ?? TOKEN_POLL_INTERVAL_MS);
+  poll.unref();
+  const stopWatchingWrites = store.onWrite(refresh);
+  armGraceTimer();
+
+  return {
+    state: () => asOf(state, Date.now()),
+    onChange(listener) {
+      listeners.add(listener);
+      return () => {
+        listeners.delete(listener);
+      };
+    },
+    close() {
+      closed = true;
+      clearInterval(poll);
+      clearTimeout(graceTimer);
+      stopWatchingWrites();
+      listeners.clear();
+    },
+  };
+}
