@@ -1,0 +1,59 @@
+// Every limit of the desktop's co-browse channel, with the reason for its value. Tests pass
+// smaller values through `ChannelOptions.limits`; the product uses these.
+export interface ChannelLimits {
+  /** First reconnect delay ceiling. Half a second: a server restart or a Wi-Fi hand-over is often
+   *  over that fast, and full jitter spreads agents over [0, 500 ms]. */
+  readonly backoffBaseMs: number;
+  /** Largest reconnect delay. 30 s keeps an agent waiting at most half a minute after the server is
+   *  back, while a thousand desktops retrying a dead server stay under ~35 handshakes a second. */
+  readonly backoffCapMs: number;
+  /** How long a WebSocket handshake (TCP, TLS, HTTP upgrade) may take. 10 s: slower than any healthy
+   *  server; beyond it the agent is better served by the reconnecting state than by a spinner. */
+  readonly handshakeTimeoutMs: number;
+  /** How long after the upgrade the server's `welcome` may take. Same reasoning as the handshake. */
+  readonly welcomeTimeoutMs: number;
+  /** Silence allowed on an open link before the client pings, when `welcome` gives no interval.
+   *  The server pings every `heartbeatMs` (welcome); 30 s matches common proxy idle timeouts. */
+  readonly defaultHeartbeatMs: number;
+  /** Extra silence allowed after the expected heartbeat before the client pings itself: one
+   *  delayed ping on a busy server must not drop a healthy link. */
+  readonly heartbeatGraceMs: number;
+  /** How long the client waits for any traffic after its own ping before it calls the link dead.
+   *  5 s: a pong is tiny; a link silent that long is gone. */
+  readonly pingTimeoutMs: number;
+  /** A link must stay up this long before the reconnect delays start again from the base: a server
+   *  that accepts and then drops at once must not be hammered at the base rate. */
+  readonly stableLinkMs: number;
+  /** The server's answer to `join` (`joined` or `error`). 10 s, like the handshake. */
+  readonly joinTimeoutMs: number;
+  /** Refusals about the agent's identity (expired or invalid access token) are retried this many
+   *  times in a row, because the access token is refreshed before each try; after that retrying
+   *  cannot help and the channel stops in `failed`. */
+  readonly maxIdentityRefusals: number;
+  /** A server's `Retry-After` (429 lock-out) is honoured up to this much; beyond it the agent gets
+   *  the `failed` state's Retry button instead of an hour-long silent wait. */
+  readonly retryAfterCapMs: number;
+  /** Bytes read from the body of a refused handshake: enough for `{code, message}`, not for a
+   *  hostile server to make the desktop buffer megabytes. */
+  readonly refusalBodyMaxBytes: number;
+  /** Largest message accepted from the server. Page snapshots are the largest frames and the
+   *  server caps them at 8 MiB (server/limits.ts); twice that leaves room for a future server, and
+   *  anything larger is a broken or hostile peer. */
+  readonly maxPayloadBytes: number;
+}
+
+export const CHANNEL_LIMITS: ChannelLimits = {
+  backoffBaseMs: 500,
+  backoffCapMs: 30_000,
+  handshakeTimeoutMs: 10_000,
+  welcomeTimeoutMs: 10_000,
+  defaultHeartbeatMs: 30_000,
+  heartbeatGraceMs: 5_000,
+  pingTimeoutMs: 5_000,
+  stableLinkMs: 30_000,
+  joinTimeoutMs: 10_000,
+  maxIdentityRefusals: 2,
+  retryAfterCapMs: 5 * 60_000,
+  refusalBodyMaxBytes: 8 * 1024,
+  maxPayloadBytes: 16 * 1024 * 1024,
+};

@@ -1,0 +1,23 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { agentChannelUrl } from '../../../src/cobrowse/agent-channel-url.js';
+import { AgentDeskError } from '../../../common/errors.js';
+
+describe('agentChannelUrl', () => {
+  it('maps http to ws and https to wss on /cobrowse/agent', () => {
+    assert.equal(agentChannelUrl('http://127.0.0.1:8700'), 'ws://127.0.0.1:8700/cobrowse/agent');
+    assert.equal(agentChannelUrl('https://cobrowse.example.com'), 'wss://cobrowse.example.com/cobrowse/agent');
+    assert.equal(agentChannelUrl('HTTPS://Cobrowse.Example.com:443/'), 'wss://cobrowse.example.com/cobrowse/agent');
+  });
+
+  it('keeps a reverse-proxy path prefix', () => {
+    assert.equal(agentChannelUrl('https://example.com/cb'), 'wss://example.com/cb/cobrowse/agent');
+    assert.equal(agentChannelUrl('https://example.com/cb/'), 'wss://example.com/cb/cobrowse/agent');
+  });
+
+  it('refuses other schemes, user info, query and fragment with SERVER_URL_INVALID', () => {
+    for (const bad of ['ws://example.com', 'file:///etc/passwd', 'https://u:p@example.com', 'https://example.com/?t=1', 'https://example.com/#a', 'not a url']) {
+      assert.throws(() => agentChannelUrl(bad), (e: unknown) => e instanceof AgentDeskError && e.code === 'SERVER_URL_INVALID', bad);
+    }
+  });
+});
