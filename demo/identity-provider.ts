@@ -2,7 +2,7 @@
 // oidc-provider, with a first-party login page labelled "Email" and "Password", native clients
 // (custom-scheme and loopback redirects), PKCE required, refresh-token rotation, revocation and
 // end-session, and JWT access tokens for the co-browse server's audience.
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { randomBytes, timingSafeEqual, createHash } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { exportJWK, generateKeyPair } from 'jose';
