@@ -1,0 +1,131 @@
+// The optional JSON config file (`--config FILE`). Parsed with zod at the edge: unknown keys are
+// refused, and every error names the file and the field so an operator can fix it in one go.
+import { readFileSync, statSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { z } from 'zod';
+import { AgentDeskError } from '../../common/errors.js';
+import { MAX_CONFIG_FILE_BYTES } from './limits.js';
+
+/** The settings a config file may hold; all optional. Paths are resolved against the file's folder. */
+export interface ConfigFileValues {
+  readonly host?: string;
+  readonly port?: number;
+  readonly keyFile?: string;
+  readonly agentAuth?: 'compatible' | 'required';
+  readonly oidc?: { readonly issuer: string; readonly audience: string } | null;
+  readonly customerOrigins?: readonly string[];
+}
+
+const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]']);
+
+/** `https://host[:port]` exactly as a browser sends it in the Origin header, or null. */
+export function normalizeOrigin(value: string): string | null {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    return null;
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') return null;
+  if (url.username || url.password || url.search || url.hash || (url.pathname !== '/' && url.pathname !== '')) return null;
+  // The URL parser forgives blanks and backslashes; an origin with them is a typo, not an origin.
+  if (/[\s\\]/.test(value) || url.hostname === '') return null;
+  // Lower-case host, default port dropped, no trailing slash: exactly what a browser sends.
+  return url.origin;
+}
+
+export const hostSchema = z
+  .string({ error: 'must be a host name or IP address' })
+  .min(1, { error: 'must be a host name or IP address' })
+  .max(253, { error: 'must be a host name or IP address' })
+  .regex(/^[A-Za-z0-9.:_-]+$/, { error: 'must be a host name or IP address' });
+
+export const portSchema = z
+  .number({ error: 'must be a whole number from 0 to 65535' })
+  .int({ error: 'must be a whole number from 0 to 65535' })
+  .min(0, { error: 'must be a whole number from 0 to 65535' })
+  .max(65535, { error: 'must be a whole number from 0 to 65535' });
+
+const originSchema = z
+  .string({ error: 'must be an origin like https://shop.example.com' })
+  .refine((v) => normalizeOrigin(v) !== null, { error: 'must be an origin like https://shop.example.com (scheme, host and optional port; no path)' })
+  .transform((v) => normalizeOrigin(v)!);
+
+const issuerSchema = z.string({ error: 'must be an https URL' }).refine(
+  (v) => {
+    try {
+      const url = new URL(v);
+      // Plain http only for an issuer on this machine (development and tests).
+      return url.protocol === 'https:' || (url.protocol === 'http:' && LOOPBACK_HOSTS.has(url.hostname));
+    } catch {
+      return false;
+    }
+  },
+  { error: 'must be an https URL (http only on 127.0.0.1, localhost or [::1])' },
+);
+
+const configFileSchema = z
+  .object({
+    host: hostSchema.optional(),
+    port: portSchema.optional(),
+    keyFile: z.string({ error: 'must be a file path' }).min(1, { error: 'must be a file path' }).optional(),
+    agentAuth: z.enum(['compatible', 'required'], { error: 'must be "compatible" or "required"' }).optional(),
+    oidc: z
+      .object(
+        {
+          issuer: issuerSchema,
+          audience: z.string({ error: 'must be a non-empty string' }).min(1, { error: 'must be a non-empty string' }),
+        },
+        { error: 'must be an object with issuer and audience, or null' },
+      )
+      .strict()
+      .nullable()
+      .optional(),
+    customerOrigins: z.array(originSchema, { error: 'must be a list of origins' }).optional(),
+  }, { error: 'must be a JSON object' })
+  .strict();
+
+function fieldPath(path: readonly PropertyKey[]): string {
+  return path.reduce<string>((out, part) => (typeof part === 'number' ? `${out}[${part}]` : out ? `${out}.${String(part)}` : String(part)), '');
+}
+
+function describeIssue(issue: z.core.$ZodIssue): string {
+  if (issue.code === 'unrecognized_keys') {
+    const where = fieldPath(issue.path);
+    const keys = issue.keys.map((k) => `"${k}"`).join(', ');
+    return where ? `${where} has unknown setting(s) ${keys}` : `unknown setting(s) ${keys}`;
+  }
+  const where = fieldPath(issue.path);
+  return where ? `${where} ${issue.message}` : issue.message;
+}
+
+function invalid(file: string, detail: string, cause?: unknown): AgentDeskError {
+  return new AgentDeskError('SERVER_CONFIG_INVALID', `${file}: ${detail}`, { cause });
+}
+
+/** Parses config file text; `file` is how the operator named the file, used in messages. */
+export function parseConfigText(file: string, text: string): ConfigFileValues {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (err) {
+    throw invalid(file, `is not valid JSON (${err instanceof Error ? err.message : 'parse error'})`, err);
+  }
+  const parsed = configFileSchema.safeParse(json);
+  if (!parsed.success) throw invalid(file, describeIssue(parsed.error.issues[0]!));
+  const values = parsed.data;
+  return values.keyFile === undefined ? values : { ...values, keyFile: resolve(dirname(resolve(file)), values.keyFile) };
+}
+
+export function readConfigFile(file: string): ConfigFileValues {
+  let text: string;
+  try {
+    if (statSync(file).size > MAX_CONFIG_FILE_BYTES) throw invalid(file, `is larger than ${MAX_CONFIG_FILE_BYTES} bytes`);
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    if (err instanceof AgentDeskError) throw err;
+    const code = err instanceof Error && 'code' in err ? String(err.code) : 'error';
+    throw invalid(file, `cannot be read (${code})`, err);
+  }
+  return parseConfigText(file, text);
+}

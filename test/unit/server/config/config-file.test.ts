@@ -1,0 +1,111 @@
+import { describe, it, beforeEach, afterEach } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { AgentDeskError } from '../../../../common/errors.js';
+import { parseConfigText, readConfigFile } from '../../../../server/config/config-file.js';
+import { buildServerConfig } from '../../../../server/config/build-server-config.js';
+
+function refusedWith(text: string, expected: string): void {
+  assert.throws(
+    () => parseConfigText('config.json', text),
+    (err: unknown) => {
+      assert.ok(err instanceof AgentDeskError);
+      assert.equal(err.code, 'SERVER_CONFIG_INVALID');
+      assert.equal(err.message, expected);
+      return true;
+    },
+  );
+}
+
+describe('config file', () => {
+  it('names the field and what it must be', () => {
+    refusedWith('{"agentAuth":"strict"}', 'config.json: agentAuth must be "compatible" or "required"');
+    refusedWith('{"port":"8700"}', 'config.json: port must be a whole number from 0 to 65535');
+    refusedWith('{"port":70000}', 'config.json: port must be a whole number from 0 to 65535');
+    refusedWith('{"host":""}', 'config.json: host must be a host name or IP address');
+    refusedWith(
+      '{"customerOrigins":["https://shop.example.com","https://shop.example.com/checkout"]}',
+      'config.json: customerOrigins[1] must be an origin like https://shop.example.com (scheme, host and optional port; no path)',
+    );
+    refusedWith('{"customerOrigins":"https://shop.example.com"}', 'config.json: customerOrigins must be a list of origins');
+    refusedWith('{"oidc":{"issuer":"http://idp.example.com","audience":"cobrowse"}}', 'config.json: oidc.issuer must be an https URL (http only on 127.0.0.1, localhost or [::1])');
+    refusedWith('{"oidc":{"issuer":"https://idp.example.com"}}', 'config.json: oidc.audience must be a non-empty string');
+    refusedWith('{"oidc":"yes"}', 'config.json: oidc must be an object with issuer and audience, or null');
+    refusedWith('[]', 'config.json: must be a JSON object');
+  });
+
+  it('refuses unknown settings, naming them', () => {
+    refusedWith('{"prot":8700}', 'config.json: unknown setting(s) "prot"');
+    refusedWith('{"oidc":{"issuer":"https://idp.example.com","audience":"a","clientId":"x"}}', 'config.json: oidc has unknown setting(s) "clientId"');
+  });
+
+  it('refuses text that is not JSON, saying so', () => {
+    assert.throws(() => parseConfigText('config.json', '{port: 1}'), (err: unknown) => err instanceof AgentDeskError && /^config\.json: is not valid JSON/.test(err.message));
+  });
+
+  it('accepts every setting and normalises origins as browsers send them', () => {
+    const values = parseConfigText(
+      '/etc/agentdesk/config.json',
+      JSON.stringify({
+        host: '0.0.0.0',
+        port: 9000,
+        keyFile: 'keys/options.key',
+        agentAuth: 'required',
+        oidc: { issuer: 'https://idp.example.com/realms/a', audience: 'cobrowse' },
+        customerOrigins: ['https://Shop.Example.com/', 'http://127.0.0.1:3000'],
+      }),
+    );
+    assert.deepEqual(values, {
+      host: '0.0.0.0',
+      port: 9000,
+      keyFile: '/etc/agentdesk/keys/options.key',
+      agentAuth: 'required',
+      oidc: { issuer: 'https://idp.example.com/realms/a', audience: 'cobrowse' },
+      customerOrigins: ['https://shop.example.com', 'http://127.0.0.1:3000'],
+    });
+  });
+});
+
+describe('buildServerConfig', () => {
+  let dir: string;
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'agentdesk-config-'));
+  });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('uses the defaults: 127.0.0.1:8700, compatible, no OIDC, key file in the data dir, own origin', () => {
+    const config = buildServerConfig({ dataDir: join(dir, 'data') });
+    assert.deepEqual(config, {
+      host: '127.0.0.1',
+      port: 8700,
+      dataDir: join(dir, 'data'),
+      keyFile: join(dir, 'data', 'options.key'),
+      agentAuth: 'compatible',
+      oidc: null,
+      customerOrigins: ['http://127.0.0.1:8700'],
+    });
+  });
+
+  it('lets flags override the file, and adds the configured origins after the own origin', () => {
+    const file = join(dir, 'config.json');
+    writeFileSync(file, JSON.stringify({ host: '10.0.0.5', port: 9000, agentAuth: 'required', customerOrigins: ['https://shop.example.com'] }));
+    const config = buildServerConfig({ dataDir: dir, port: 9100, configFile: file });
+    assert.equal(config.host, '10.0.0.5');
+    assert.equal(config.port, 9100);
+    assert.equal(config.agentAuth, 'required');
+    assert.deepEqual(config.customerOrigins, ['http://10.0.0.5:9100', 'https://shop.example.com']);
+  });
+
+  it('has no own origin for port 0 or a wildcard host, and brackets IPv6', () => {
+    assert.deepEqual(buildServerConfig({ dataDir: dir, port: 0 }).customerOrigins, []);
+    assert.deepEqual(buildServerConfig({ dataDir: dir, host: '0.0.0.0' }).customerOrigins, []);
+    assert.deepEqual(buildServerConfig({ dataDir: dir, host: '::1' }).customerOrigins, ['http://[::1]:8700']);
+  });
+
+  it('names a config file that does not exist', () => {
+    const file = join(dir, 'missing.json');
+    assert.throws(() => readConfigFile(file), (err: unknown) => err instanceof AgentDeskError && err.code === 'SERVER_CONFIG_INVALID' && err.message === `${file}: cannot be read (ENOENT)`);
+  });
+});
