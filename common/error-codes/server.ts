@@ -11,6 +11,7 @@ export const SERVER_ERRORS = {
   SERVER_OPTION_UNKNOWN: 'There is no such option. The server knows the option slave.password.',
   SERVER_AGENT_TOKEN_INVALID: 'The agent token (option slave.password) must be exactly 26 digits.',
   SERVER_STORED_AGENT_TOKEN_INVALID: 'The stored agent token (option slave.password) is not 26 digits. Set it again with agentdesk-server options set slave.password.',
+  SERVER_LISTEN_FAILED: 'The co-browse server cannot listen on the configured host and port. Check that the port is free and the address belongs to this machine.',
   // end store, config, CLI
   // network
   HTTP_NOT_FOUND: 'There is nothing at this address on the co-browse server.',
