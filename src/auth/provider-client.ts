@@ -57,7 +57,8 @@ function isNetworkFailure(err: unknown): boolean {
   return false;
 }
 
-function codeForOAuthError(error: string): ErrorCode {
+/** The product code for an OAuth 2.0 `error` value (RFC 6749 §4.1.2.1, §5.2). */
+export function codeForOAuthError(error: string): ErrorCode {
   switch (error) {
     case 'invalid_grant':
       return 'INVALID_GRANT';

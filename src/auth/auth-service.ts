@@ -1,0 +1,662 @@
+import * as oidc from 'openid-client';
+import { AgentDeskError, type ErrorBody } from '../../common/errors.js';
+import type { Desktop } from '../desktop-port.js';
+import { PENDING_LOGIN_TTL_MS, REFRESH_BACKOFF_INITIAL_MS, REFRESH_BACKOFF_MAX_MS, REFRESH_SKEW_MS, REVOCATION_TIMEOUT_S } from '../limits.js';
+import { FallbackSecretStore } from '../vault/fallback-secret-store.js';
+import { providerAccount } from '../vault/keychain-names.js';
+import type { SecretStore } from '../vault/secret-store.js';
+import type { AuthLogger } from './auth-logger.js';
+import { parseCallbackUrl, type CallbackParams } from './callback-url.js';
+import { systemClock, type Clock } from './clock.js';
+import { openLoopbackReceiver, type LoopbackReceiver } from './loopback-receiver.js';
+import { PendingLedger, type PendingLogin } from './pending-ledger.js';
+import { createPkcePair } from './pkce.js';
+import { codeForOAuthError, createProviderClient, describeProviderError, toAuthError } from './provider-client.js';
+import type { ProviderConfig } from './provider-config.js';
+import { logSafeText, redactUrl } from './redact.js';
+import { parseStoredSession, serializeStoredSession } from './stored-session.js';
+
+/** Who is signed in, as the UI may know it. Never a token. */
+export interface AgentIdentity {
+  readonly name: string;
+  readonly email: string;
+}
+
+interface StateCommon {
+  /** False when the keychain is unavailable and the sign-in lives in memory for this run only. */
+  readonly tokensKept: boolean;
+  /** KEYCHAIN_UNAVAILABLE once the keychain failed in this run, so the agent can be told. */
+  readonly warning: ErrorBody | null;
+}
+
+export type AuthState = StateCommon &
+  (
+    | { readonly status: 'signed-out'; readonly reason: ErrorBody | null }
+    | { readonly status: 'waiting'; readonly providerId: string; readonly providerLabel: string; readonly deadline: number }
+    | { readonly status: 'signed-in'; readonly providerId: string; readonly agent: AgentIdentity }
+  );
+
+export interface SignInOptions {
+  /** Ask the provider for the password again even if its browser session is alive (prompt=login). */
+  readonly forceLogin?: boolean;
+}
+
+export interface SignOutOptions {
+  /** Open the provider's end-session URL in the system browser, ending its browser session too. */
+  readonly endSession?: boolean;
+  /** Shared workstation: the next sign-in in this run asks for the password again. */
+  readonly forceLoginNextTime?: boolean;
+}
+
+export interface SignOutResult {
+  /** The provider's end-session URL (RP-initiated logout), when it has one. */
+  readonly endSessionUrl: string | null;
+  /** True when the provider confirmed the refresh token revocation (RFC 7009). */
+  readonly revoked: boolean;
+}
+
+export interface AuthServiceOptions {
+  readonly providers: readonly ProviderConfig[];
+  readonly desktop: Desktop;
+  /** The OS keychain (see src/vault); on KEYCHAIN_UNAVAILABLE the service falls back to memory. */
+  readonly secretStore: SecretStore;
+  readonly logger: AuthLogger;
+  readonly clock?: Clock;
+}
+
+/** The sign-in service the shells call (main process only). */
+export interface AuthService {
+  /** Opens the system browser on the provider; resolves once signed in, rejects with a coded AgentDeskError. */
+  signIn(providerId: string, options?: SignInOptions): Promise<AgentIdentity>;
+  /** Ends the pending sign-in with LOGIN_CANCELLED. */
+  cancel(): void;
+  /**
+   * The one entry point for redirects, whoever delivered them (custom-scheme hand-over from the OS,
+   * loopback listener). Rejects with the code of a refused callback or of the failed sign-in.
+   */
+  handleCallbackUrl(url: string): Promise<void>;
+  /** The pending attempt's authorization URL (to paste into another browser), or null. */
+  pendingAuthorizationUrl(): string | null;
+  /** At start: signs the agent back in from the keychain when a refresh token is stored. */
+  restore(): Promise<AuthState>;
+  currentAgent(): AuthState;
+  /** Main process only: a fresh access token for the co-browse handshake. */
+  getAccessToken(): Promise<string>;
+  signOut(options?: SignOutOptions): Promise<SignOutResult>;
+  /** Called with every new state; returns the unsubscribe function. */
+  onChange(listener: (state: AuthState) => void): () => void;
+  /** Stops timers and listeners (app quit). Keeps the stored sign-in. */
+  dispose(): Promise<void>;
+}
+
+interface Attempt {
+  readonly login: PendingLogin;
+  readonly provider: ProviderConfig;
+  readonly config: oidc.Configuration;
+  readonly authorizationUrl: string;
+  receiver: LoopbackReceiver | null;
+  cancelTimer: () => void;
+  settled: boolean;
+  readonly resolve: (agent: AgentIdentity) => void;
+  readonly reject: (err: AgentDeskError) => void;
+}
+
+interface Session {
+  readonly provider: ProviderConfig;
+  readonly account: string;
+  identity: AgentIdentity;
+  sub: string | null;
+  accessToken: string | null;
+  /** Epoch ms; null when the provider did not say. */
+  accessExpiresAt: number | null;
+  refreshToken: string | null;
+  cancelTimer: (() => void) | null;
+  backoffMs: number;
+}
+
+export function createAuthService(options: AuthServiceOptions): AuthService {
+  return new SignInService(options);
+}
+
+class SignInService implements AuthService {
+  readonly #providers: ReadonlyMap<string, ProviderConfig>;
+  readonly #desktop: Desktop;
+  readonly #store: SecretStore;
+  readonly #logger: AuthLogger;
+  readonly #clock: Clock;
+  readonly #ledger: PendingLedger;
+  readonly #configs = new Map<string, Promise<oidc.Configuration>>();
+  readonly #listeners = new Set<(state: AuthState) => void>();
+  #attempt: Attempt | null = null;
+  #starting = false;
+  #session: Session | null = null;
+  #refreshing: Promise<void> | null = null;
+  #lastReason: ErrorBody | null = null;
+  #warning: ErrorBody | null = null;
+  #forceLoginNext = false;
+
+  constructor(options: AuthServiceOptions) {
+    this.#providers = new Map(options.providers.map((p) => [p.id, p]));
+    this.#desktop = options.desktop;
+    this.#logger = options.logger;
+    this.#clock = options.clock ?? systemClock;
+    this.#ledger = new PendingLedger(this.#clock);
+    this.#store = new FallbackSecretStore(options.secretStore, (err) => {
+      this.#warning = err.toBody();
+      this.#logger.warn({ code: err.code }, 'keychain unavailable: the sign-in is kept in memory for this run only');
+      this.#emit();
+    });
+  }
+
+  // ---- state ----
+
+  currentAgent(): AuthState {
+    const common: StateCommon = { tokensKept: this.#store.persistent, warning: this.#warning };
+    if (this.#attempt) {
+      const { provider, login } = this.#attempt;
+      return { ...common, status: 'waiting', providerId: provider.id, providerLabel: provider.label, deadline: login.expiresAt };
+    }
+    if (this.#session) return { ...common, status: 'signed-in', providerId: this.#session.provider.id, agent: this.#session.identity };
+    return { ...common, status: 'signed-out', reason: this.#lastReason };
+  }
+
+  onChange(listener: (state: AuthState) => void): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
+  #emit(): void {
+    const state = this.currentAgent();
+    for (const listener of this.#listeners) {
+      try {
+        listener(state);
+      } catch (err) {
+        this.#logger.error({ error: (err as Error).message }, 'auth state listener threw');
+      }
+    }
+  }
+
+  // ---- sign-in ----
+
+  async signIn(providerId: string, options: SignInOptions = {}): Promise<AgentIdentity> {
+    if (this.#attempt || this.#starting) throw new AgentDeskError('LOGIN_IN_PROGRESS');
+    const provider = this.#providers.get(providerId);
+    if (!provider) throw new AgentDeskError('PROVIDER_UNKNOWN');
+    this.#starting = true;
+    let receiver: LoopbackReceiver | null = null;
+    let attempt: Attempt;
+    let done: Promise<AgentIdentity>;
+    try {
+      const config = await this.#config(provider);
+      const redirectUri = await this.#redirectUri(provider, async () => {
+        receiver = await openLoopbackReceiver({ onCallback: (url) => this.handleCallbackUrl(url), logger: this.#logger });
+        return receiver.redirectUri;
+      });
+      const pkce = await createPkcePair();
+      const state = oidc.randomState();
+      const nonce = provider.oidc ? oidc.randomNonce() : null;
+      const forceLogin = options.forceLogin === true || provider.sharedWorkstation || this.#forceLoginNext;
+      const params: Record<string, string> = {
+        ...provider.authorizationParams,
+        redirect_uri: redirectUri,
+        response_type: 'code',
+        code_challenge: pkce.challenge,
+        code_challenge_method: 'S256',
+        state,
+        ...(provider.scopes.length > 0 ? { scope: provider.scopes.join(' ') } : {}),
+        ...(nonce ? { nonce } : {}),
+        ...(forceLogin ? { prompt: 'login' } : {}),
+      };
+      const authorizationUrl = oidc.buildAuthorizationUrl(config, params).href;
+      const login: PendingLogin = {
+        state,
+        providerId: provider.id,
+        issuer: config.serverMetadata().issuer,
+        redirectUri,
+        codeVerifier: pkce.verifier,
+        nonce,
+        expiresAt: this.#clock.now() + PENDING_LOGIN_TTL_MS,
+      };
+      this.#ledger.add(login);
+      let resolve!: (agent: AgentIdentity) => void;
+      let reject!: (err: AgentDeskError) => void;
+      done = new Promise<AgentIdentity>((res, rej) => {
+        resolve = res;
+        reject = rej;
+      });
+      attempt = { login, provider, config, authorizationUrl, receiver, cancelTimer: () => {}, settled: false, resolve, reject };
+      attempt.cancelTimer = this.#clock.setTimer(PENDING_LOGIN_TTL_MS, () => this.#settleFailure(attempt, new AgentDeskError('LOGIN_TIMEOUT')));
+      this.#attempt = attempt;
+    } catch (err) {
+      await (receiver as LoopbackReceiver | null)?.close();
+      throw toAuthError(err, 'discovery');
+    } finally {
+      this.#starting = false;
+    }
+    this.#forceLoginNext = false;
+    this.#lastReason = null;
+    this.#logger.info({ providerId, redirect: redactUrl(attempt.login.redirectUri), loopback: attempt.receiver !== null }, 'sign-in started');
+    this.#emit();
+    try {
+      await this.#desktop.openExternal(attempt.authorizationUrl);
+    } catch (err) {
+      this.#logger.warn({ providerId, error: (err as Error).message }, 'the system browser could not be opened');
+      this.#settleFailure(attempt, new AgentDeskError('BROWSER_UNAVAILABLE'));
+    }
+    return done;
+  }
+
+  async #redirectUri(provider: ProviderConfig, openLoopback: () => Promise<string>): Promise<string> {
+    const custom = new URL(provider.redirect.customSchemeUri).href;
+    switch (provider.redirect.mode) {
+      case 'custom-scheme':
+        return custom;
+      case 'loopback':
+        return openLoopback();
+      case 'auto': {
+        const scheme = new URL(custom).protocol.slice(0, -1);
+        return (await this.#desktop.isSchemeRegistered(scheme)) ? custom : openLoopback();
+      }
+    }
+  }
+
+  cancel(): void {
+    if (this.#attempt) this.#settleFailure(this.#attempt, new AgentDeskError('LOGIN_CANCELLED'));
+  }
+
+  pendingAuthorizationUrl(): string | null {
+    return this.#attempt?.authorizationUrl ?? null;
+  }
+
+  #endAttempt(attempt: Attempt): boolean {
+    if (attempt.settled) return false;
+    attempt.settled = true;
+    attempt.cancelTimer();
+    this.#ledger.remove(attempt.login.state);
+    if (this.#attempt === attempt) this.#attempt = null;
+    // Closed after the first valid callback or when the attempt ends any other way.
+    void attempt.receiver?.close();
+    return true;
+  }
+
+  #settleFailure(attempt: Attempt, err: AgentDeskError): void {
+    if (!this.#endAttempt(attempt)) return;
+    this.#lastReason = err.toBody();
+    this.#logger.warn({ providerId: attempt.provider.id, code: err.code, detail: err.cause instanceof Error ? err.cause.message : undefined }, 'sign-in failed');
+    attempt.reject(err);
+    this.#emit();
+  }
+
+  #acceptedRedirects(): Set<string> {
+    const bases = new Set<string>();
+    for (const p of this.#providers.values()) {
+      if (p.redirect.mode !== 'loopback') bases.add(new URL(p.redirect.customSchemeUri).href);
+    }
+    if (this.#attempt) bases.add(this.#attempt.login.redirectUri);
+    return bases;
+  }
+
+  async handleCallbackUrl(url: string): Promise<void> {
+    let params: CallbackParams;
+    try {
+      params = parseCallbackUrl(url, this.#acceptedRedirects());
+    } catch (err) {
+      this.#logger.warn({ url: redactUrl(url), code: (err as AgentDeskError).code }, 'callback refused');
+      throw err;
+    }
+    const attempt = this.#attempt;
+    const found = this.#ledger.find(params.state);
+    if (!attempt || found.kind === 'unknown' || found.login !== attempt.login) {
+      this.#logger.warn({ url: redactUrl(url), code: 'STATE_MISMATCH' }, 'callback refused: unknown, used or expired state');
+      throw new AgentDeskError('STATE_MISMATCH');
+    }
+    if (found.kind === 'expired') {
+      const err = new AgentDeskError('LOGIN_TIMEOUT');
+      this.#settleFailure(attempt, err);
+      throw err;
+    }
+    if (params.redirectBase !== attempt.login.redirectUri) {
+      this.#logger.warn({ url: redactUrl(url), code: 'CALLBACK_INVALID' }, 'callback refused: redirect URI differs from the one sent');
+      throw new AgentDeskError('CALLBACK_INVALID');
+    }
+    // The state is consumed here: a replay of this URL is unknown from now on.
+    this.#ledger.take(params.state);
+    try {
+      const session = await this.#exchange(attempt, params);
+      if (attempt.settled) return;
+      this.#endAttempt(attempt);
+      await this.#replaceSession(session);
+      this.#lastReason = null;
+      this.#logger.info({ providerId: attempt.provider.id, tokensKept: this.#store.persistent }, 'signed in');
+      attempt.resolve(session.identity);
+      this.#emit();
+    } catch (err) {
+      const coded = toAuthError(err, 'token');
+      this.#settleFailure(attempt, coded);
+      throw coded;
+    }
+  }
+
+  async #exchange(attempt: Attempt, params: CallbackParams): Promise<Session> {
+    const { provider, config, login } = attempt;
+    const metadata = config.serverMetadata();
+    // RFC 9207: checked before anything else in the response is believed, error responses included.
+    if (params.iss !== null ? params.iss !== metadata.issuer : metadata.authorization_response_iss_parameter_supported === true) {
+      throw new AgentDeskError('ISSUER_MISMATCH');
+    }
+    if (params.error !== null) {
+      this.#logger.warn(
+        { providerId: provider.id, error: logSafeText(params.error, 64), description: params.errorDescription ? logSafeText(params.errorDescription) : undefined },
+        'the provider returned an error',
+      );
+      throw new AgentDeskError(codeForOAuthError(params.error));
+    }
+    const tokens = await oidc.authorizationCodeGrant(config, params.url, {
+      pkceCodeVerifier: login.codeVerifier,
+      expectedState: login.state,
+      ...(login.nonce ? { expectedNonce: login.nonce } : {}),
+      idTokenExpected: provider.oidc,
+    });
+    const { identity, sub } = await this.#identify(provider, config, tokens);
+    return {
+      provider,
+      account: providerAccount(provider.id, provider.clientId),
+      identity,
+      sub,
+      accessToken: tokens.access_token,
+      accessExpiresAt: this.#expiry(tokens),
+      refreshToken: tokens.refresh_token ?? null,
+      cancelTimer: null,
+      backoffMs: 0,
+    };
+  }
+
+  #expiry(tokens: oidc.TokenEndpointResponse & oidc.TokenEndpointResponseHelpers): number | null {
+    const seconds = tokens.expiresIn();
+    return seconds === undefined ? null : this.#clock.now() + seconds * 1000;
+  }
+
+  async #identify(
+    provider: ProviderConfig,
+    config: oidc.Configuration,
+    tokens: oidc.TokenEndpointResponse & oidc.TokenEndpointResponseHelpers,
+  ): Promise<{ identity: AgentIdentity; sub: string | null }> {
+    if (provider.oidc) {
+      const claims = tokens.claims();
+      if (!claims) throw new AgentDeskError('ID_TOKEN_INVALID');
+      let name = nameFrom(claims);
+      let email = text(claims.email);
+      // Some providers (oidc-provider by default, Entra for some claims) release profile claims
+      // through userinfo only when an access token is issued.
+      if (!email && config.serverMetadata().userinfo_endpoint) {
+        let info: oidc.UserInfoResponse;
+        try {
+          info = await oidc.fetchUserInfo(config, tokens.access_token, claims.sub);
+        } catch (err) {
+          throw toAuthError(err, 'userinfo');
+        }
+        email = text(info.email);
+        name ??= nameFrom(info);
+      }
+      if (!email) throw new AgentDeskError('ID_TOKEN_NO_EMAIL');
+      return { identity: { name: name ?? email, email }, sub: claims.sub };
+    }
+    if (provider.server.kind === 'explicit' && provider.server.profileUrl) {
+      let body: unknown;
+      try {
+        const response = await oidc.fetchProtectedResource(config, tokens.access_token, new URL(provider.server.profileUrl), 'GET');
+        if (!response.ok) throw new AgentDeskError(response.status >= 500 ? 'PROVIDER_UNREACHABLE' : 'PROVIDER_ERROR');
+        body = await response.json();
+      } catch (err) {
+        throw toAuthError(err, 'userinfo');
+      }
+      const profile = (body ?? {}) as Record<string, unknown>;
+      const email = text(profile.email);
+      if (!email) throw new AgentDeskError('ID_TOKEN_NO_EMAIL');
+      return { identity: { name: text(profile.name) ?? email, email }, sub: text(profile.id) };
+    }
+    return { identity: { name: provider.label, email: '' }, sub: null };
+  }
+
+  async #replaceSession(session: Session): Promise<void> {
+    const previous = this.#session;
+    if (previous) {
+      previous.cancelTimer?.();
+      if (previous.account !== session.account) await this.#store.delete(previous.account);
+    }
+    await this.#persist(session);
+    this.#session = session;
+    this.#schedule(session);
+  }
+
+  async #persist(session: Session): Promise<void> {
+    if (!session.refreshToken) {
+      await this.#store.delete(session.account);
+      return;
+    }
+    await this.#store.set(
+      session.account,
+      serializeStoredSession({
+        v: 1,
+        issuer: session.provider.server.issuer,
+        client_id: session.provider.clientId,
+        refresh_token: session.refreshToken,
+        sub: session.sub,
+        name: session.identity.name,
+        email: session.identity.email,
+        saved_at: this.#clock.now(),
+      }),
+    );
+  }
+
+  async #config(provider: ProviderConfig): Promise<oidc.Configuration> {
+    let pending = this.#configs.get(provider.id);
+    if (!pending) {
+      pending = createProviderClient(provider);
+      this.#configs.set(provider.id, pending);
+      // A failed discovery is tried again next time, not cached.
+      pending.catch(() => this.#configs.delete(provider.id));
+    }
+    return pending;
+  }
+
+  // ---- keeping the access token fresh ----
+
+  #schedule(session: Session, delayMs?: number): void {
+    session.cancelTimer?.();
+    session.cancelTimer = null;
+    if (delayMs === undefined) {
+      if (session.accessExpiresAt === null) return;
+      delayMs = Math.max(0, session.accessExpiresAt - REFRESH_SKEW_MS - this.#clock.now());
+    }
+    session.cancelTimer = this.#clock.setTimer(delayMs, () => {
+      session.cancelTimer = null;
+      this.#refresh(session).catch(() => {
+        // Handled inside: signed out, or another try scheduled.
+      });
+    });
+  }
+
+  #refresh(session: Session): Promise<void> {
+    if (this.#refreshing) return this.#refreshing;
+    const run = this.#runRefresh(session).finally(() => {
+      if (this.#refreshing === run) this.#refreshing = null;
+    });
+    this.#refreshing = run;
+    return run;
+  }
+
+  async #runRefresh(session: Session): Promise<void> {
+    const refreshToken = session.refreshToken;
+    if (!refreshToken) {
+      const err = new AgentDeskError('SIGN_IN_EXPIRED');
+      await this.#dropSession(session, err);
+      throw err;
+    }
+    let tokens: oidc.TokenEndpointResponse & oidc.TokenEndpointResponseHelpers;
+    try {
+      const config = await this.#config(session.provider);
+      tokens = await oidc.refreshTokenGrant(config, refreshToken);
+    } catch (err) {
+      const coded = toAuthError(err, 'refresh');
+      if (this.#session !== session) throw coded;
+      if (coded.code === 'INVALID_GRANT' || coded.code === 'CLIENT_REJECTED') {
+        // The refresh token is dead (revoked, expired, reused): the agent must sign in again.
+        await this.#dropSession(session, coded);
+      } else {
+        this.#retryLater(session, coded);
+      }
+      throw coded;
+    }
+    if (this.#session !== session) return;
+    const rotated = tokens.refresh_token ?? refreshToken;
+    session.refreshToken = rotated;
+    const claims = tokens.claims();
+    if (claims) {
+      session.identity = { name: nameFrom(claims) ?? session.identity.name, email: text(claims.email) ?? session.identity.email };
+    }
+    // The rotated refresh token reaches the keychain before the new access token is handed out:
+    // if the app dies in between, the stored token is the one the provider still accepts.
+    if (rotated !== refreshToken) await this.#persist(session);
+    if (this.#session !== session) return;
+    session.accessToken = tokens.access_token;
+    session.accessExpiresAt = this.#expiry(tokens);
+    session.backoffMs = 0;
+    this.#schedule(session);
+    this.#logger.info({ providerId: session.provider.id, rotated: rotated !== refreshToken }, 'access token refreshed');
+  }
+
+  #retryLater(session: Session, err: AgentDeskError): void {
+    session.backoffMs = session.backoffMs === 0 ? REFRESH_BACKOFF_INITIAL_MS : Math.min(session.backoffMs * 2, REFRESH_BACKOFF_MAX_MS);
+    this.#logger.warn({ providerId: session.provider.id, code: err.code, retryInMs: session.backoffMs }, 'refresh failed; retrying later');
+    this.#schedule(session, session.backoffMs);
+  }
+
+  async #dropSession(session: Session, reason: AgentDeskError): Promise<void> {
+    if (this.#session !== session) return;
+    this.#session = null;
+    session.cancelTimer?.();
+    session.refreshToken = null;
+    session.accessToken = null;
+    await this.#store.delete(session.account);
+    this.#lastReason = reason.toBody();
+    this.#logger.warn({ providerId: session.provider.id, code: reason.code }, 'signed out');
+    this.#emit();
+  }
+
+  async getAccessToken(): Promise<string> {
+    const session = this.#session;
+    if (!session) throw new AgentDeskError('NOT_SIGNED_IN');
+    const now = this.#clock.now();
+    if (session.accessToken && (session.accessExpiresAt === null || session.accessExpiresAt - REFRESH_SKEW_MS > now)) return session.accessToken;
+    try {
+      await this.#refresh(session);
+    } catch (err) {
+      // A network failure keeps the agent signed in while the current token is still valid.
+      if (this.#session === session && session.accessToken && session.accessExpiresAt !== null && session.accessExpiresAt > this.#clock.now()) {
+        return session.accessToken;
+      }
+      throw err;
+    }
+    if (this.#session !== session || !session.accessToken) throw new AgentDeskError('NOT_SIGNED_IN');
+    return session.accessToken;
+  }
+
+  // ---- restart and sign-out ----
+
+  async restore(): Promise<AuthState> {
+    if (this.#session || this.#attempt) return this.currentAgent();
+    for (const provider of this.#providers.values()) {
+      const account = providerAccount(provider.id, provider.clientId);
+      const text = await this.#store.get(account);
+      if (text === null) continue;
+      const stored = parseStoredSession(text);
+      if (!stored || stored.issuer !== provider.server.issuer || stored.client_id !== provider.clientId) {
+        this.#logger.warn({ providerId: provider.id }, 'ignoring a keychain entry that does not match the provider configuration');
+        await this.#store.delete(account);
+        continue;
+      }
+      const session: Session = {
+        provider,
+        account,
+        identity: { name: stored.name, email: stored.email },
+        sub: stored.sub,
+        accessToken: null,
+        accessExpiresAt: null,
+        refreshToken: stored.refresh_token,
+        cancelTimer: null,
+        backoffMs: 0,
+      };
+      this.#session = session;
+      this.#logger.info({ providerId: provider.id }, 'sign-in restored from the keychain');
+      this.#emit();
+      try {
+        await this.#refresh(session);
+      } catch {
+        // INVALID_GRANT signed the agent out; a network failure keeps them signed in and retries.
+      }
+      break;
+    }
+    return this.currentAgent();
+  }
+
+  async signOut(options: SignOutOptions = {}): Promise<SignOutResult> {
+    this.cancel();
+    if (options.forceLoginNextTime) this.#forceLoginNext = true;
+    if (this.#refreshing) await this.#refreshing.catch(() => {});
+    const session = this.#session;
+    if (!session) return { endSessionUrl: null, revoked: false };
+    this.#session = null;
+    session.cancelTimer?.();
+    const refreshToken = session.refreshToken;
+    session.refreshToken = null;
+    session.accessToken = null;
+    await this.#store.delete(session.account);
+    let config: oidc.Configuration | null = null;
+    try {
+      config = await this.#config(session.provider);
+    } catch (err) {
+      this.#logger.warn({ providerId: session.provider.id, error: describeProviderError(err) }, 'sign-out: provider unreachable, refresh token not revoked');
+    }
+    let revoked = false;
+    if (config && refreshToken && config.serverMetadata().revocation_endpoint) {
+      const previousTimeout = config.timeout;
+      config.timeout = REVOCATION_TIMEOUT_S;
+      try {
+        await oidc.tokenRevocation(config, refreshToken, { token_type_hint: 'refresh_token' });
+        revoked = true;
+      } catch (err) {
+        this.#logger.warn({ providerId: session.provider.id, error: describeProviderError(err) }, 'sign-out: revocation failed');
+      } finally {
+        config.timeout = previousTimeout;
+      }
+    }
+    // client_id instead of id_token_hint: the ID token is not kept, and would travel in a URL.
+    const endSessionUrl = config?.serverMetadata().end_session_endpoint ? oidc.buildEndSessionUrl(config, { client_id: session.provider.clientId }).href : null;
+    if (options.endSession && endSessionUrl) {
+      await this.#desktop.openExternal(endSessionUrl).catch((err: unknown) => {
+        this.#logger.warn({ error: (err as Error).message }, 'sign-out: the end-session page could not be opened');
+      });
+    }
+    this.#lastReason = null;
+    this.#logger.info({ providerId: session.provider.id, revoked }, 'signed out');
+    this.#emit();
+    return { endSessionUrl, revoked };
+  }
+
+  async dispose(): Promise<void> {
+    this.cancel();
+    this.#session?.cancelTimer?.();
+    this.#listeners.clear();
+  }
+}
+
+function text(value: unknown): string | null {
+  return typeof value === 'string' && value.trim() !== '' ? value.trim() : null;
+}
+
+function nameFrom(claims: Readonly<Record<string, unknown>>): string | null {
+  const given = text(claims.given_name);
+  const family = text(claims.family_name);
+  return text(claims.name) ?? (given || family ? [given, family].filter(Boolean).join(' ') : null) ?? text(claims.preferred_username);
+}
