@@ -1,6 +1,8 @@
 // The agentdesk-server command line, parsed at the edge into one Command. Anything it does not
-// know (command, option name, flag, flag value) is a UsageError: exit 64 with the usage text.
+// know (command, option name, flag, flag value) is an AgentDeskError SERVER_USAGE (or
+// SERVER_OPTION_UNKNOWN): the CLI exits 64 with the usage text.
 import { parseArgs } from 'node:util';
+import { AgentDeskError } from '../../common/errors.js';
 import { MAX_GRACE_SECONDS } from './limits.js';
 import { hostSchema } from './config-file.js';
 import { isOptionName, type OptionName } from '../store/agent-token-option.js';
@@ -31,11 +33,8 @@ options clear    Remove the agent token.
 A running server picks up option changes within one second.
 Exit status: 0 ok, 64 usage error, 78 configuration or data problem, 1 unexpected error.`;
 
-export class UsageError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'UsageError';
-  }
+function usageError(message: string): AgentDeskError {
+  return new AgentDeskError('SERVER_USAGE', message);
 }
 
 export type Command =
@@ -63,21 +62,21 @@ type Flags = { [K in FlagName]?: (typeof FLAG_SPEC)[K]['type'] extends 'boolean'
 
 function onlyFlags(flags: Flags, allowed: readonly FlagName[], command: string): void {
   for (const name of Object.keys(flags) as FlagName[]) {
-    if (flags[name] !== undefined && !allowed.includes(name)) throw new UsageError(`--${name} is not a flag of "${command}"`);
+    if (flags[name] !== undefined && !allowed.includes(name)) throw usageError(`--${name} is not a flag of "${command}"`);
   }
 }
 
 function wholeNumber(text: string, flag: string, max: number): number {
-  if (!/^\d+$/.test(text) || Number(text) > max) throw new UsageError(`--${flag} must be a whole number from 0 to ${max}`);
+  if (!/^\d+$/.test(text) || Number(text) > max) throw usageError(`--${flag} must be a whole number from 0 to ${max}`);
   return Number(text);
 }
 
 function configFlags(flags: Flags): ConfigFlags {
   const dataDir = flags['data-dir'];
-  if (dataDir === undefined || dataDir === '') throw new UsageError('--data-dir DIR is required');
+  if (dataDir === undefined || dataDir === '') throw usageError('--data-dir DIR is required');
   let host: string | undefined;
   if (flags.host !== undefined) {
-    if (!hostSchema.safeParse(flags.host).success) throw new UsageError('--host must be a host name or IP address');
+    if (!hostSchema.safeParse(flags.host).success) throw usageError('--host must be a host name or IP address');
     host = flags.host;
   }
   return {
@@ -89,8 +88,8 @@ function configFlags(flags: Flags): ConfigFlags {
 }
 
 function optionName(value: string | undefined): OptionName {
-  if (value === undefined) throw new UsageError('an option name is required: slave.password');
-  if (!isOptionName(value)) throw new UsageError(`unknown option "${value}"; the server knows slave.password`);
+  if (value === undefined) throw usageError('an option name is required: slave.password');
+  if (!isOptionName(value)) throw new AgentDeskError('SERVER_OPTION_UNKNOWN', `unknown option "${value}"; the server knows slave.password`);
   return value;
 }
 
@@ -99,14 +98,14 @@ export function parseCommandLine(argv: readonly string[]): Command {
   try {
     parsed = parseArgs({ args: [...argv], options: FLAG_SPEC, strict: true, allowPositionals: true });
   } catch (err) {
-    throw new UsageError(err instanceof Error ? err.message : 'the command line cannot be parsed');
+    throw usageError(err instanceof Error ? err.message : 'the command line cannot be parsed');
   }
   const { values: flags, positionals } = parsed;
   if (flags.help) return { kind: 'help' };
   const [command = 'serve', sub, name, value, ...extra] = positionals;
   switch (command) {
     case 'serve': {
-      if (positionals.length > 1) throw new UsageError(`"serve" takes no arguments, got "${positionals[1]}"`);
+      if (positionals.length > 1) throw usageError(`"serve" takes no arguments, got "${positionals[1]}"`);
       onlyFlags(flags, ['data-dir', 'host', 'port', 'config'], 'serve');
       return { kind: 'serve', flags: configFlags(flags) };
     }
@@ -116,8 +115,8 @@ export function parseCommandLine(argv: readonly string[]): Command {
         case 'set': {
           onlyFlags(flags, [...common, 'grace'], 'options set');
           const option = optionName(name);
-          if (value === undefined) throw new UsageError('options set needs a value, or - to read it from stdin');
-          if (extra.length > 0) throw new UsageError('options set takes one value; a token has no spaces');
+          if (value === undefined) throw usageError('options set needs a value, or - to read it from stdin');
+          if (extra.length > 0) throw usageError('options set takes one value; a token has no spaces');
           const graceSeconds = flags.grace === undefined ? 0 : wholeNumber(flags.grace, 'grace', MAX_GRACE_SECONDS);
           return { kind: 'options-set', name: option, value, graceSeconds, flags: configFlags(flags) };
         }
@@ -125,18 +124,18 @@ export function parseCommandLine(argv: readonly string[]): Command {
         case 'clear': {
           onlyFlags(flags, sub === 'get' ? [...common, 'reveal'] : common, `options ${sub}`);
           const option = optionName(name);
-          if (value !== undefined) throw new UsageError(`options ${sub} takes only the option name`);
+          if (value !== undefined) throw usageError(`options ${sub} takes only the option name`);
           return sub === 'get'
             ? { kind: 'options-get', name: option, reveal: flags.reveal === true, flags: configFlags(flags) }
             : { kind: 'options-clear', name: option, flags: configFlags(flags) };
         }
         case undefined:
-          throw new UsageError('options needs a command: set, get or clear');
+          throw usageError('options needs a command: set, get or clear');
         default:
-          throw new UsageError(`unknown options command "${sub}"; use set, get or clear`);
+          throw usageError(`unknown options command "${sub}"; use set, get or clear`);
       }
     }
     default:
-      throw new UsageError(`unknown command "${command}"`);
+      throw usageError(`unknown command "${command}"`);
   }
 }
