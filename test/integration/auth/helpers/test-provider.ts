@@ -1,0 +1,173 @@
+// A real OpenID Provider (oidc-provider) on 127.0.0.1, port 0, with a native public client that
+// must use PKCE, refresh tokens with rotation, revocation and RP-initiated logout, one test agent,
+// and a minimal login + consent UI that checks the password.
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { exportJWK, generateKeyPair } from 'jose';
+import Provider, { type ClientMetadata } from 'oidc-provider';
+
+export const TEST_AGENT = { id: 'agent-1', email: 'ada.agent@example.com', name: 'Ada Agent', password: 'correct horse battery staple' } as const;
+export const TEST_CLIENT_ID = 'agentdesk-desktop';
+export const CUSTOM_SCHEME_REDIRECT = 'com.agentdesk.desktop:/oauth/callback';
+
+export interface TestProviderOptions {
+  /** Access token lifetime in seconds (default 3600). */
+  readonly accessTokenTtl?: number;
+  /** Put email/name into the ID token itself instead of only userinfo. */
+  readonly claimsInIdToken?: boolean;
+}
+
+export interface TestProvider {
+  readonly issuer: string;
+  readonly port: number;
+  readonly clientId: string;
+  /** Requests seen per path prefix: /token, /token/revocation, /me ... */
+  readonly hits: { token: number; revocation: number; userinfo: number; discovery: number };
+  /** Stops listening (the provider is "down"); `start` brings it back on the same port. */
+  stop(): Promise<void>;
+  start(): Promise<void>;
+  close(): Promise<void>;
+}
+
+function readBody(req: IncomingMessage): Promise<URLSearchParams> {
+  return new Promise((resolve, reject) => {
+    let data = '';
+    req.setEncoding('utf8');
+    req.on('data', (chunk: string) => {
+      data += chunk;
+      if (data.length > 16_384) reject(new Error('body too large'));
+    });
+    req.on('end', () => resolve(new URLSearchParams(data)));
+    req.on('error', reject);
+  });
+}
+
+function html(res: ServerResponse, body: string): void {
+  res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' });
+  res.end(`<!doctype html><html><body>${body}</body></html>`);
+}
+
+export async function startTestProvider(options: TestProviderOptions = {}): Promise<TestProvider> {
+  const { privateKey } = await generateKeyPair('RS256', { extractable: true });
+  const jwk = { ...(await exportJWK(privateKey)), kid: 'test-key-1', alg: 'RS256', use: 'sig' };
+
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = (server.address() as AddressInfo).port;
+  const issuer = `http://127.0.0.1:${port}`;
+
+  const client: ClientMetadata = {
+    client_id: TEST_CLIENT_ID,
+    application_type: 'native',
+    token_endpoint_auth_method: 'none',
+    redirect_uris: [CUSTOM_SCHEME_REDIRECT, 'http://127.0.0.1/oauth/callback'],
+    post_logout_redirect_uris: [],
+    grant_types: ['authorization_code', 'refresh_token'],
+    response_types: ['code'],
+  };
+
+  const provider = new Provider(issuer, {
+    clients: [client],
+    jwks: { keys: [jwk] },
+    cookies: { keys: ['agentdesk-test-cookie-key'] },
+    features: {
+      devInteractions: { enabled: false },
+      revocation: { enabled: true },
+      rpInitiatedLogout: { enabled: true },
+    },
+    claims: { openid: ['sub'], email: ['email', 'email_verified'], profile: ['name'] },
+    conformIdTokenClaims: !options.claimsInIdToken,
+    findAccount: async (_ctx, id) =>
+      id === TEST_AGENT.id ? { accountId: id, claims: async () => ({ sub: id, email: TEST_AGENT.email, email_verified: true, name: TEST_AGENT.name }) } : undefined,
+    // Refresh tokens for the desktop client even without prompt=consent (offline_access is
+    // otherwise dropped by oidc-provider), rotated on every use.
+    issueRefreshToken: async (_ctx, c) => c.grantTypeAllowed('refresh_token'),
+    rotateRefreshToken: true,
+    ttl: { AccessToken: options.accessTokenTtl ?? 3600, IdToken: 3600, RefreshToken: 86_400, Interaction: 600, Session: 3600, Grant: 86_400, AuthorizationCode: 60 },
+    interactions: { url: (_ctx, interaction) => `/interaction/${interaction.uid}` },
+    renderError: async (ctx, out) => {
+      ctx.type = 'html';
+      ctx.body = `<!doctype html><html><body><h1>oops</h1><pre>${String(out.error)}: ${String(out.error_description ?? '')}</pre></body></html>`;
+    },
+  });
+  const callback = provider.callback();
+  const hits = { token: 0, revocation: 0, userinfo: 0, discovery: 0 };
+
+  async function interaction(req: IncomingMessage, res: ServerResponse, uid: string, action: string | undefined): Promise<void> {
+    const details = await provider.interactionDetails(req, res);
+    if (details.uid !== uid) throw new Error('interaction uid mismatch');
+    if (req.method === 'GET' && action === undefined) {
+      if (details.prompt.name === 'login') {
+        return html(
+          res,
+          `<h1>Sign in</h1><form method="post" action="/interaction/${uid}/login"><input name="login" value=""><input type="password" name="password" value=""><button type="submit">Sign in</button></form><a href="/interaction/${uid}/abort">Cancel</a>`,
+        );
+      }
+      return html(res, `<h1>Allow AgentDesk?</h1><form method="post" action="/interaction/${uid}/confirm"><button type="submit">Allow</button></form>`);
+    }
+    if (req.method === 'POST' && action === 'login') {
+      const body = await readBody(req);
+      if (body.get('login') !== TEST_AGENT.email || body.get('password') !== TEST_AGENT.password) {
+        return html(res, `<h1>Sign in</h1><p>Wrong email or password</p><form method="post" action="/interaction/${uid}/login"><input name="login"><input type="password" name="password"><button>Sign in</button></form>`);
+      }
+      return provider.interactionFinished(req, res, { login: { accountId: TEST_AGENT.id } }, { mergeWithLastSubmission: false });
+    }
+    if (req.method === 'POST' && action === 'confirm') {
+      await readBody(req);
+      const { prompt, params, session } = details;
+      const grant = details.grantId
+        ? await provider.Grant.find(details.grantId)
+        : new provider.Grant({ accountId: session?.accountId ?? TEST_AGENT.id, clientId: String(params.client_id) });
+      if (!grant) throw new Error('grant not found');
+      const missing = prompt.details as { missingOIDCScope?: string[]; missingOIDCClaims?: string[] };
+      if (missing.missingOIDCScope) grant.addOIDCScope(missing.missingOIDCScope.join(' '));
+      if (missing.missingOIDCClaims) grant.addOIDCClaims(missing.missingOIDCClaims);
+      const grantId = await grant.save();
+      return provider.interactionFinished(req, res, { consent: { grantId } }, { mergeWithLastSubmission: true });
+    }
+    if (req.method === 'GET' && action === 'abort') {
+      return provider.interactionFinished(req, res, { error: 'access_denied', error_description: 'End-User aborted interaction' }, { mergeWithLastSubmission: false });
+    }
+    res.writeHead(404).end();
+  }
+
+  server.on('request', (req: IncomingMessage, res: ServerResponse) => {
+    const path = (req.url ?? '/').split('?')[0] ?? '/';
+    if (path === '/token') hits.token += 1;
+    if (path === '/token/revocation') hits.revocation += 1;
+    if (path === '/me') hits.userinfo += 1;
+    if (path === '/.well-known/openid-configuration') hits.discovery += 1;
+    const m = /^\/interaction\/([A-Za-z0-9_-]+)(?:\/(login|confirm|abort))?$/.exec(path);
+    if (m) {
+      interaction(req, res, m[1]!, m[2]).catch((err: unknown) => {
+        if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain' });
+        res.end(`interaction failed: ${(err as Error).message}`);
+      });
+      return;
+    }
+    void callback(req, res);
+  });
+
+  let listening = true;
+  const stop = async (): Promise<void> => {
+    if (!listening) return;
+    listening = false;
+    await new Promise<void>((resolve) => {
+      server.close(() => resolve());
+      server.closeAllConnections();
+    });
+  };
+  return {
+    issuer,
+    port,
+    clientId: TEST_CLIENT_ID,
+    hits,
+    stop,
+    async start() {
+      if (listening) return;
+      await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
+      listening = true;
+    },
+    close: stop,
+  };
+}
