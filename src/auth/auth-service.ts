@@ -372,8 +372,9 @@ class SignInService implements AuthService {
   }
 
   #expiry(tokens: oidc.TokenEndpointResponse & oidc.TokenEndpointResponseHelpers): number | null {
-    const seconds = tokens.expiresIn();
-    return seconds === undefined ? null : this.#clock.now() + seconds * 1000;
+    // Measured from now on our clock: the response has just arrived.
+    const seconds = tokens.expires_in;
+    return typeof seconds === 'number' && Number.isFinite(seconds) ? this.#clock.now() + Math.max(0, seconds) * 1000 : null;
   }
 
   async #identify(

@@ -171,3 +171,26 @@ export async function startTestProvider(options: TestProviderOptions = {}): Prom
     close: stop,
   };
 }
+
+/** Asks the provider directly whether a refresh token still works (true) or is refused (false). */
+export async function providerAcceptsRefreshToken(idp: TestProvider, refreshToken: string): Promise<boolean> {
+  const { discovery, allowInsecureRequests, refreshTokenGrant, None, ResponseBodyError } = await import('openid-client');
+  const config = await discovery(new URL(idp.issuer), idp.clientId, undefined, None(), { execute: [allowInsecureRequests] });
+  try {
+    await refreshTokenGrant(config, refreshToken);
+    return true;
+  } catch (err) {
+    if (err instanceof ResponseBodyError && err.error === 'invalid_grant') return false;
+    throw err;
+  }
+}
+
+/** Revokes a token at the provider the way an administrator or another device would (RFC 7009). */
+export async function revokeAtProvider(idp: TestProvider, token: string): Promise<void> {
+  const response = await fetch(`${idp.issuer}/token/revocation`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ token, client_id: idp.clientId, token_type_hint: 'refresh_token' }).toString(),
+  });
+  if (response.status !== 200) throw new Error(`revocation answered ${response.status}`);
+}
