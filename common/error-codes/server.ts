@@ -21,7 +21,7 @@ export const SERVER_ERRORS = {
   ORIGIN_NOT_ALLOWED: 'This web page is not allowed to start co-browse sessions on this server.',
   SERVER_SHUTTING_DOWN: 'The co-browse server is shutting down. Try again in a moment.',
   AGENT_TOKEN_NOT_CONFIGURED: 'An agent token was sent but the server has none configured: the agent was admitted without agent authentication.',
-  AGENT_TOKEN_INVALID: 'The co-browse server refused the agent token. Check the token in your settings with your administrator.',
+  AGENT_TOKEN_INVALID: "Co-browse agent authentication failed: this desktop's agent token does not match the co-browse server's. Ask your administrator for the current token.",
   AGENT_TOKEN_REQUIRED: 'The co-browse server requires an agent token but none is configured on the server. Ask your administrator to set one.',
   AGENT_TOKEN_ROTATED: 'The agent token was changed on the server. Enter the new token to connect again.',
   AGENT_AUTH_LOCKED_OUT: 'Too many failed sign-ins from this address. Wait a few minutes and try again.',
