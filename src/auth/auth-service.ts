@@ -229,7 +229,11 @@ class SignInService implements AuthService {
       this.#attempt = attempt;
     } catch (err) {
       await (receiver as LoopbackReceiver | null)?.close();
-      throw toAuthError(err, 'discovery');
+      const coded = toAuthError(err, 'discovery');
+      this.#lastReason = coded.toBody();
+      this.#logger.warn({ providerId, code: coded.code, detail: coded.cause instanceof Error ? coded.cause.message : undefined }, 'sign-in could not start');
+      this.#emit();
+      throw coded;
     } finally {
       this.#starting = false;
     }

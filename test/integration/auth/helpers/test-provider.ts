@@ -23,6 +23,8 @@ export interface TestProvider {
   readonly clientId: string;
   /** Requests seen per path prefix: /token, /token/revocation, /me ... */
   readonly hits: { token: number; revocation: number; userinfo: number; discovery: number };
+  /** Every access, refresh and ID token the token endpoint handed out, for leak scans. */
+  readonly issuedTokens: Set<string>;
   /** Stops listening (the provider is "down"); `start` brings it back on the same port. */
   stop(): Promise<void>;
   start(): Promise<void>;
@@ -92,6 +94,28 @@ export async function startTestProvider(options: TestProviderOptions = {}): Prom
   });
   const callback = provider.callback();
   const hits = { token: 0, revocation: 0, userinfo: 0, discovery: 0 };
+  const issuedTokens = new Set<string>();
+
+  // Reads the token endpoint's JSON responses as they go out, to learn the token values.
+  function recordTokens(res: ServerResponse): void {
+    const chunks: Buffer[] = [];
+    const write = res.write.bind(res) as (...args: unknown[]) => boolean;
+    const end = res.end.bind(res) as (...args: unknown[]) => ServerResponse;
+    res.write = ((chunk: unknown, ...rest: unknown[]) => {
+      if (chunk) chunks.push(Buffer.from(chunk as string));
+      return write(chunk, ...rest);
+    }) as typeof res.write;
+    res.end = ((chunk?: unknown, ...rest: unknown[]) => {
+      if (chunk && typeof chunk !== 'function') chunks.push(Buffer.from(chunk as string));
+      try {
+        const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as Record<string, unknown>;
+        for (const key of ['access_token', 'refresh_token', 'id_token']) if (typeof body[key] === 'string') issuedTokens.add(body[key]);
+      } catch {
+        // not JSON: an error page
+      }
+      return end(chunk, ...rest);
+    }) as typeof res.end;
+  }
 
   async function interaction(req: IncomingMessage, res: ServerResponse, uid: string, action: string | undefined): Promise<void> {
     const details = await provider.interactionDetails(req, res);
@@ -133,7 +157,10 @@ export async function startTestProvider(options: TestProviderOptions = {}): Prom
 
   server.on('request', (req: IncomingMessage, res: ServerResponse) => {
     const path = (req.url ?? '/').split('?')[0] ?? '/';
-    if (path === '/token') hits.token += 1;
+    if (path === '/token') {
+      hits.token += 1;
+      recordTokens(res);
+    }
     if (path === '/token/revocation') hits.revocation += 1;
     if (path === '/me') hits.userinfo += 1;
     if (path === '/.well-known/openid-configuration') hits.discovery += 1;
@@ -162,6 +189,7 @@ export async function startTestProvider(options: TestProviderOptions = {}): Prom
     port,
     clientId: TEST_CLIENT_ID,
     hits,
+    issuedTokens,
     stop,
     async start() {
       if (listening) return;
