@@ -183,4 +183,13 @@ describe('OptionsStore', () => {
     assert.throws(() => open(), (err: unknown) => code(err) === 'SERVER_KEY_FILE_UNREADABLE' && (err as Error).message.includes(tmp.keyFile));
     assert.equal(readFileSync(tmp.keyFile, 'utf8'), '{"format":"x"}');
   });
+
+  it('names a data dir that cannot be used', () => {
+    const file = join(tmp.dir, 'not-a-dir');
+    writeFileSync(file, 'x');
+    assert.throws(
+      () => OptionsStore.open({ dataDir: file, keyFile: join(file, 'options.key'), create: true }),
+      (err: unknown) => code(err) === 'SERVER_DATA_DIR_UNUSABLE' && (err as Error).message.includes(file),
+    );
+  });
 });
