@@ -1,0 +1,70 @@
+import { useEffect, useRef, useState } from 'react';
+import type { AgentDeskApi, UiError } from '../common/api.js';
+import { errorText } from './error-text.js';
+import { Header, type View } from './header.js';
+import { Notice } from './notice.js';
+import { SessionScreen } from './session-screen.js';
+import { SettingsScreen } from './settings-screen.js';
+import { SignInScreen } from './sign-in-screen.js';
+import { getBridge, useAppState } from './use-app-state.js';
+
+export function App() {
+  const api = getBridge();
+  if (!api) {
+    return (
+      <main className="main">
+        <Notice tone="error" title="AgentDesk cannot start here">
+          <p>This page must be opened by the AgentDesk app. Start AgentDesk and use the window it opens.</p>
+        </Notice>
+      </main>
+    );
+  }
+  return <Desk api={api} />;
+}
+
+function Desk({ api }: { readonly api: AgentDeskApi }) {
+  const { state, loadError } = useAppState(api);
+  const [view, setView] = useState<View>('home');
+  const [signOutError, setSignOutError] = useState<UiError | null>(null);
+  const [signingOut, setSigningOut] = useState(false);
+  const mainRef = useRef<HTMLElement>(null);
+
+  // Move focus to the new screen's content so keyboard and screen-reader users land on it.
+  useEffect(() => {
+    mainRef.current?.focus();
+  }, [view, state?.signIn.status]);
+
+  if (!state) {
+    return (
+      <main className="main" ref={mainRef} tabIndex={-1}>
+        {loadError ? <Notice tone="error">{errorText(loadError)}</Notice> : <p className="loading">Loading…</p>}
+      </main>
+    );
+  }
+
+  async function signOut(): Promise<void> {
+    setSigningOut(true);
+    const result = await api.signOut();
+    setSigningOut(false);
+    setSignOutError(result.ok ? null : result.error);
+  }
+
+  return (
+    <div className="app">
+      <a className="skip" href="#main">
+        Skip to content
+      </a>
+      <Header signIn={state.signIn} view={view} onNavigate={setView} onSignOut={() => void signOut()} busy={signingOut} />
+      <main id="main" className="main" ref={mainRef} tabIndex={-1}>
+        {signOutError && <Notice tone="error">{errorText(signOutError)}</Notice>}
+        {view === 'settings' ? (
+          <SettingsScreen api={api} agentTokenSet={state.settings.agentTokenSet} />
+        ) : state.signIn.status === 'signed-in' ? (
+          <SessionScreen api={api} connection={state.connection} session={state.session} />
+        ) : (
+          <SignInScreen api={api} signIn={state.signIn} providers={state.settings.providers} onOpenSettings={() => setView('settings')} />
+        )}
+      </main>
+    </div>
+  );
+}

@@ -1,0 +1,131 @@
+import { useId, useState } from 'react';
+import type { AgentDeskApi, ConnectionState, SessionState, UiError } from '../common/api.js';
+import { ConnectionStatus } from './connection-status.js';
+import { describeSessionEnd, formatSessionCode } from './connection-view.js';
+import { errorText } from './error-text.js';
+import { checkSessionCode } from './form-validation.js';
+import { Notice } from './notice.js';
+
+export function SessionScreen(props: { readonly api: AgentDeskApi; readonly connection: ConnectionState; readonly session: SessionState }) {
+  const { session } = props;
+  return (
+    <div className="stack">
+      <ConnectionStatus api={props.api} connection={props.connection} />
+      {session.status === 'joined' ? (
+        <SessionDetails api={props.api} session={session} />
+      ) : (
+        <JoinForm api={props.api} connection={props.connection} session={session} />
+      )}
+    </div>
+  );
+}
+
+function JoinForm(props: { readonly api: AgentDeskApi; readonly connection: ConnectionState; readonly session: Exclude<SessionState, { status: 'joined' }> }) {
+  const { session } = props;
+  const [code, setCode] = useState('');
+  const [problem, setProblem] = useState<string | null>(null);
+  const inputId = useId();
+  const helpId = useId();
+  const errorId = useId();
+  const joining = session.status === 'joining';
+
+  async function submit(): Promise<void> {
+    const checked = checkSessionCode(code);
+    if (!checked.ok) {
+      setProblem(checked.message);
+      return;
+    }
+    setProblem(null);
+    const result = await props.api.join(checked.value);
+    if (!result.ok) setProblem(errorText(result.error));
+  }
+
+  const serverProblem: UiError | null = session.status === 'join-failed' ? session.error : null;
+  return (
+    <section className="panel" aria-labelledby="join-title">
+      <h1 id="join-title">Join a session</h1>
+      {session.status === 'ended' && (
+        <Notice tone="neutral" title="Session ended">
+          <p>{describeSessionEnd(session.reason)}</p>
+        </Notice>
+      )}
+      {serverProblem && !problem && (
+        <Notice tone="error" title={`Could not join session ${formatSessionCode(session.status === 'join-failed' ? session.code : '')}`}>
+          <p>{errorText(serverProblem)}</p>
+        </Notice>
+      )}
+      <form
+        className="join"
+        noValidate
+        onSubmit={(e) => {
+          e.preventDefault();
+          void submit();
+        }}
+      >
+        <div className="field">
+          <label htmlFor={inputId}>Session code</label>
+          <input
+            id={inputId}
+            name="session-code"
+            type="text"
+            inputMode="numeric"
+            autoComplete="off"
+            spellCheck={false}
+            maxLength={15}
+            placeholder="123 456 789"
+            value={code}
+            aria-invalid={problem !== null}
+            aria-describedby={problem !== null ? `${helpId} ${errorId}` : helpId}
+            onChange={(e) => setCode(e.currentTarget.value)}
+          />
+          <p id={helpId} className="hint">
+            The 9-digit code the customer reads out to you.
+          </p>
+          {problem !== null && (
+            <p id={errorId} className="field-error" role="alert">
+              {problem}
+            </p>
+          )}
+        </div>
+        <button type="submit" className="primary" disabled={joining} aria-busy={joining}>
+          {joining ? 'Joining…' : 'Join'}
+        </button>
+      </form>
+    </section>
+  );
+}
+
+function SessionDetails(props: { readonly api: AgentDeskApi; readonly session: Extract<SessionState, { status: 'joined' }> }) {
+  const { session } = props;
+  const [leaveError, setLeaveError] = useState<UiError | null>(null);
+  return (
+    <section className="panel" aria-labelledby="session-title">
+      <div className="panel-head">
+        <h1 id="session-title">In session {formatSessionCode(session.code)}</h1>
+        <button
+          type="button"
+          className="danger"
+          onClick={() => {
+            void props.api.leave().then((r) => setLeaveError(r.ok ? null : r.error));
+          }}
+        >
+          Leave session
+        </button>
+      </div>
+      <dl className="details">
+        <dt>Session code</dt>
+        <dd>{formatSessionCode(session.code)}</dd>
+        <dt>Customer’s site</dt>
+        <dd>{session.customerOrigin ?? 'Not reported by the customer’s page'}</dd>
+        <dt>Joined at</dt>
+        <dd>
+          <time dateTime={new Date(session.joinedAt).toISOString()}>{new Date(session.joinedAt).toLocaleTimeString()}</time>
+        </dd>
+        <dt>Session ID</dt>
+        <dd className="mono">{session.sessionId}</dd>
+      </dl>
+      <p className="hint">The customer’s page will appear here once the live view is available.</p>
+      {leaveError && <Notice tone="error">{errorText(leaveError)}</Notice>}
+    </section>
+  );
+}
