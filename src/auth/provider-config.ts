@@ -49,6 +49,9 @@ const customSchemeUri = z
   .max(256)
   .regex(/^[a-z][a-z0-9+-]*(\.[a-z0-9+-]+)+:\/[A-Za-z0-9._~!$&'()*+,;=:@/-]*$/, 'must be a reverse-DNS custom scheme URI such as com.example.agentdesk:/oauth/callback');
 
+/** Scopes when neither the file nor a preset names any: OpenID Connect with a refresh token. */
+const DEFAULT_SCOPES: readonly string[] = ['openid', 'email', 'profile', 'offline_access'];
+
 const scope = z.string().regex(/^[\x21\x23-\x5b\x5d-\x7e]{1,128}$/, 'a scope is one word of visible characters');
 
 // Parameters the service sets itself can never be overridden from configuration.
@@ -94,7 +97,7 @@ const providerEntrySchema = z
       ctx.addIssue({ code: 'custom', path: ['authorize_url'], message: 'authorize_url is needed together with token_url' });
     } else if (explicit && !entry.token_url) {
       ctx.addIssue({ code: 'custom', path: ['token_url'], message: 'token_url is needed together with authorize_url' });
-    } else if (explicit && entry.scopes?.includes('openid') && !entry.jwks_uri) {
+    } else if (explicit && (entry.scopes ?? DEFAULT_SCOPES).includes('openid') && !entry.jwks_uri) {
       ctx.addIssue({ code: 'custom', path: ['jwks_uri'], message: 'jwks_uri is needed to check ID tokens when discovery is not used' });
     }
   });
@@ -119,7 +122,7 @@ type ProviderEntry = z.infer<typeof providerEntrySchema>;
 
 function normalize(entry: ProviderEntry): ProviderConfig {
   const preset = entry.preset ? expandPreset(entry.preset) : null;
-  const scopes = entry.scopes ?? preset?.scopes ?? ['openid', 'email', 'profile', 'offline_access'];
+  const scopes = entry.scopes ?? preset?.scopes ?? DEFAULT_SCOPES;
   let server: ProviderConfig['server'];
   if (preset) {
     server = preset.server;
