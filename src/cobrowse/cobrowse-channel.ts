@@ -152,7 +152,7 @@ export function createCobrowseChannel(options: CobrowseChannelOptions): Cobrowse
 
   function scheduleRetry(error: UiError, notBeforeMs: number | null): void {
     joinTimer = clearTimer(joinTimer);
-    const delay = Math.max(backoffDelay(Math.max(1, failedTries), limits, random), Math.min(notBeforeMs ?? 0, limits.retryAfterCapMs));
+    const delay = Math.max(backoffDelay(Math.max(1, failedTries), limits, random), notBeforeMs ?? 0);
     const nextTryAt = now() + delay;
     emit({ type: 'link-failed', error, attempt: failedTries + 1, nextTryAt });
     log?.info({ code: error.code, attempt: failedTries + 1, delayMs: delay }, 'co-browse channel: reconnect scheduled');
@@ -269,7 +269,11 @@ export function createCobrowseChannel(options: CobrowseChannelOptions): Cobrowse
           else scheduleRetry(refusal.error, null);
           return;
         case 'retry':
-          scheduleRetry(refusal.error, refusal.retryAfterMs);
+          if (refusal.retryAfterMs !== null && refusal.retryAfterMs > limits.retryAfterCapMs) {
+            stop(refusal.error, true);
+          } else {
+            scheduleRetry(refusal.error, refusal.retryAfterMs);
+          }
           return;
         default:
           assertNever(refusal.action, 'refusal action');

@@ -321,6 +321,18 @@ describe('co-browse channel against a real WebSocket server', () => {
     assert.ok(s.handshakes[1]!.at - s.handshakes[0]!.at >= 950);
   });
 
+  it('stops with Retry offered when the server asks to wait longer than the cap', async () => {
+    const s = await server({
+      admit: () => ({ accept: false, status: 429, body: { code: 'AGENT_AUTH_LOCKED_OUT', message: 'x' }, headers: { 'retry-after': '3600' } }),
+    });
+    const c = channel(s.url, { limits: { ...FAST, retryAfterCapMs: 1000 } });
+    c.connect();
+    const st = await waitFor(c, (x) => x.connection.status === 'failed', 'failed');
+    assert.deepEqual(st.connection, { status: 'failed', error: { code: 'AGENT_AUTH_LOCKED_OUT', message: ERROR_MESSAGES.AGENT_AUTH_LOCKED_OUT }, retryable: true });
+    await sleep(200);
+    assert.equal(s.handshakes.length, 1, 'no silent hour-long wait, no hammering either');
+  });
+
   it('retries a refused sign-in a few times (refreshing the access token), then stops', async () => {
     const s = await server({ admit: () => ({ accept: false, status: 401, body: { code: 'AGENT_IDENTITY_EXPIRED', message: 'x' } }) });
     let refreshes = 0;
