@@ -10,7 +10,10 @@ export function ConnectionStatus({ api, connection }: { readonly api: AgentDeskA
   const [retryError, setRetryError] = useState<UiError | null>(null);
   return (
     <section className={`connection tone-${view.tone}`} aria-labelledby="connection-title">
-      <div className="connection-text" role="status">
+      <p className="visually-hidden" role="status">
+        {view.announcement}
+      </p>
+      <div className="connection-text">
         <h2 id="connection-title">
           <span className="dot" aria-hidden="true" />
           {view.title}

@@ -13,6 +13,8 @@ export interface ConnectionView {
   readonly detail: string;
   /** Whether to offer the Retry button. */
   readonly canRetry: boolean;
+  /** What screen readers announce on a change: the title without the ticking seconds. */
+  readonly announcement: string;
 }
 
 // What the agent should do about a refusal that retrying alone cannot fix.
@@ -35,14 +37,11 @@ function hintFor(error: UiError): string {
 export function describeConnection(state: ConnectionState, now: number): ConnectionView {
   switch (state.status) {
     case 'idle':
-      return { tone: 'neutral', title: 'Not connected to the co-browse server', detail: '', canRetry: false };
-    case 'connecting':
-      return {
-        tone: 'busy',
-        title: state.attempt > 1 ? `Connecting to the co-browse server (attempt ${state.attempt})…` : 'Connecting to the co-browse server…',
-        detail: '',
-        canRetry: false,
-      };
+      return { tone: 'neutral', title: 'Not connected to the co-browse server', detail: '', canRetry: false, announcement: 'Not connected to the co-browse server' };
+    case 'connecting': {
+      const title = state.attempt > 1 ? `Connecting to the co-browse server (attempt ${state.attempt})…` : 'Connecting to the co-browse server…';
+      return { tone: 'busy', title, detail: '', canRetry: false, announcement: title };
+    }
     case 'connected':
       return {
         tone: 'ok',
@@ -52,6 +51,7 @@ export function describeConnection(state: ConnectionState, now: number): Connect
             ? 'Admitted with this desktop’s agent token.'
             : 'Admitted without agent authentication: the server has no agent token configured.',
         canRetry: false,
+        announcement: 'Connected to the co-browse server',
       };
     case 'reconnecting': {
       const wait = secondsLeft(state.nextTryAt, now);
@@ -60,16 +60,13 @@ export function describeConnection(state: ConnectionState, now: number): Connect
         title: `Reconnecting (attempt ${state.attempt}, ${wait > 0 ? `next try in ${wait} s` : 'trying now'})`,
         detail: errorText(state.lastError),
         canRetry: wait > 0,
+        announcement: `Connection lost. Reconnecting, attempt ${state.attempt}.`,
       };
     }
     case 'failed': {
       const hint = state.retryable ? '' : hintFor(state.error);
-      return {
-        tone: 'error',
-        title: 'Not connected to the co-browse server',
-        detail: [errorText(state.error), hint].filter((s) => s !== '').join(' '),
-        canRetry: true,
-      };
+      const detail = [errorText(state.error), hint].filter((s) => s !== '').join(' ');
+      return { tone: 'error', title: 'Not connected to the co-browse server', detail, canRetry: true, announcement: `Not connected to the co-browse server. ${detail}` };
     }
     default:
       return assertNever(state, 'connection state');

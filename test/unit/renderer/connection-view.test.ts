@@ -31,6 +31,7 @@ describe('connection state in words', () => {
     assert.equal(v.detail, ERROR_MESSAGES.COBROWSE_CONNECTION_LOST);
     assert.equal(v.tone, 'warning');
     assert.equal(v.canRetry, true, 'Retry skips the wait');
+    assert.equal(v.announcement, 'Connection lost. Reconnecting, attempt 3.', 'screen readers are not told every second');
     const due = describeConnection({ status: 'reconnecting', attempt: 3, nextTryAt: T - 1, lastError: { code: 'COBROWSE_UNREACHABLE', message: '' } }, T);
     assert.equal(due.title, 'Reconnecting (attempt 3, trying now)');
     assert.equal(due.canRetry, false);
@@ -41,6 +42,7 @@ describe('connection state in words', () => {
     assert.equal(v.tone, 'error');
     assert.ok(v.detail.startsWith(ISSUE_TEXT), v.detail);
     assert.match(v.detail, /Settings → Agent token/);
+    assert.ok(v.announcement.includes(ISSUE_TEXT));
     assert.equal(v.canRetry, true);
   });
 
@@ -55,7 +57,13 @@ describe('connection state in words', () => {
   });
 
   it('idle offers no retry', () => {
-    assert.deepEqual(describeConnection({ status: 'idle' }, T), { tone: 'neutral', title: 'Not connected to the co-browse server', detail: '', canRetry: false });
+    assert.deepEqual(describeConnection({ status: 'idle' }, T), {
+      tone: 'neutral',
+      title: 'Not connected to the co-browse server',
+      detail: '',
+      canRetry: false,
+      announcement: 'Not connected to the co-browse server',
+    });
   });
 });
 
