@@ -1,9 +1,10 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { parseCommandLine, UsageError } from '../../../../server/config/parse-command-line.js';
+import { AgentDeskError } from '../../../../common/errors.js';
+import { parseCommandLine } from '../../../../server/config/parse-command-line.js';
 
-function usage(argv: string[], expected: RegExp): void {
-  assert.throws(() => parseCommandLine(argv), (err: unknown) => err instanceof UsageError && expected.test(err.message), argv.join(' '));
+function usage(argv: string[], expected: RegExp, code = 'SERVER_USAGE'): void {
+  assert.throws(() => parseCommandLine(argv), (err: unknown) => err instanceof AgentDeskError && err.code === code && expected.test(err.message), argv.join(' '));
 }
 
 describe('parseCommandLine', () => {
@@ -40,7 +41,7 @@ describe('parseCommandLine', () => {
   it('refuses what it does not know, saying what', () => {
     usage(['--data-dir', '/d', '--verbose'], /Unknown option '--verbose'/);
     usage(['start', '--data-dir', '/d'], /unknown command "start"/);
-    usage(['options', 'set', 'slave.passwd', '1', '--data-dir', '/d'], /unknown option "slave.passwd"/);
+    usage(['options', 'set', 'slave.passwd', '1', '--data-dir', '/d'], /unknown option "slave.passwd"/, 'SERVER_OPTION_UNKNOWN');
     usage(['options', 'remove', 'slave.password', '--data-dir', '/d'], /unknown options command "remove"/);
     usage(['options', '--data-dir', '/d'], /set, get or clear/);
     usage(['options', 'get', 'slave.password'], /--data-dir DIR is required/);
