@@ -1,4 +1,5 @@
 import * as oidc from 'openid-client';
+import { assertNever } from '../../common/assert-never.js';
 import { AgentDeskError, type ErrorBody } from '../../common/errors.js';
 import type { Desktop } from '../desktop-port.js';
 import { PENDING_LOGIN_TTL_MS, REFRESH_BACKOFF_INITIAL_MS, REFRESH_BACKOFF_MAX_MS, REFRESH_SKEW_MS, REVOCATION_TIMEOUT_S } from '../limits.js';
@@ -261,6 +262,8 @@ class SignInService implements AuthService {
         const scheme = new URL(custom).protocol.slice(0, -1);
         return (await this.#desktop.isSchemeRegistered(scheme)) ? custom : openLoopback();
       }
+      default:
+        return assertNever(provider.redirect.mode, 'redirect mode');
     }
   }
 
