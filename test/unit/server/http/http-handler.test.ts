@@ -1,0 +1,54 @@
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { pino } from 'pino';
+import { createHttpHandler, pathOf } from '../../../../server/http/http-handler.js';
+import { NET_LIMITS } from '../../../../server/limits.js';
+import { NetMetrics } from '../../../../server/metrics/net-metrics.js';
+import { WindowCounter } from '../../../../server/policy/window-counter.js';
+import { SessionRegistry } from '../../../../server/sessions/session-registry.js';
+
+describe('HTTP handler while shutting down', () => {
+  let server: Server;
+  let base: string;
+  before(async () => {
+    const clock = () => Date.now();
+    server = createServer(
+      createHttpHandler({
+        config: { host: '127.0.0.1', port: 0, dataDir: '', keyFile: '', agentAuth: 'compatible', oidc: null, customerOrigins: ['https://a.test'] },
+        limits: NET_LIMITS,
+        logger: pino({ level: 'silent' }),
+        metrics: new NetMetrics(),
+        sessions: new SessionRegistry(NET_LIMITS, clock),
+        sessionCreates: new WindowCounter(60_000, clock),
+        isShuttingDown: () => true,
+        sessionsChanged: () => undefined,
+      }),
+    );
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+  after(() => new Promise<void>((resolve) => server.close(() => resolve())));
+
+  it('readyz answers 503 SERVER_SHUTTING_DOWN while healthz stays 200', async () => {
+    const ready = await fetch(`${base}/readyz`);
+    assert.equal(ready.status, 503);
+    assert.equal(((await ready.json()) as { code: string }).code, 'SERVER_SHUTTING_DOWN');
+    assert.equal((await fetch(`${base}/healthz`)).status, 200);
+  });
+
+  it('new sessions and tokens are refused with 503', async () => {
+    const created = await fetch(`${base}/cobrowse/rest/sessions`, { method: 'POST', headers: { origin: 'https://a.test' } });
+    assert.equal(created.status, 503);
+    assert.equal((await fetch(`${base}/cobrowse/rest/authtoken`)).status, 503);
+  });
+});
+
+describe('pathOf', () => {
+  it('drops the query and refuses targets that are not paths', () => {
+    assert.equal(pathOf('/cobrowse/agent?token=1'), '/cobrowse/agent');
+    assert.equal(pathOf('http://elsewhere/x'), null);
+    assert.equal(pathOf(undefined), null);
+  });
+});
