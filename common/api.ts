@@ -63,6 +63,9 @@ export interface SettingsSummary {
 }
 
 export interface AppState {
+  /** Things the agent should know that are not failures of an action, e.g. the keychain is
+   * unavailable so the sign-in will not be kept, or the providers file is invalid. */
+  readonly notices: readonly UiError[];
   readonly signIn: SignInState;
   readonly connection: ConnectionState;
   readonly session: SessionState;

@@ -15,5 +15,8 @@ export const DESKTOP_ERRORS = {
   COBROWSE_REFUSED: 'The co-browse server refused the connection. Check the server URL in Settings, or ask your administrator.',
   COBROWSE_PROTOCOL_ERROR: 'The co-browse server sent something this version of AgentDesk does not understand. Ask your administrator whether the server and the desktop versions match.',
   COBROWSE_JOIN_TIMEOUT: 'The co-browse server did not answer the join request in time. Try the code again.',
+  DESKTOP_INTERNAL_ERROR: 'Something went wrong inside AgentDesk. Try again; if it keeps happening, restart AgentDesk and report it.',
+  HOST_LINK_INVALID: 'This AgentDesk page was opened without its launch key. Open AgentDesk from the link it printed when it started.',
+  HOST_UNREACHABLE: 'The AgentDesk background process is not running or was restarted. Start AgentDesk again, then open the link it prints.',
   COBROWSE_SESSION_ACTIVE: 'You are already in a co-browse session. Leave it before joining another.',
 } as const satisfies Record<string, string>;

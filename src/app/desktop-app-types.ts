@@ -2,17 +2,13 @@
 // browser shell (src/host) create one DesktopApp each, hand it OS events (launch argv, open-url),
 // and route renderer calls to `dispatch`, which parses arguments with common/api.ts and answers
 // with an ApiResult. Tokens stay inside: nothing here returns one.
+import type { Logger } from 'pino';
 import type { ApiOperation, ApiResult, AppState } from '../../common/api.js';
 import type { Desktop } from '../desktop-port.js';
 import type { SecretStore } from '../vault/secret-store.js';
 
-/** The logger the core and its services write to; pino fits. Never given a token. */
-export interface AppLogger {
-  debug(fields: object, message: string): void;
-  info(fields: object, message: string): void;
-  warn(fields: object, message: string): void;
-  error(fields: object, message: string): void;
-}
+/** The logger the core and its services write to (pino). Never given a token. */
+export type AppLogger = Pick<Logger, 'debug' | 'info' | 'warn' | 'error'>;
 
 export interface DesktopAppOptions {
   readonly desktop: Desktop;

@@ -1,0 +1,198 @@
+// The browser shell's local server: serves the renderer bundle to a browser on 127.0.0.1 and
+// carries its AgentDeskApi calls over one WebSocket. Only a page opened from the link the host
+// printed (it holds the per-launch key) can drive it; the Host and Origin checks stop other local
+// pages, DNS-rebinding sites and processes without the key.
+import { createHash, timingSafeEqual } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { extname, join, resolve, sep } from 'node:path';
+import { WebSocketServer, type WebSocket } from 'ws';
+import { isApiOperation } from '../../common/api.js';
+import { HOST_API_PATH, HOST_CLOSE, HOST_KEY_PARAM, pageToHostSchema, type HostToPage } from '../../common/host-protocol.js';
+import type { AppLogger, DesktopApp } from '../app/desktop-app-types.js';
+import { API_HELLO_TIMEOUT_MS, API_MAX_PAYLOAD_BYTES } from './limits.js';
+
+export interface HostServerOptions {
+  readonly app: DesktopApp;
+  /** The built renderer (dist/renderer). */
+  readonly rendererDir: string;
+  /** The per-launch key; it reaches the page in the URL fragment, which browsers never send. */
+  readonly key: string;
+  readonly port?: number;
+  readonly logger: AppLogger;
+}
+
+export interface HostServer {
+  /** http://127.0.0.1:<port> */
+  readonly origin: string;
+  /** The link to open: the origin with the key in the fragment. */
+  readonly url: string;
+  close(): Promise<void>;
+}
+
+// Same policy as renderer/index.html's meta tag, also sent as a header so it covers every response.
+const CSP =
+  "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+
+const CONTENT_TYPES: Readonly<Record<string, string>> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.json': 'application/json',
+  '.woff2': 'font/woff2',
+};
+
+export async function startHostServer(options: HostServerOptions): Promise<HostServer> {
+  const rendererDir = resolve(options.rendererDir);
+  const server = createServer();
+  const sockets = new WebSocketServer({ noServer: true, maxPayload: API_MAX_PAYLOAD_BYTES });
+  await new Promise<void>((done, fail) => {
+    server.once('error', fail);
+    server.listen(options.port ?? 0, '127.0.0.1', () => done());
+  });
+  const { port } = server.address() as AddressInfo;
+  const origin = `http://127.0.0.1:${port}`;
+  const allowedHosts = new Set([`127.0.0.1:${port}`, `localhost:${port}`]);
+  const allowedOrigins = new Set([...allowedHosts].map((h) => `http://${h}`));
+  const keyDigest = digest(options.key);
+
+  server.on('request', (req, res) => {
+    if (!allowedHosts.has(req.headers.host ?? '')) {
+      sendText(res, 421, 'This AgentDesk server answers on 127.0.0.1 only.');
+      return;
+    }
+    serveStatic(rendererDir, req, res).catch((err: unknown) => {
+      options.logger.error({ error: (err as Error).message }, 'serving the renderer failed');
+      if (!res.headersSent) sendText(res, 500, 'AgentDesk could not load this file.');
+      else res.destroy();
+    });
+  });
+
+  server.on('upgrade', (req, socket, head) => {
+    const path = new URL(req.url ?? '/', origin).pathname;
+    if (path !== HOST_API_PATH || !allowedHosts.has(req.headers.host ?? '') || !allowedOrigins.has(req.headers.origin ?? '')) {
+      options.logger.warn({ path, origin: req.headers.origin ?? null }, 'refused a local API connection from another origin');
+      socket.end('HTTP/1.1 403 Forbidden\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+      return;
+    }
+    sockets.handleUpgrade(req, socket, head, (ws) => serveApi(ws, options.app, keyDigest, options.logger));
+  });
+
+  return {
+    origin,
+    url: `${origin}/#${HOST_KEY_PARAM}=${encodeURIComponent(options.key)}`,
+    close: async () => {
+      for (const ws of sockets.clients) ws.close(1001, 'AgentDesk is closing');
+      sockets.close();
+      server.closeAllConnections();
+      await new Promise<void>((done) => server.close(() => done()));
+    },
+  };
+}
+
+function digest(value: string): Buffer {
+  return createHash('sha256').update(value).digest();
+}
+
+function serveApi(ws: WebSocket, app: DesktopApp, keyDigest: Buffer, logger: AppLogger): void {
+  let unsubscribe: (() => void) | null = null;
+  const send = (message: HostToPage) => {
+    if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(message));
+  };
+  const helloTimer = setTimeout(() => ws.close(HOST_CLOSE.Unauthorized, 'no hello'), API_HELLO_TIMEOUT_MS);
+  ws.on('close', () => {
+    clearTimeout(helloTimer);
+    unsubscribe?.();
+  });
+  ws.on('message', (data, isBinary) => {
+    let message;
+    try {
+      message = isBinary ? null : pageToHostSchema.safeParse(JSON.parse(String(data)));
+    } catch {
+      message = null;
+    }
+    if (!message?.success) {
+      ws.close(HOST_CLOSE.ProtocolError, 'unreadable message');
+      return;
+    }
+    const msg = message.data;
+    if (unsubscribe === null) {
+      if (msg.type !== 'hello' || !timingSafeEqual(digest(msg.key), keyDigest)) {
+        logger.warn({}, 'refused a local API connection without the launch key');
+        ws.close(HOST_CLOSE.Unauthorized, 'launch key missing or wrong');
+        return;
+      }
+      clearTimeout(helloTimer);
+      unsubscribe = app.onState((state) => send({ type: 'state', state }));
+      send({ type: 'welcome' });
+      return;
+    }
+    if (msg.type !== 'call') {
+      ws.close(HOST_CLOSE.ProtocolError, 'hello sent twice');
+      return;
+    }
+    const { id, op, args } = msg;
+    if (!isApiOperation(op)) {
+      send({ type: 'result', id, result: { ok: false, error: { code: 'API_ARGUMENT_INVALID', message: `${op.slice(0, 32)}: no such operation` } } });
+      return;
+    }
+    void app.dispatch(op, args).then((result) => send({ type: 'result', id, result }));
+  });
+}
+
+async function serveStatic(rendererDir: string, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  if (req.method !== 'GET' && req.method !== 'HEAD') {
+    res.setHeader('allow', 'GET, HEAD');
+    sendText(res, 405, 'Method not allowed.');
+    return;
+  }
+  let pathname: string;
+  try {
+    pathname = decodeURIComponent(new URL(req.url ?? '/', 'http://host').pathname);
+  } catch {
+    sendText(res, 400, 'Bad path.');
+    return;
+  }
+  const relative = pathname === '/' ? 'index.html' : pathname.slice(1);
+  const file = resolve(join(rendererDir, relative));
+  const type = CONTENT_TYPES[extname(file)];
+  if (!file.startsWith(rendererDir + sep) || pathname.includes('\0') || !type) {
+    sendText(res, 404, 'Not found.');
+    return;
+  }
+  const info = await stat(file).catch(() => null);
+  if (!info?.isFile()) {
+    sendText(res, 404, file.endsWith('index.html') ? 'The agent UI is not built: run "npm run build:renderer".' : 'Not found.');
+    return;
+  }
+  res.writeHead(200, {
+    ...securityHeaders(),
+    'content-type': type,
+    'content-length': info.size,
+    'cache-control': 'no-store',
+  });
+  if (req.method === 'HEAD') {
+    res.end();
+    return;
+  }
+  createReadStream(file).pipe(res);
+}
+
+function securityHeaders(): Record<string, string> {
+  return {
+    'content-security-policy': CSP,
+    'x-content-type-options': 'nosniff',
+    'referrer-policy': 'no-referrer',
+    'cross-origin-opener-policy': 'same-origin',
+    'cross-origin-resource-policy': 'same-origin',
+  };
+}
+
+function sendText(res: ServerResponse, status: number, text: string): void {
+  res.writeHead(status, { ...securityHeaders(), 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store' });
+  res.end(text);
+}
