@@ -1,18 +1,29 @@
-// `npm start`: the local demo. Runs the co-browse server as a child process on its embedded
-// SQLite data dir (.demo/server, gitignored), sets a random demo agent token on the first run,
-// and stops everything cleanly on Ctrl-C. Later parts of the demo (identity provider, desktop)
-// join as more children in `main`.
+// `npm start`: the local demo stack on 127.0.0.1. A development OpenID Provider (in this
+// process), the co-browse server (a child, on its embedded SQLite data dir .demo/server, with a
+// random demo agent token set on the first run and per-agent identity checked against the
+// provider), and the agent desktop's browser shell (a child, with the same agent token in its
+// keychain). Ctrl-C stops everything cleanly.
 //
-// Usage: npm start [-- --port PORT] [--demo-dir DIR]
+// Usage: npm start [-- --port PORT] [--idp-port PORT] [--desktop-port PORT] [--demo-dir DIR] [--no-open]
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomInt } from 'node:crypto';
-import { createWriteStream, mkdirSync } from 'node:fs';
+import { createWriteStream, mkdirSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 
+import { startIdentityProvider } from '../demo/identity-provider.js';
+
 const root = resolve(import.meta.dirname, '..');
 const serverBin = join(root, 'bin/agentdesk-server.js');
+const desktopBin = join(root, 'bin/agentdesk.js');
 const URL_LINE = 'Co-browse server: ';
+const DESKTOP_LINE = 'Agent desktop: ';
+
+/** The demo agent; the password only opens the demo identity provider on this machine. */
+const DEMO_AGENT = { sub: 'demo-agent', email: 'agent@example.com', name: 'Dana Demo', password: 'agentdesk-demo' };
+const DEMO_CLIENT_ID = 'agentdesk-demo';
+/** `aud` of the agents' access tokens, which the co-browse server checks (RFC 8707 resource). */
+const COBROWSE_AUDIENCE = 'https://cobrowse.agentdesk.demo';
 
 interface Child {
   readonly name: string;
@@ -50,8 +61,8 @@ async function ensureDemoToken(dataDir: string): Promise<boolean> {
 }
 
 /** Starts the server; resolves with its URL once it prints it. Its JSON logs go to `logFile`. */
-function startServerChild(dataDir: string, port: string, logFile: string): Promise<{ child: Child; url: string }> {
-  const proc = spawn(process.execPath, [serverBin, 'serve', '--data-dir', dataDir, '--port', port], {
+function startServerChild(dataDir: string, port: string, configFile: string, logFile: string): Promise<{ child: Child; url: string }> {
+  const proc = spawn(process.execPath, [serverBin, 'serve', '--data-dir', dataDir, '--port', port, '--config', configFile], {
     cwd: root,
     stdio: ['ignore', 'pipe', 'inherit'],
     // Its own process group: Ctrl-C reaches the demo only, which then stops the children in order.
@@ -84,49 +95,157 @@ function startServerChild(dataDir: string, port: string, logFile: string): Promi
 
 async function stopAll(children: readonly Child[]): Promise<void> {
   for (const child of [...children].reverse()) {
-    if (child.process.exitCode === null && child.process.signalCode === null) child.process.kill('SIGTERM');
+    // Each child leads its own process group (detached): the group gets the signal, so wrappers
+    // such as the Secret Service session stop together with what they run.
+    if (child.process.exitCode === null && child.process.signalCode === null && child.process.pid !== undefined) {
+      try {
+        process.kill(-child.process.pid, 'SIGTERM');
+      } catch {
+        child.process.kill('SIGTERM');
+      }
+    }
     await child.exited;
   }
 }
 
+/** Reads the stored demo token (held in memory only, to seed the desktop's keychain). */
+async function revealDemoToken(dataDir: string): Promise<string> {
+  const got = await runToEnd(['options', 'get', 'slave.password', '--reveal', '--data-dir', dataDir]);
+  const token = got.stdout.trim();
+  if (got.code !== 0 || !/^\d{26}$/.test(token)) throw new Error(`cannot read the demo agent token:\n${got.stderr}`);
+  return token;
+}
+
+/**
+ * Starts the browser shell with the agent token on stdin. Without a desktop session bus (a
+ * headless machine) it runs inside a private Secret Service (gnome-keyring) that lasts as long
+ * as the demo, so the keychain is real either way.
+ */
+function startDesktopChild(options: {
+  dataDir: string;
+  port: string;
+  providersFile: string;
+  serverUrl: string;
+  agentToken: string;
+  open: boolean;
+  logFile: string;
+}): Promise<{ child: Child; url: string }> {
+  const args = [
+    desktopBin,
+    '--data-dir', options.dataDir,
+    '--port', options.port,
+    '--providers', options.providersFile,
+    '--server-url', options.serverUrl,
+    '--agent-token-stdin',
+    ...(options.open ? [] : ['--no-open']),
+  ];
+  const command = process.env.DBUS_SESSION_BUS_ADDRESS ? [process.execPath, ...args] : ['bash', join(root, 'scripts/with-secret-service.sh'), process.execPath, ...args];
+  const [file, ...rest] = command as [string, ...string[]];
+  const proc = spawn(file, rest, { cwd: root, stdio: ['pipe', 'pipe', 'pipe'], detached: true });
+  proc.stdin!.end(`${options.agentToken}\n`);
+  const exited = new Promise<number | null>((done) => proc.on('exit', (code) => done(code)));
+  const log = createWriteStream(options.logFile, { flags: 'a', mode: 0o600 });
+  proc.stderr!.pipe(log);
+  return new Promise((done, fail) => {
+    let pending = '';
+    let url: string | undefined;
+    proc.stdout!.setEncoding('utf8').on('data', (chunk: string) => {
+      pending += chunk;
+      const lines = pending.split('\n');
+      pending = lines.pop()!;
+      for (const line of lines) {
+        if (line.startsWith(DESKTOP_LINE) && url === undefined) {
+          url = line.slice(DESKTOP_LINE.length).trim();
+          done({ child: { name: 'agent desktop', process: proc, exited }, url });
+        } else if (line.trim()) {
+          console.log(line);
+        }
+      }
+    });
+    void exited.then((code) => {
+      if (url === undefined) fail(new Error(`the agent desktop exited with status ${code} before listening; see ${options.logFile}`));
+    });
+  });
+}
+
 async function main(): Promise<number> {
   const { values } = parseArgs({
-    options: { port: { type: 'string', default: '8700' }, 'demo-dir': { type: 'string', default: join(root, '.demo') } },
+    options: {
+      port: { type: 'string', default: '8700' },
+      'idp-port': { type: 'string', default: '8701' },
+      'desktop-port': { type: 'string', default: '8710' },
+      'demo-dir': { type: 'string', default: join(root, '.demo') },
+      'no-open': { type: 'boolean', default: false },
+    },
     strict: true,
   });
   const demoDir = resolve(values['demo-dir']);
   const dataDir = join(demoDir, 'server');
-  mkdirSync(demoDir, { recursive: true, mode: 0o700 });
+  const desktopDir = join(demoDir, 'desktop');
+  mkdirSync(desktopDir, { recursive: true, mode: 0o700 });
   const shown = (path: string): string => (path.startsWith(root) ? relative(root, path) : path);
 
-  const created = await ensureDemoToken(dataDir);
-  const logFile = join(demoDir, 'server.log');
   const children: Child[] = [];
+  let closeIdp: (() => Promise<void>) | null = null;
   let stopping: Promise<void> | null = null;
   const stop = (): void => {
     if (stopping) return;
     console.log('\nStopping the demo...');
-    stopping = stopAll(children);
+    stopping = stopAll(children).then(() => closeIdp?.());
   };
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
 
-  const server = await startServerChild(dataDir, values.port, logFile);
+  const idp = await startIdentityProvider({
+    port: Number(values['idp-port']),
+    accounts: [DEMO_AGENT],
+    // The desktop's redirects: its custom scheme (when the OS routes it) and loopback (any port).
+    clients: [{ clientId: DEMO_CLIENT_ID, redirectUris: ['com.agentdesk.desktop:/oauth/callback', 'http://127.0.0.1/oauth/callback'] }],
+    accessTokenAudience: COBROWSE_AUDIENCE,
+  });
+  closeIdp = idp.close;
+
+  const created = await ensureDemoToken(dataDir);
+  const configFile = join(demoDir, 'server-config.json');
+  writeFileSync(configFile, `${JSON.stringify({ oidc: { issuer: idp.issuer, audience: COBROWSE_AUDIENCE } }, null, 2)}\n`, { mode: 0o600 });
+  const logFile = join(demoDir, 'server.log');
+  const server = await startServerChild(dataDir, values.port, configFile, logFile);
   children.push(server.child);
+
+  const providersFile = join(desktopDir, 'providers.json');
+  const provider = { id: 'demo', label: 'Demo identity provider', issuer: idp.issuer, client_id: DEMO_CLIENT_ID, redirect: { mode: 'auto' } };
+  writeFileSync(providersFile, `${JSON.stringify({ providers: [provider] }, null, 2)}\n`, { mode: 0o600 });
+  const desktopLog = join(demoDir, 'desktop.log');
+  const desktop = await startDesktopChild({
+    dataDir: desktopDir,
+    port: values['desktop-port'],
+    providersFile,
+    serverUrl: server.url,
+    agentToken: await revealDemoToken(dataDir),
+    open: !values['no-open'],
+    logFile: desktopLog,
+  });
+  children.push(desktop.child);
+
+  console.log(`${DESKTOP_LINE}${desktop.url}`);
+  console.log(`Identity provider: ${idp.issuer}`);
   console.log(`${URL_LINE}${server.url}`);
+  console.log(`Demo agent: ${DEMO_AGENT.email} / ${DEMO_AGENT.password}`);
   console.log(
-    `Demo agent token: ${created ? 'a new random token was set' : 'the token set on an earlier run'}, stored encrypted in ${shown(dataDir)}.`,
+    `Demo agent token: ${created ? 'a new random token was set' : 'the token set on an earlier run'}, stored encrypted in ${shown(dataDir)} and in the desktop's keychain.`,
   );
   console.log(`  Show it with: node bin/agentdesk-server.js options get slave.password --reveal --data-dir ${shown(dataDir)}`);
-  console.log(`Server log: ${shown(logFile)}. Press Ctrl-C to stop.`);
+  console.log(`  Create a customer session with: curl -X POST -H 'Origin: ${server.url}' ${server.url}/cobrowse/rest/sessions`);
+  console.log(`Server log: ${shown(logFile)}; desktop log: ${shown(desktopLog)}. Press Ctrl-C to stop.`);
 
-  const code = await server.child.exited;
+  const first = await Promise.race(children.map((c) => c.exited.then((code) => ({ name: c.name, code }))));
   if (stopping) {
     await stopping;
     return 0;
   }
-  console.error(`The co-browse server stopped on its own (status ${code}); see ${shown(logFile)}.`);
+  console.error(`The ${first.name} stopped on its own (status ${first.code}); see the logs above.`);
   await stopAll(children);
+  await idp.close();
   return 1;
 }
 

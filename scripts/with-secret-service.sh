@@ -8,6 +8,8 @@ if ! command -v dbus-run-session >/dev/null || ! command -v gnome-keyring-daemon
 fi
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/agentdesk-keyring.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
+trap 'exit 143' TERM
+trap 'exit 130' INT
 mkdir -p "$tmp/data" "$tmp/runtime" "$tmp/cache"
 chmod 700 "$tmp/runtime"
 export XDG_DATA_HOME="$tmp/data" XDG_RUNTIME_DIR="$tmp/runtime" XDG_CACHE_HOME="$tmp/cache"

@@ -23,6 +23,7 @@ const USAGE = `Usage: agentdesk [options] [callback-url]
   --server-url URL   co-browse server to use until one is set in Settings
   --profile NAME     keychain profile (default "default")
   --no-open          print the link instead of opening the system browser
+  --agent-token-stdin  read a 26-digit agent token from standard input and keep it in the keychain
   --help`;
 
 // Field names that could carry a secret are masked wherever they appear in a log line.
@@ -46,6 +47,7 @@ async function main(): Promise<number> {
         'server-url': { type: 'string' },
         profile: { type: 'string' },
         'no-open': { type: 'boolean' },
+        'agent-token-stdin': { type: 'boolean' },
         help: { type: 'boolean' },
       },
     });
@@ -85,6 +87,15 @@ async function main(): Promise<number> {
   }
 
   await app.start();
+  if (values['agent-token-stdin']) {
+    const saved = await app.dispatch('saveAgentToken', [(await readStdin()).trim()]);
+    if (!saved.ok) {
+      process.stderr.write(`agentdesk: ${saved.error.message}\n`);
+      await app.dispose();
+      await instance.close();
+      return 64;
+    }
+  }
   await app.handleArgv(positionals);
   const host = await startHostServer({
     app,
@@ -108,6 +119,18 @@ async function main(): Promise<number> {
   await app.dispose();
   await instance.close();
   return 0;
+}
+
+// A token is a line of 26 digits; more than this is not one.
+const STDIN_MAX_BYTES = 1024;
+
+async function readStdin(): Promise<string> {
+  let text = '';
+  for await (const chunk of process.stdin) {
+    text += String(chunk);
+    if (text.length > STDIN_MAX_BYTES) break;
+  }
+  return text;
 }
 
 main().then(

@@ -12,13 +12,14 @@ interface DemoRun {
 
 /** Starts `scripts/demo.ts` (what npm start runs) and waits for its token line. */
 function startDemo(demoDir: string): Promise<DemoRun> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/demo.ts', '--port', '0', '--demo-dir', demoDir], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+  const args = ['--import', 'tsx', 'scripts/demo.ts', '--port', '0', '--idp-port', '0', '--desktop-port', '0', '--no-open', '--demo-dir', demoDir];
+  const child = spawn(process.execPath, args, { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
   const lines: string[] = [];
   let stderr = '';
   const exited = new Promise<number | null>((done) => child.on('exit', (code) => done(code)));
   child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
   return new Promise((done, fail) => {
-    const timer = setTimeout(() => fail(new Error(`demo did not start: ${stderr}`)), 20_000);
+    const timer = setTimeout(() => fail(new Error(`demo did not start: ${stderr}`)), 45_000);
     child.stdout.setEncoding('utf8').on('data', (d: string) => {
       lines.push(...d.split('\n').filter(Boolean));
       const urlLine = lines.find((l) => l.startsWith('Co-browse server: '));
@@ -47,6 +48,16 @@ describe('npm start (scripts/demo.ts)', () => {
   it('sets a demo token once, serves, says where the token is, and stops cleanly on Ctrl-C', async () => {
     const first = await startDemo(tmp.root);
     assert.equal((await fetch(`${first.url}/healthz`)).status, 200);
+    // One line per part, in the order the README promises, each with a working URL.
+    const parts = ['Agent desktop: ', 'Identity provider: ', 'Co-browse server: ', 'Demo agent: '];
+    const partLines = first.lines.filter((l) => parts.some((p) => l.startsWith(p)));
+    assert.deepEqual(partLines.map((l) => parts.find((p) => l.startsWith(p))), parts, first.lines.join('\n'));
+    const desktopUrl = partLines[0]!.slice(parts[0]!.length);
+    assert.match(desktopUrl, /^http:\/\/127\.0\.0\.1:\d+\/#key=[\w-]{20,}$/);
+    assert.equal((await fetch(desktopUrl)).status, 200, 'the agent UI is served');
+    const idpUrl = partLines[1]!.slice(parts[1]!.length);
+    assert.equal((await fetch(`${idpUrl}/.well-known/openid-configuration`)).status, 200, 'the identity provider answers discovery');
+    assert.match(partLines[3]!, /^Demo agent: \S+@\S+ \/ \S+$/);
     assert.ok(first.lines.some((l) => l.includes('a new random token was set') && l.includes(join(tmp.root, 'server'))), first.lines.join('\n'));
     assert.ok(first.lines.some((l) => l.includes('options get slave.password --reveal')));
     assert.equal(await first.stop(), 0);
