@@ -1,12 +1,12 @@
 // Runs the whole suite level by level and ends with one line: "N passed, N failed[, N skipped]".
-// Usage: npm test [-- level...]   levels: typecheck lint unit integration
+// Usage: npm test [-- level...]   levels: typecheck lint build unit integration e2e
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync, rmSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
 const root = resolve(import.meta.dirname, '..');
-const LEVELS = ['typecheck', 'lint', 'unit', 'integration'] as const;
+const LEVELS = ['typecheck', 'lint', 'build', 'unit', 'integration', 'e2e'] as const;
 type Level = (typeof LEVELS)[number];
 
 // Per-test ceiling: the slowest integration test (a full sign-in through a real provider and
@@ -49,7 +49,7 @@ function testFiles(level: string): string[] {
     .map((f) => join('test', level, f));
 }
 
-function runTests(level: string, wrapper: string[]): void {
+function runTests(level: string, wrapper: string[], concurrency = 2): void {
   const files = testFiles(level);
   console.log(`\n=== ${level}: ${files.length} test files`);
   if (files.length === 0) return;
@@ -61,7 +61,7 @@ function runTests(level: string, wrapper: string[]): void {
     '--import',
     'tsx',
     '--test',
-    '--test-concurrency=2',
+    `--test-concurrency=${concurrency}`,
     `--test-timeout=${TEST_TIMEOUT_MS}`,
     '--test-reporter=spec',
     '--test-reporter-destination=stdout',
@@ -112,12 +112,21 @@ for (const level of levels) {
     case 'lint':
       runCheck('lint', process.execPath, [join(root, 'node_modules/eslint/bin/eslint.js'), '.']);
       break;
+    case 'build':
+      // The integration and end-to-end levels serve the built agent UI (dist/renderer).
+      runCheck('build', process.execPath, [join(root, 'node_modules/vite/bin/vite.js'), 'build', '--logLevel', 'warn']);
+      break;
     case 'unit':
       runTests('unit', []);
       break;
     case 'integration':
       // Integration tests use a real Secret Service (gnome-keyring) on a private D-Bus session.
       runTests('integration', ['bash', join(root, 'scripts/with-secret-service.sh')]);
+      break;
+    case 'e2e':
+      // The whole product in Debian's Chromium: real identity provider, server, keychain and browser.
+      // One file at a time: each drives Chromium and a whole stack, and the machine has two cores.
+      runTests('e2e', ['bash', join(root, 'scripts/with-secret-service.sh')], 1);
       break;
   }
 }
