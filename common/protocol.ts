@@ -26,19 +26,64 @@ export interface AgentIdentity {
   readonly email?: string;
 }
 
-export type SessionEndReason =
-  | 'agent-left'
-  | 'customer-left'
-  | 'expired'
-  | 'token-rotated'
-  | 'server-shutdown';
+export const SESSION_END_REASONS = [
+  'agent-left',
+  'customer-left',
+  /** The agent's link dropped and no resume came within the grace. */
+  'agent-unreachable',
+  /** The customer's page dropped (closed, or lost the network) and did not come back within the grace. */
+  'customer-unreachable',
+  'expired',
+  'token-rotated',
+  'server-shutdown',
+] as const;
+export type SessionEndReason = (typeof SESSION_END_REASONS)[number];
+
+/** How long either side may be gone before the session ends for both (seconds, issue 5). */
+export const RESUME_GRACE_SECONDS = 30;
+
+/** Remote-control state of a session, as both sides see it. Pointer mode is always on. */
+export type ControlState = 'none' | 'requested' | 'granted' | 'declined' | 'revoked';
+
+/** rrweb node ids of the customer's mirrored DOM: the agent addresses elements by these only. */
+const nodeId = z.number().int().nonnegative().max(2 ** 31);
+const probeId = z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER);
+
+/** What an agent asks the customer's page to do while write mode is granted. */
+export const agentActionSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('click'), nodeId }).strict(),
+  /** The whole new value of a text field, select or textarea (typing is sent as values, not keys). */
+  z.object({ kind: z.literal('input'), nodeId, value: z.string().max(10_000) }).strict(),
+]);
+export type AgentAction = z.infer<typeof agentActionSchema>;
+
+/** Why the customer's page did not apply an action. */
+export const ACTION_REFUSALS = ['TARGET_LOCKED', 'TARGET_MASKED', 'TARGET_GONE', 'CONTROL_NOT_GRANTED'] as const;
+export type ActionRefusal = (typeof ACTION_REFUSALS)[number];
 
 const sessionCode = z.string().regex(SESSION_CODE_PATTERN, 'a session code is 9 digits');
+const endReason = z.enum(SESSION_END_REASONS);
+const identity = z.object({ sub: z.string(), email: z.string().optional() }).nullable();
+/** One-use credential to rejoin a session after a dropped link (never the session code). */
+const resumeToken = z.string().min(16).max(128);
+const actionId = z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER);
 
 // ---- agent → server (text frames) ----
 export const agentToServerSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('join'), code: sessionCode }).strict(),
+  /** After a dropped link, on a freshly authenticated socket: rejoin the same session. */
+  z.object({ type: z.literal('resume'), resumeToken }).strict(),
   z.object({ type: z.literal('leave') }).strict(),
+  /** Pointer mode: show the customer where the agent points (a short highlight at the element). */
+  z.object({ type: z.literal('pointer'), nodeId }).strict(),
+  /** Ask the customer for write mode. */
+  z.object({ type: z.literal('control-request') }).strict(),
+  /** Give write mode back. */
+  z.object({ type: z.literal('control-release') }).strict(),
+  /** Applied on the customer's page only while write mode is granted; dropped and audited otherwise. */
+  z.object({ type: z.literal('action'), id: actionId, action: agentActionSchema }).strict(),
+  /** Lag probe, echoed by the customer's page as `probe-echo` (same `id`, its own clock `at`). */
+  z.object({ type: z.literal('probe'), id: probeId }).strict(),
 ]);
 export type AgentToServer = z.infer<typeof agentToServerSchema>;
 
@@ -50,12 +95,25 @@ export const serverToAgentSchema = z.discriminatedUnion('type', [
     identity: z.object({ sub: z.string(), email: z.string().optional() }).nullable(),
     heartbeatMs: z.number().int().positive(),
   }),
-  z.object({ type: z.literal('joined'), sessionId: z.string(), customerOrigin: z.string().nullable() }),
   z.object({
-    type: z.literal('session-ended'),
+    type: z.literal('joined'),
     sessionId: z.string(),
-    reason: z.enum(['agent-left', 'customer-left', 'expired', 'token-rotated', 'server-shutdown']),
+    customerOrigin: z.string().nullable(),
+    /** Present a resumeToken in `resume` to rejoin after a dropped link; a new one comes with every joined. */
+    resumeToken: z.string().optional(),
+    /** True when this joined answers a `resume`. */
+    resumed: z.boolean().optional(),
+    control: z.enum(['none', 'requested', 'granted', 'declined', 'revoked']).optional(),
   }),
+  z.object({ type: z.literal('session-ended'), sessionId: z.string(), reason: endReason }),
+  /** The customer's page dropped; the session waits `graceSeconds` for it to come back. */
+  z.object({ type: z.literal('customer-away'), graceSeconds: z.number().int().positive() }),
+  z.object({ type: z.literal('customer-back') }),
+  /** The customer's page (re)loaded: the page URL without query or fragment, and its title. */
+  z.object({ type: z.literal('page'), url: z.string(), title: z.string() }),
+  z.object({ type: z.literal('control'), state: z.enum(['none', 'requested', 'granted', 'declined', 'revoked']) }),
+  z.object({ type: z.literal('action-refused'), id: actionId, code: z.enum(ACTION_REFUSALS) }),
+  z.object({ type: z.literal('probe-echo'), id: probeId, at: z.number() }),
   z.object({ type: z.literal('error'), code: z.string(), message: z.string() }),
 ]);
 export type ServerToAgent = z.infer<typeof serverToAgentSchema>;
@@ -65,19 +123,31 @@ export const customerToServerSchema = z.discriminatedUnion('type', [
   /** First message on /cobrowse/customer: the secret never goes in the URL. */
   z.object({ type: z.literal('hello'), sessionId: z.string().min(1).max(64), secret: z.string().min(1).max(128) }).strict(),
   z.object({ type: z.literal('end') }).strict(),
+  /** Sent after `ready` on every page load (query and fragment stripped by the snippet). */
+  z.object({ type: z.literal('page'), url: z.string().max(2048), title: z.string().max(300) }).strict(),
+  /** The customer's answer to a write-mode request, or taking it back. */
+  z.object({ type: z.literal('control'), state: z.enum(['granted', 'declined', 'revoked']) }).strict(),
+  z.object({ type: z.literal('action-refused'), id: actionId, code: z.enum(ACTION_REFUSALS) }).strict(),
+  z.object({ type: z.literal('probe-echo'), id: probeId, at: z.number() }).strict(),
 ]);
 export type CustomerToServer = z.infer<typeof customerToServerSchema>;
 
 // ---- server → customer (text frames) ----
 export const serverToCustomerSchema = z.discriminatedUnion('type', [
-  z.object({ type: z.literal('ready'), sessionId: z.string() }),
-  z.object({ type: z.literal('agent-joined'), identity: z.object({ sub: z.string(), email: z.string().optional() }).nullable() }),
+  /** `resumed` when this hello rejoined a session whose page had dropped within the grace. */
+  z.object({ type: z.literal('ready'), sessionId: z.string(), resumed: z.boolean().optional(), control: z.enum(['none', 'requested', 'granted', 'declined', 'revoked']).optional() }),
+  /** An agent joined or came back: send a fresh full snapshot now. */
+  z.object({ type: z.literal('agent-joined'), identity }),
   z.object({ type: z.literal('agent-left') }),
-  z.object({
-    type: z.literal('session-ended'),
-    sessionId: z.string(),
-    reason: z.enum(['agent-left', 'customer-left', 'expired', 'token-rotated', 'server-shutdown']),
-  }),
+  /** The agent's link dropped; the session waits `graceSeconds` for it to resume. */
+  z.object({ type: z.literal('agent-away'), graceSeconds: z.number().int().positive() }),
+  z.object({ type: z.literal('session-ended'), sessionId: z.string(), reason: endReason }),
+  z.object({ type: z.literal('pointer'), nodeId }),
+  /** The agent asks for write mode (`requested`) or gives it back (`none`). */
+  z.object({ type: z.literal('control'), state: z.enum(['none', 'requested', 'granted', 'declined', 'revoked']) }),
+  /** Only relayed while write mode is granted. */
+  z.object({ type: z.literal('action'), id: actionId, action: agentActionSchema }),
+  z.object({ type: z.literal('probe'), id: probeId }),
   z.object({ type: z.literal('error'), code: z.string(), message: z.string() }),
 ]);
 export type ServerToCustomer = z.infer<typeof serverToCustomerSchema>;

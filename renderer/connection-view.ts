@@ -76,6 +76,8 @@ export function describeConnection(state: ConnectionState, now: number): Connect
 const END_REASONS: Readonly<Record<Extract<SessionState, { status: 'ended' }>['reason'], string>> = {
   'agent-left': 'You left the session.',
   'customer-left': 'The customer ended the session.',
+  'agent-unreachable': 'The session ended because this desktop could not reconnect within 30 seconds.',
+  'customer-unreachable': "The session ended because the customer's page did not come back within 30 seconds.",
   expired: 'The session expired.',
   'token-rotated': 'The session ended because the agent token was changed on the server.',
   'server-shutdown': 'The session ended because the co-browse server shut down.',

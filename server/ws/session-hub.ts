@@ -117,6 +117,16 @@ export class SessionHub {
         if (!agent.session) agent.peer.sendError('SESSION_NOT_JOINED');
         else this.endSession(agent.session, 'agent-left');
         return;
+      // Live co-browse messages (issue 5) are in the protocol; until this hub relays them they
+      // are answered as not understood, without counting as bad frames.
+      case 'resume':
+      case 'pointer':
+      case 'control-request':
+      case 'control-release':
+      case 'action':
+      case 'probe':
+        agent.peer.sendError('MESSAGE_INVALID');
+        return;
       default:
         assertNever(message, 'agent message');
     }
@@ -205,6 +215,13 @@ export class SessionHub {
       case 'end':
         if (!customer.session) this.#refuseCustomer(customer, 'CUSTOMER_HELLO_EXPECTED');
         else this.endSession(customer.session, 'customer-left');
+        return;
+      // Live co-browse messages (issue 5): see the agent side above.
+      case 'page':
+      case 'control':
+      case 'action-refused':
+      case 'probe-echo':
+        customer.peer.sendError('MESSAGE_INVALID');
         return;
       default:
         assertNever(message, 'customer message');

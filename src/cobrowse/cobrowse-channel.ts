@@ -208,6 +208,15 @@ export function createCobrowseChannel(options: CobrowseChannelOptions): Cobrowse
       case 'session-ended':
         emit({ type: 'session-ended', sessionId: message.sessionId, reason: message.reason });
         return;
+      // Live co-browse messages (issue 5): not acted on by this client yet.
+      case 'customer-away':
+      case 'customer-back':
+      case 'page':
+      case 'control':
+      case 'action-refused':
+      case 'probe-echo':
+        log?.info({ type: message.type }, 'co-browse channel: live message not handled yet');
+        return;
       case 'error':
         if (state.session.status === 'joining') {
           joinTimer = clearTimer(joinTimer);
