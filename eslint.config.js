@@ -11,6 +11,41 @@ const electronOnlyInShell = {
   message: 'Only src/electron/** may import electron; services take a Desktop port instead.',
 };
 
+// What a preload may not do with ipcRenderer and contextBridge (no-restricted-syntax selectors).
+const EXPOSE = "CallExpression[callee.object.name='contextBridge'][callee.property.name=/^expose/]";
+const IPC_SEND = "CallExpression[callee.object.name='ipcRenderer'][callee.property.name=/^(send|sendSync|sendToHost|invoke|postMessage)$/]";
+const IPC_LISTEN = "CallExpression[callee.object.name='ipcRenderer'][callee.property.name=/^(on|once|addListener|off|removeListener|removeAllListeners)$/]";
+export const PRELOAD_BRIDGE_RULES = [
+  {
+    selector: `${EXPOSE}:not([arguments.1.type='ObjectExpression']):not([arguments.1.type='TSSatisfiesExpression'][arguments.1.expression.type='ObjectExpression'])`,
+    message: 'contextBridge exposes an object literal of named functions, nothing else.',
+  },
+  {
+    selector: `${EXPOSE} ObjectExpression > SpreadElement, ${EXPOSE} ObjectExpression > Property[computed=true]`,
+    message: 'The exposed object names each function: no spread, no computed keys.',
+  },
+  {
+    selector: `${EXPOSE} > ObjectExpression > Property:not([value.type=/^(ArrowFunctionExpression|FunctionExpression|MemberExpression)$/]), ${EXPOSE} > TSSatisfiesExpression > ObjectExpression > Property:not([value.type=/^(ArrowFunctionExpression|FunctionExpression|MemberExpression)$/])`,
+    message: 'Every property of the exposed object is a function.',
+  },
+  {
+    selector: `${EXPOSE} Identifier[name='ipcRenderer']:not(MemberExpression > Identifier.object), ${EXPOSE} MemberExpression[object.name='ipcRenderer']:not(CallExpression > MemberExpression.callee)`,
+    message: 'Never expose ipcRenderer or one of its methods to the page.',
+  },
+  {
+    selector: "VariableDeclarator[init.name='ipcRenderer'], AssignmentExpression[right.name='ipcRenderer'], MemberExpression[object.name='ipcRenderer'][computed=true], MemberExpression[object.name='ipcRenderer']:not(CallExpression > MemberExpression.callee)",
+    message: 'Call ipcRenderer methods directly; do not alias them, which would hide a generic send from these rules.',
+  },
+  {
+    selector: `${IPC_SEND}:not([arguments.0.type='Literal']):not([arguments.0.type='CallExpression'][arguments.0.callee.name='apiChannel'][arguments.0.arguments.0.type='Literal'])`,
+    message: "ipcRenderer.send/invoke take a fixed channel: a string literal or apiChannel('operation').",
+  },
+  {
+    selector: `${IPC_LISTEN}:not([arguments.0.type='Literal']):not([arguments.0.name='STATE_CHANNEL'])`,
+    message: 'ipcRenderer listens on a fixed channel: STATE_CHANNEL or a string literal.',
+  },
+];
+
 /** Builds a no-restricted-imports rule from banned package names and path patterns. */
 function restrict(paths, patterns) {
   return ['error', { paths, patterns }];
@@ -31,6 +66,12 @@ export default tseslint.config(
   {
     files: ['src/electron/**'],
     rules: { 'no-restricted-imports': 'off' },
+  },
+  // The preload bridge (src/electron/preload*.ts) exposes named functions only: never ipcRenderer
+  // itself, never a channel chosen at run time (test/unit/electron/preload-lint.test.ts).
+  {
+    files: ['src/electron/preload*.ts'],
+    rules: { 'no-restricted-syntax': ['error', ...PRELOAD_BRIDGE_RULES] },
   },
   {
     files: ['src/**'],

@@ -1,9 +1,10 @@
 import { AUTH_ERRORS } from './error-codes/auth.js';
 import { DESKTOP_ERRORS } from './error-codes/desktop.js';
+import { ELECTRON_ERRORS } from './error-codes/electron.js';
 import { SERVER_ERRORS } from './error-codes/server.js';
 
 /** Every error code the product can show, mapped to the message a person reads. */
-export const ERROR_MESSAGES = { ...SERVER_ERRORS, ...AUTH_ERRORS, ...DESKTOP_ERRORS } as const;
+export const ERROR_MESSAGES = { ...SERVER_ERRORS, ...AUTH_ERRORS, ...DESKTOP_ERRORS, ...ELECTRON_ERRORS } as const;
 
 export type ErrorCode = keyof typeof ERROR_MESSAGES;
 

@@ -1,12 +1,12 @@
 // Runs the whole suite level by level and ends with one line: "N passed, N failed[, N skipped]".
-// Usage: npm test [-- level...]   levels: typecheck lint build unit integration e2e
+// Usage: npm test [-- level...]   levels: typecheck lint security build unit integration e2e
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync, rmSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
 const root = resolve(import.meta.dirname, '..');
-const LEVELS = ['typecheck', 'lint', 'build', 'unit', 'integration', 'e2e'] as const;
+const LEVELS = ['typecheck', 'lint', 'security', 'build', 'unit', 'integration', 'e2e'] as const;
 type Level = (typeof LEVELS)[number];
 
 // Per-test ceiling: the slowest integration test (a full sign-in through a real provider and
@@ -111,6 +111,10 @@ for (const level of levels) {
       break;
     case 'lint':
       runCheck('lint', process.execPath, [join(root, 'node_modules/eslint/bin/eslint.js'), '.']);
+      break;
+    case 'security':
+      // Electronegativity on the Electron shell (scripts/electronegativity.ts lists the disabled checks and why).
+      runCheck('security', process.execPath, ['--import', 'tsx', join(root, 'scripts/electronegativity.ts')]);
       break;
     case 'build':
       // The integration and end-to-end levels serve the built agent UI (dist/renderer).

@@ -1,0 +1,35 @@
+// The Content Security Policy the app:// protocol sends with every response. It repeats the
+// renderer's own <meta> policy (renderer/index.html) and adds what only a header can carry:
+// `frame-ancestors` is ignored in a <meta> element.
+
+/** Directive → sources. Readonly so no caller can widen the policy at run time. */
+export const CSP_DIRECTIVES: ReadonlyArray<readonly [string, readonly string[]]> = [
+  ['default-src', ["'self'"]],
+  ['script-src', ["'self'"]],
+  // React sets styles through the CSSOM, which `style-src 'self'` allows; no inline <style>.
+  ['style-src', ["'self'"]],
+  // The <meta> policy also allows data: images; nothing in the renderer uses one, so the header
+  // (which applies together with the <meta> policy) does not.
+  ['img-src', ["'self'"]],
+  ['font-src', ["'self'"]],
+  // The renderer talks to the main process over IPC only; nothing it fetches leaves app://.
+  ['connect-src', ["'self'"]],
+  ['object-src', ["'none'"]],
+  ['base-uri', ["'none'"]],
+  ['form-action', ["'none'"]],
+  ['frame-ancestors', ["'none'"]],
+];
+
+export const CONTENT_SECURITY_POLICY = CSP_DIRECTIVES.map(([name, sources]) => `${name} ${sources.join(' ')}`).join('; ');
+
+/** Splits a policy string into directive → sources (lower-case names, first occurrence wins, as browsers do). */
+export function parseContentSecurityPolicy(policy: string): Map<string, string[]> {
+  const directives = new Map<string, string[]>();
+  for (const part of policy.split(';')) {
+    const [name, ...sources] = part.trim().split(/\s+/);
+    if (!name) continue;
+    const key = name.toLowerCase();
+    if (!directives.has(key)) directives.set(key, sources);
+  }
+  return directives;
+}

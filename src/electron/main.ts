@@ -1,0 +1,84 @@
+// The Electron main process entry (bundled to dist/electron/main.js). It only gathers the real
+// Electron modules, the keychain and a logger, and hands them to startElectronShell (shell.ts).
+import { app, BrowserWindow, dialog, ipcMain, protocol, session, shell } from 'electron';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import pino from 'pino';
+import { AgentDeskError } from '../../common/errors.js';
+import { createDesktopApp } from '../app/desktop-app.js';
+import { createKeytarSecretStore } from '../vault/keytar-secret-store.js';
+import { keychainService } from '../vault/keychain-names.js';
+import { readShellConfig, type ShellConfig } from './shell-config.js';
+import { startElectronShell } from './shell.js';
+
+// Field names that could carry a secret are masked wherever they appear in a log line.
+const REDACT = ['*.token', '*.accessToken', '*.refreshToken', '*.idToken', '*.secret', '*.password', 'headers.authorization'];
+
+function refuseToStart(error: unknown): void {
+  const message = error instanceof AgentDeskError ? error.message : String(error);
+  process.stderr.write(`${message}\n`);
+  void app.whenReady().then(() => {
+    dialog.showErrorBox('AgentDesk', message);
+    // EX_CONFIG, as the server's CLI uses for configuration errors.
+    app.exit(78);
+  });
+}
+
+function main(config: ShellConfig): void {
+  if (config.userDataDir !== undefined) app.setPath('userData', config.userDataDir);
+  const userData = app.getPath('userData');
+  const logger = pino(
+    { base: { service: 'agentdesk-electron' }, redact: { paths: REDACT, censor: '[REDACTED]' } },
+    pino.destination({ dest: join(userData, 'logs', 'main.log'), mkdir: true, sync: false, mode: 0o600 }),
+  );
+  const defaultProvidersFile = join(userData, 'providers.json');
+
+  startElectronShell({
+    electron: {
+      app,
+      protocol,
+      defaultSession: () => session.defaultSession,
+      shell,
+      ipcMain,
+      createWindow: (options) =>
+        new BrowserWindow({
+          ...options,
+          // window-options.ts already sets these (and its test checks them); repeated last here so
+          // nothing spread above can turn them off, and so Electronegativity sees them.
+          webPreferences: {
+            ...options.webPreferences,
+            contextIsolation: true,
+            sandbox: true,
+            nodeIntegration: false,
+            nodeIntegrationInWorker: false,
+            nodeIntegrationInSubFrames: false,
+            webSecurity: true,
+            allowRunningInsecureContent: false,
+            experimentalFeatures: false,
+            webviewTag: false,
+          },
+        }),
+    },
+    process,
+    // main.js and preload.cjs sit side by side in dist/electron/; the renderer bundle in dist/renderer/.
+    preloadPath: join(import.meta.dirname, 'preload.cjs'),
+    rendererDir: join(import.meta.dirname, '..', 'renderer'),
+    logger,
+    createApp: (desktop) =>
+      createDesktopApp({
+        desktop,
+        secretStore: createKeytarSecretStore(keychainService(config.profile)),
+        logger,
+        providersFile: config.providersFile ?? (existsSync(defaultProvidersFile) ? defaultProvidersFile : undefined),
+        defaultServerUrl: config.defaultServerUrl,
+      }),
+  });
+}
+
+let config: ShellConfig | null = null;
+try {
+  config = readShellConfig(process.env);
+} catch (error) {
+  refuseToStart(error);
+}
+if (config !== null) main(config);

@@ -1,0 +1,25 @@
+// How this app registers as the OS handler of its sign-in scheme. A packaged app registers itself;
+// in development (`electron path/to/app`, where process.defaultApp is true) the OS must launch the
+// Electron binary with the app's path, or Windows would start a bare Electron.
+import { resolve } from 'node:path';
+
+/** The custom scheme of the sign-in redirect (electron-builder.yml `protocols`). */
+export const SIGN_IN_SCHEME = 'com.agentdesk.desktop';
+
+export interface ProtocolClientLaunch {
+  /** The executable the OS runs; undefined means this app's own. */
+  readonly path?: string;
+  readonly args?: readonly string[];
+}
+
+export interface LaunchedProcess {
+  readonly defaultApp?: boolean;
+  readonly execPath: string;
+  readonly argv: readonly string[];
+}
+
+export function protocolClientLaunch(proc: LaunchedProcess): ProtocolClientLaunch {
+  const appPath = proc.argv[1];
+  if (proc.defaultApp !== true || appPath === undefined) return {};
+  return { path: proc.execPath, args: [resolve(appPath)] };
+}
