@@ -57,6 +57,11 @@ function Desk({ api }: { readonly api: AgentDeskApi }) {
       <Header signIn={state.signIn} view={view} onNavigate={setView} onSignOut={() => void signOut()} busy={signingOut} />
       <main id="main" className="main" ref={mainRef} tabIndex={-1}>
         {signOutError && <Notice tone="error">{errorText(signOutError)}</Notice>}
+        {state.notices.map((notice) => (
+          <Notice key={notice.code} tone="warning">
+            {errorText(notice)}
+          </Notice>
+        ))}
         {view === 'settings' ? (
           <SettingsScreen api={api} agentTokenSet={state.settings.agentTokenSet} />
         ) : state.signIn.status === 'signed-in' ? (
