@@ -41,8 +41,8 @@ export const PRELOAD_BRIDGE_RULES = [
     message: "ipcRenderer.send/invoke take a fixed channel: a string literal or apiChannel('operation').",
   },
   {
-    selector: `${IPC_LISTEN}:not([arguments.0.type='Literal']):not([arguments.0.name='STATE_CHANNEL'])`,
-    message: 'ipcRenderer listens on a fixed channel: STATE_CHANNEL or a string literal.',
+    selector: `${IPC_LISTEN}:not([arguments.0.type='Literal']):not([arguments.0.name=/^(STATE_CHANNEL|PAGE_FRAME_CHANNEL)$/])`,
+    message: 'ipcRenderer listens on a fixed channel: STATE_CHANNEL, PAGE_FRAME_CHANNEL or a string literal.',
   },
 ];
 

@@ -20,4 +20,9 @@ contextBridge.exposeInMainWorld('agentdesk', {
   saveSettings: api.saveSettings,
   saveAgentToken: api.saveAgentToken,
   clearAgentToken: api.clearAgentToken,
+  onPageFrame: api.onPageFrame,
+  pointAt: api.pointAt,
+  requestControl: api.requestControl,
+  releaseControl: api.releaseControl,
+  sendAction: api.sendAction,
 } satisfies AgentDeskApi);

@@ -2,7 +2,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { runInNewContext } from 'node:vm';
 import { build } from 'esbuild';
-import { API_OPERATIONS, apiChannel, STATE_CHANNEL, type AgentDeskApi, type AppState } from '../../../common/api.js';
+import { API_OPERATIONS, apiChannel, PAGE_FRAME_CHANNEL, STATE_CHANNEL, type AgentDeskApi, type AppState, type PageFrame } from '../../../common/api.js';
 import { createAgentDeskApi, type BridgeIpcRenderer } from '../../../src/electron/preload-api.js';
 import { preloadBuildOptions } from '../../../scripts/build-electron.js';
 
@@ -44,10 +44,14 @@ const SAMPLE_ARGS: Record<(typeof API_OPERATIONS)[number], unknown[]> = {
   saveSettings: [{ serverUrl: null, providers: [] }],
   saveAgentToken: ['12345678901234567890123456'],
   clearAgentToken: [],
+  pointAt: [42],
+  requestControl: [],
+  releaseControl: [],
+  sendAction: [{ kind: 'input', nodeId: 7, value: 'hello' }],
 };
 
 async function exerciseBridge(api: AgentDeskApi, ipc: FakeIpcRenderer): Promise<void> {
-  assert.deepEqual(Object.keys(api).sort(), [...API_OPERATIONS, 'onStateChange'].sort(), 'one function per operation, plus onStateChange');
+  assert.deepEqual(Object.keys(api).sort(), [...API_OPERATIONS, 'onPageFrame', 'onStateChange'].sort(), 'one function per operation, plus the two events');
   for (const operation of API_OPERATIONS) {
     const fn = api[operation] as (...args: unknown[]) => Promise<unknown>;
     assert.equal(typeof fn, 'function');
@@ -67,6 +71,17 @@ async function exerciseBridge(api: AgentDeskApi, ipc: FakeIpcRenderer): Promise<
   assert.equal(seen.length, 1, 'no call after unsubscribe');
   assert.equal(ipc.listeners.get(STATE_CHANNEL)?.size, 0);
   assert.throws(() => api.onStateChange('not a function' as never), { name: 'TypeError' });
+
+  const frames: unknown[][] = [];
+  const stopFrames = api.onPageFrame((...args: unknown[]) => frames.push(args));
+  const frame: PageFrame = { kind: 'snapshot', json: '[]', receivedAt: 1, clockOffsetMs: null };
+  ipc.emit(PAGE_FRAME_CHANNEL, frame);
+  ipc.emit(STATE_CHANNEL, state);
+  assert.deepEqual(frames, [[frame]], 'page frames only, without the IPC event');
+  stopFrames();
+  ipc.emit(PAGE_FRAME_CHANNEL, frame);
+  assert.equal(frames.length, 1);
+  assert.throws(() => api.onPageFrame(null as never), { name: 'TypeError' });
 }
 
 describe('createAgentDeskApi', () => {

@@ -1,0 +1,43 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { AgentDeskError } from '../../../common/errors.js';
+import { readShellConfig } from '../../../src/electron/shell-config.js';
+
+describe('readShellConfig', () => {
+  it('defaults when nothing is set, ignoring unrelated and empty variables', () => {
+    assert.deepEqual(readShellConfig({ PATH: '/usr/bin', AGENTDESK_SERVER_URL: '', AGENTDESK_CHROMIUM: '/usr/bin/chromium' }), {
+      providersFile: undefined,
+      defaultServerUrl: undefined,
+      profile: 'default',
+      userDataDir: undefined,
+    });
+  });
+
+  it('reads every AGENTDESK_ setting', () => {
+    assert.deepEqual(
+      readShellConfig({
+        AGENTDESK_PROVIDERS_FILE: '/etc/agentdesk/providers.json',
+        AGENTDESK_SERVER_URL: 'http://127.0.0.1:8700',
+        AGENTDESK_PROFILE: 'e2e-1',
+        AGENTDESK_USER_DATA_DIR: '/tmp/agentdesk-e2e',
+      }),
+      { providersFile: '/etc/agentdesk/providers.json', defaultServerUrl: 'http://127.0.0.1:8700', profile: 'e2e-1', userDataDir: '/tmp/agentdesk-e2e' },
+    );
+  });
+
+  it('refuses bad values with ELECTRON_ENV_INVALID naming the variable', () => {
+    const cases: [Record<string, string>, RegExp][] = [
+      [{ AGENTDESK_PROVIDERS_FILE: 'providers.json' }, /AGENTDESK_PROVIDERS_FILE: AGENTDESK_PROVIDERS_FILE must be an absolute path/],
+      [{ AGENTDESK_SERVER_URL: 'https://server.example.com/?token=1' }, /AGENTDESK_SERVER_URL: /],
+      [{ AGENTDESK_PROFILE: '../other' }, /AGENTDESK_PROFILE: /],
+      [{ AGENTDESK_USER_DATA_DIR: 'relative/dir' }, /AGENTDESK_USER_DATA_DIR: /],
+    ];
+    for (const [env, message] of cases) {
+      assert.throws(
+        () => readShellConfig(env),
+        (error: unknown) => error instanceof AgentDeskError && error.code === 'ELECTRON_ENV_INVALID' && message.test(error.message),
+        JSON.stringify(env),
+      );
+    }
+  });
+});
