@@ -4,7 +4,15 @@
 // No token of any kind appears in this file's types: the renderer learns only whether an agent
 // token is set, and who is signed in.
 import { z } from 'zod';
-import { AGENT_TOKEN_PATTERN, SESSION_CODE_PATTERN, type AgentAuth, type SessionEndReason } from './protocol.js';
+import {
+  AGENT_TOKEN_PATTERN,
+  agentActionSchema,
+  SESSION_CODE_PATTERN,
+  type AgentAction,
+  type AgentAuth,
+  type ControlState,
+  type SessionEndReason,
+} from './protocol.js';
 
 /** An error as it crosses IPC: a stable code (docs/ERRORS.md) and the words a person reads. */
 export interface UiError {
@@ -42,17 +50,58 @@ export type ConnectionState =
 /** Why a session ended: the server's reasons, or the link to the server broke. */
 export type SessionEnd = SessionEndReason | 'connection-lost';
 
+/** Whether the customer's page is connected. While `away`, the session ends at `graceEndsAt`
+ * (epoch ms) unless the page comes back. */
+export type CustomerPresence = { readonly status: 'present' } | { readonly status: 'away'; readonly graceEndsAt: number };
+
+/** The page the customer is on (URL without query or fragment), as their page reported it. */
+export interface CustomerPage {
+  readonly url: string;
+  readonly title: string;
+  /** Epoch ms when the agent heard of it. */
+  readonly since: number;
+}
+
+/** What the lag probes measured (a probe every ~2 s while joined). */
+export interface LinkTiming {
+  /** Agent → server → customer page → back, of the latest probe. */
+  readonly roundTripMs: number;
+  /** The customer's clock minus the agent's, from the probe with the shortest round trip. */
+  readonly clockOffsetMs: number;
+  /** Epoch ms of the latest echo. */
+  readonly measuredAt: number;
+}
+
+/** An action the customer's page did not apply, with the words for the agent. */
+export interface ActionRefusalNotice {
+  readonly actionId: number;
+  readonly error: UiError;
+  /** Epoch ms. */
+  readonly at: number;
+}
+
+/** A joined session, as the agent sees it live. */
+export interface LiveSession {
+  readonly sessionId: string;
+  readonly code: string;
+  readonly customerOrigin: string | null;
+  /** Epoch ms. */
+  readonly joinedAt: number;
+  /** Write mode as the customer last decided it; pointer mode is always on. */
+  readonly control: ControlState;
+  readonly customer: CustomerPresence;
+  readonly page: CustomerPage | null;
+  readonly timing: LinkTiming | null;
+  readonly lastRefusal: ActionRefusalNotice | null;
+}
+
 export type SessionState =
   | { readonly status: 'none' }
   | { readonly status: 'joining'; readonly code: string }
-  | {
-      readonly status: 'joined';
-      readonly sessionId: string;
-      readonly code: string;
-      readonly customerOrigin: string | null;
-      /** Epoch ms. */
-      readonly joinedAt: number;
-    }
+  | ({ readonly status: 'joined' } & LiveSession)
+  /** The link to the server dropped while joined: AgentDesk resumes the session once it is back,
+   * unless `graceEndsAt` (epoch ms) passes first. */
+  | ({ readonly status: 'reconnecting'; readonly graceEndsAt: number } & LiveSession)
   | { readonly status: 'join-failed'; readonly code: string; readonly error: UiError }
   | { readonly status: 'ended'; readonly sessionId: string; readonly reason: SessionEnd; readonly endedAt: number };
 
@@ -142,6 +191,23 @@ export interface Settings {
 
 export type StateListener = (state: AppState) => void;
 
+/**
+ * One page-stream frame of the joined session, as the renderer receives it. The main process does
+ * not parse the payload: `json` is the UTF-8 text of the frame after its kind byte, an array of
+ * rrweb events (a snapshot's starts with the Meta and FullSnapshot events).
+ */
+export interface PageFrame {
+  readonly kind: 'snapshot' | 'incremental';
+  readonly json: string;
+  /** Epoch ms (the agent's clock) when the main process received the frame. */
+  readonly receivedAt: number;
+  /** The customer's clock minus the agent's (ms) as the lag probes last measured it, or null
+   * before the first echo. */
+  readonly clockOffsetMs: number | null;
+}
+
+export type PageFrameListener = (frame: PageFrame) => void;
+
 /** `window.agentdesk`: one named function per operation, nothing generic. */
 export interface AgentDeskApi {
   getState(): Promise<ApiResult<AppState>>;
@@ -161,10 +227,24 @@ export interface AgentDeskApi {
   /** Stores the agent token in the keychain. It is never read back; the state says whether one is set. */
   saveAgentToken(token: string): Promise<ApiResult>;
   clearAgentToken(): Promise<ApiResult>;
+  /** Called with every page-stream frame of the joined session; returns the unsubscribe function. */
+  onPageFrame(listener: PageFrameListener): () => void;
+  /** Pointer mode: shows the customer the element (rrweb mirror node id) the agent points at. */
+  pointAt(nodeId: number): Promise<ApiResult>;
+  /** Asks the customer for write mode; the answer arrives as `session.control`. */
+  requestControl(): Promise<ApiResult>;
+  /** Gives write mode back. */
+  releaseControl(): Promise<ApiResult>;
+  /** Sends a click or a field's whole new value while write mode is granted; resolves to the
+   * action's id, which a refusal (`session.lastRefusal`) names. */
+  sendAction(action: AgentAction): Promise<ApiResult<number>>;
 }
 
-/** Every operation with a request/response shape (all but `onStateChange`, which is an event). */
-export type ApiOperation = Exclude<keyof AgentDeskApi, 'onStateChange'>;
+/** Every operation with a request/response shape (all but the events `onStateChange` and `onPageFrame`). */
+export type ApiOperation = Exclude<keyof AgentDeskApi, 'onStateChange' | 'onPageFrame'>;
+
+/** An rrweb mirror node id of the customer's page, as `common/protocol.ts` carries it. */
+export const nodeIdSchema = z.number().int('a node ID is a whole number').nonnegative('a node ID is not negative').max(2 ** 31, 'a node ID is at most 2^31');
 
 const none = z.tuple([]);
 
@@ -182,6 +262,10 @@ export const API_ARGUMENT_SCHEMAS = {
   saveSettings: z.tuple([settingsInputSchema]),
   saveAgentToken: z.tuple([agentTokenSchema]),
   clearAgentToken: none,
+  pointAt: z.tuple([nodeIdSchema]),
+  requestControl: none,
+  releaseControl: none,
+  sendAction: z.tuple([agentActionSchema]),
 } as const satisfies Record<ApiOperation, z.ZodType>;
 
 export const API_OPERATIONS = Object.keys(API_ARGUMENT_SCHEMAS) as readonly ApiOperation[];
@@ -195,6 +279,9 @@ export function apiChannel(operation: ApiOperation): `agentdesk:${ApiOperation}`
 
 /** The channel main uses to push `AppState` to the renderer. */
 export const STATE_CHANNEL = 'agentdesk:state';
+
+/** The channel main uses to push `PageFrame`s to the renderer. */
+export const PAGE_FRAME_CHANNEL = 'agentdesk:page-frame';
 
 export function isApiOperation(value: unknown): value is ApiOperation {
   return typeof value === 'string' && Object.hasOwn(API_ARGUMENT_SCHEMAS, value);

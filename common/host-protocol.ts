@@ -2,7 +2,7 @@
 // the Electron preload makes over IPC, carried as JSON messages. The host parses every message from
 // the page with these schemas.
 import { z } from 'zod';
-import type { ApiResult, AppState } from './api.js';
+import type { ApiResult, AppState, PageFrame } from './api.js';
 
 export const HOST_API_PATH = '/api';
 
@@ -25,7 +25,9 @@ export type PageToHost = z.infer<typeof pageToHostSchema>;
 export type HostToPage =
   | { readonly type: 'welcome' }
   | { readonly type: 'result'; readonly id: number; readonly result: ApiResult<unknown> }
-  | { readonly type: 'state'; readonly state: AppState };
+  | { readonly type: 'state'; readonly state: AppState }
+  /** A page-stream frame of the joined session, pushed as it arrives (after the welcome only). */
+  | { readonly type: 'page-frame'; readonly frame: PageFrame };
 
 /** Close codes of the API socket (4000–4999 are the application's). */
 export const HOST_CLOSE = {

@@ -2,7 +2,7 @@
 // carried over the host's local WebSocket (common/host-protocol.ts). The renderer cannot tell the
 // two apart. The per-launch key arrives in the URL fragment and is moved to sessionStorage, so it
 // leaves the address bar and survives a reload of this tab only.
-import { API_OPERATIONS, type AgentDeskApi, type ApiOperation, type ApiResult, type StateListener, type UiError } from '../common/api.js';
+import { API_OPERATIONS, type AgentDeskApi, type ApiOperation, type ApiResult, type PageFrameListener, type StateListener, type UiError } from '../common/api.js';
 import { ERROR_MESSAGES } from '../common/errors.js';
 import { HOST_API_PATH, HOST_CLOSE, HOST_KEY_PARAM, type HostToPage } from '../common/host-protocol.js';
 
@@ -28,6 +28,7 @@ export function takeLaunchKey(location: Location, storage: Storage, history: His
 
 export function createHostBridge(socketUrl: string, key: string | null): AgentDeskApi {
   const listeners = new Set<StateListener>();
+  const frameListeners = new Set<PageFrameListener>();
   const pending = new Map<number, (result: ApiResult<unknown>) => void>();
   const queue: string[] = [];
   let nextId = 1;
@@ -60,6 +61,9 @@ export function createHostBridge(socketUrl: string, key: string | null): AgentDe
         case 'state':
           for (const listener of listeners) listener(message.state);
           break;
+        case 'page-frame':
+          for (const listener of frameListeners) listener(message.frame);
+          break;
       }
     };
     ws.onclose = (event) => {
@@ -91,6 +95,10 @@ export function createHostBridge(socketUrl: string, key: string | null): AgentDe
     onStateChange(listener: StateListener) {
       listeners.add(listener);
       return () => listeners.delete(listener);
+    },
+    onPageFrame(listener: PageFrameListener) {
+      frameListeners.add(listener);
+      return () => frameListeners.delete(listener);
     },
   };
   for (const op of API_OPERATIONS) api[op] = (...args: unknown[]) => call(op, args);

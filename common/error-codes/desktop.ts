@@ -19,4 +19,10 @@ export const DESKTOP_ERRORS = {
   HOST_LINK_INVALID: 'This AgentDesk page was opened without its launch key. Open AgentDesk from the link it printed when it started.',
   HOST_UNREACHABLE: 'The AgentDesk background process is not running or was restarted. Start AgentDesk again, then open the link it prints.',
   COBROWSE_SESSION_ACTIVE: 'You are already in a co-browse session. Leave it before joining another.',
+  COBROWSE_NOT_IN_SESSION: 'You are not in a co-browse session right now. Join one with the code the customer reads out, or wait until AgentDesk has resumed the session.',
+  WRITE_MODE_NOT_GRANTED: 'The customer has not given you control of their page. Press Request control and wait for them to accept.',
+  ACTION_TARGET_LOCKED: 'The customer’s page does not let agents operate this element (for example a submit button). Ask the customer to do it.',
+  ACTION_TARGET_MASKED: 'This field is masked: its value never leaves the customer’s browser, so you cannot type in it. Ask the customer to fill it in.',
+  ACTION_TARGET_GONE: 'That element is no longer on the customer’s page. Try again on the page as it is now.',
+  SESSION_RESUME_FAILED: 'AgentDesk reconnected but could not resume the session: it has ended on the server. Ask the customer for a new code.',
 } as const satisfies Record<string, string>;

@@ -3,7 +3,7 @@
 // and route renderer calls to `dispatch`, which parses arguments with common/api.ts and answers
 // with an ApiResult. Tokens stay inside: nothing here returns one.
 import type { Logger } from 'pino';
-import type { ApiOperation, ApiResult, AppState } from '../../common/api.js';
+import type { ApiOperation, ApiResult, AppState, PageFrameListener } from '../../common/api.js';
 import type { Desktop } from '../desktop-port.js';
 import type { SecretStore } from '../vault/secret-store.js';
 
@@ -29,6 +29,11 @@ export interface DesktopApp {
   state(): AppState;
   /** Called with every new state; returns the unsubscribe function. */
   onState(listener: (state: AppState) => void): () => void;
+  /**
+   * Called with every page-stream frame of the joined session (decoded to text, not parsed), in
+   * the order received; returns the unsubscribe function. Shells forward these to the renderer.
+   */
+  onPageFrame(listener: PageFrameListener): () => void;
   /**
    * Launch arguments from the OS (cold start, or a second instance's argv). Only an argument that
    * is exactly a callback URL of this app (scheme and path) is used; everything else is ignored.

@@ -6,6 +6,7 @@ import {
   type ApiOperation,
   type ApiResult,
   type AppState,
+  type PageFrameListener,
   type ProviderSettings,
   type SettingsInput,
   type SignInState,
@@ -13,10 +14,12 @@ import {
 } from '../../common/api.js';
 import { assertNever } from '../../common/assert-never.js';
 import { AgentDeskError } from '../../common/errors.js';
+import type { AgentAction } from '../../common/protocol.js';
 import { createAuthService, type AuthService, type AuthState } from '../auth/auth-service.js';
 import { loadProvidersFile, providerFromSettings, type ProviderConfig } from '../auth/provider-config.js';
 import { createCobrowseChannel, type CobrowseChannel } from '../cobrowse/cobrowse-channel.js';
 import { INITIAL_CHANNEL_STATE } from '../cobrowse/channel-state.js';
+import { decodePageFrame } from '../cobrowse/page-frame.js';
 import { createAgentTokenStore, type AgentTokenStore } from '../vault/agent-token-store.js';
 import { FallbackSecretStore } from '../vault/fallback-secret-store.js';
 import { callbackBases, findCallbackUrl } from './deep-link.js';
@@ -37,6 +40,7 @@ class Core implements DesktopApp {
   readonly #logger: DesktopAppOptions['logger'];
   readonly #agentTokens: AgentTokenStore;
   readonly #listeners = new Set<(state: AppState) => void>();
+  readonly #frameListeners = new Set<PageFrameListener>();
   #settings: SettingsInput = EMPTY_SETTINGS;
   #fileProviders: ProviderConfig[] = [];
   #providers: ProviderConfig[] = [];
@@ -44,6 +48,7 @@ class Core implements DesktopApp {
   #authUnsubscribe: (() => void) | null = null;
   #channel: CobrowseChannel | null = null;
   #channelUnsubscribe: (() => void) | null = null;
+  #framesUnsubscribe: (() => void) | null = null;
   #agentTokenSet = false;
   #notices = new Map<string, UiError>();
   #started = false;
@@ -92,6 +97,7 @@ class Core implements DesktopApp {
     await this.#auth?.dispose();
     this.#auth = null;
     this.#listeners.clear();
+    this.#frameListeners.clear();
   }
 
   // ---- state ----
@@ -103,6 +109,26 @@ class Core implements DesktopApp {
   onState(listener: (state: AppState) => void): () => void {
     this.#listeners.add(listener);
     return () => this.#listeners.delete(listener);
+  }
+
+  onPageFrame(listener: PageFrameListener): () => void {
+    this.#frameListeners.add(listener);
+    return () => this.#frameListeners.delete(listener);
+  }
+
+  #forwardFrame(bytes: Buffer, receivedAt: number, clockOffsetMs: number | null): void {
+    const frame = decodePageFrame(bytes, receivedAt, clockOffsetMs);
+    if (frame === null) {
+      this.#logger.warn({ bytes: bytes.length, kind: bytes[0] ?? null }, 'page frame of an unknown kind dropped');
+      return;
+    }
+    for (const listener of this.#frameListeners) {
+      try {
+        listener(frame);
+      } catch (err) {
+        this.#logger.error({ error: (err as Error).message }, 'page frame listener threw');
+      }
+    }
   }
 
   #emit(): void {
@@ -223,6 +249,10 @@ class Core implements DesktopApp {
       this.#agentTokenSet = false;
       this.#emit();
     },
+    pointAt: async (nodeId: number) => this.#requireSession().pointAt(nodeId),
+    requestControl: async () => this.#requireSession().requestControl(),
+    releaseControl: async () => this.#requireSession().releaseControl(),
+    sendAction: async (action: AgentAction) => this.#requireSession().sendAction(action),
   };
 
   async #signIn(providerId: string): Promise<void> {
@@ -328,6 +358,7 @@ class Core implements DesktopApp {
     });
     this.#channel = channel;
     this.#channelUnsubscribe = channel.onState(() => this.#emit());
+    this.#framesUnsubscribe = channel.onPageFrame((bytes, receivedAt) => this.#forwardFrame(bytes, receivedAt, channel.clockOffset()));
     channel.connect();
     this.#emit();
   }
@@ -338,8 +369,16 @@ class Core implements DesktopApp {
     this.#channel = null;
     this.#channelUnsubscribe?.();
     this.#channelUnsubscribe = null;
+    this.#framesUnsubscribe?.();
+    this.#framesUnsubscribe = null;
     await channel.close();
     this.#emit();
+  }
+
+  /** Live-session operations: without a channel there is no session to act in. */
+  #requireSession(): CobrowseChannel {
+    if (this.#channel) return this.#channel;
+    throw new AgentDeskError('COBROWSE_NOT_IN_SESSION');
   }
 
   #requireChannel(): CobrowseChannel {

@@ -7,11 +7,19 @@ import WebSocket from 'ws';
 import type { UiError } from '../../common/api.js';
 import { sessionCodeSchema } from '../../common/api.js';
 import { AgentDeskError, ERROR_MESSAGES, isErrorCode } from '../../common/errors.js';
-import { AGENT_TOKEN_HEADER, serverToAgentSchema, type AgentToServer, type ServerToAgent } from '../../common/protocol.js';
+import {
+  AGENT_TOKEN_HEADER,
+  serverToAgentSchema,
+  type ActionRefusal,
+  type AgentAction,
+  type AgentToServer,
+  type ServerToAgent,
+} from '../../common/protocol.js';
 import { assertNever } from '../../common/assert-never.js';
 import { agentChannelUrl } from './agent-channel-url.js';
 import { backoffDelay } from './backoff.js';
 import { INITIAL_CHANNEL_STATE, reduceChannel, type ChannelEvent, type ChannelState } from './channel-state.js';
+import { createClockOffsetEstimator, probeSample } from './clock-offset.js';
 import { classifyRefusal, type Refusal } from './handshake-refusal.js';
 import { CHANNEL_LIMITS, type ChannelLimits } from './limits.js';
 
@@ -40,7 +48,8 @@ export interface CobrowseChannelOptions {
 }
 
 export type ChannelStateListener = (state: ChannelState) => void;
-export type PageFrameListener = (frame: Buffer) => void;
+/** `receivedAt`: epoch ms when the frame arrived. */
+export type PageFrameListener = (frame: Buffer, receivedAt: number) => void;
 
 export interface CobrowseChannel {
   state(): ChannelState;
@@ -53,6 +62,16 @@ export interface CobrowseChannel {
   /** Joins the session with this code. Throws `SESSION_CODE_INVALID`, `COBROWSE_NOT_CONNECTED`, `COBROWSE_SESSION_ACTIVE`. */
   join(code: string): void;
   leave(): void;
+  /** Pointer mode: shows the customer the element the agent points at. Throws `COBROWSE_NOT_IN_SESSION`. */
+  pointAt(nodeId: number): void;
+  /** Asks the customer for write mode. Throws `COBROWSE_NOT_IN_SESSION`. */
+  requestControl(): void;
+  /** Gives write mode back. Throws `COBROWSE_NOT_IN_SESSION`. */
+  releaseControl(): void;
+  /** Sends an action while write mode is granted; returns its id. Throws `COBROWSE_NOT_IN_SESSION`, `WRITE_MODE_NOT_GRANTED`. */
+  sendAction(action: AgentAction): number;
+  /** The customer's clock minus the agent's, from the lag probes; null before the first echo. */
+  clockOffset(): number | null;
   /** Tries now: skips a reconnect wait, or starts again after `failed`. */
   retry(): void;
   /** Closes the link on purpose and stops reconnecting. Resolves when the socket is closed. */
@@ -74,6 +93,13 @@ function knownError(code: string, fallback?: string): UiError {
   if (isErrorCode(code)) return { code, message: ERROR_MESSAGES[code] };
   return { code, message: fallback ?? ERROR_MESSAGES.COBROWSE_REFUSED };
 }
+
+const REFUSAL_ERRORS: Readonly<Record<ActionRefusal, keyof typeof ERROR_MESSAGES>> = {
+  TARGET_LOCKED: 'ACTION_TARGET_LOCKED',
+  TARGET_MASKED: 'ACTION_TARGET_MASKED',
+  TARGET_GONE: 'ACTION_TARGET_GONE',
+  CONTROL_NOT_GRANTED: 'WRITE_MODE_NOT_GRANTED',
+};
 
 function errorOf(cause: unknown, fallback: keyof typeof ERROR_MESSAGES): UiError {
   return cause instanceof AgentDeskError ? cause.toBody() : knownError(fallback);
@@ -126,11 +152,22 @@ export function createCobrowseChannel(options: CobrowseChannelOptions): Cobrowse
   let identityRefusals = 0;
   let retryTimer: NodeJS.Timeout | null = null;
   let joinTimer: NodeJS.Timeout | null = null;
+  // Live session: the credential to rejoin after a dropped link (never in the state, never logged),
+  // whether a `resume` awaits its answer, the grace timer, lag probes and action ids.
+  let resumeToken: string | null = null;
+  let resumePending = false;
+  let graceTimer: NodeJS.Timeout | null = null;
+  let probeTimer: NodeJS.Timeout | null = null;
+  const pendingProbes = new Map<number, number>();
+  const clock = createClockOffsetEstimator(limits.probeWindow);
+  let nextProbeId = 1;
+  let nextActionId = 1;
 
   function emit(event: ChannelEvent): void {
     const next = reduceChannel(state, event, now());
     if (next === state) return;
     state = next;
+    afterSessionChange();
     for (const listener of stateListeners) listener(state);
   }
 
@@ -144,17 +181,67 @@ export function createCobrowseChannel(options: CobrowseChannelOptions): Cobrowse
     l.setupTimer = clearTimer(l.setupTimer);
   }
 
+  /** The session is over for this desktop: forget how to resume it and stop probing. */
+  function forgetSession(): void {
+    resumeToken = null;
+    resumePending = false;
+    graceTimer = clearTimer(graceTimer);
+    stopProbes();
+  }
+
+  function stopProbes(): void {
+    probeTimer = clearTimer(probeTimer);
+    pendingProbes.clear();
+  }
+
+  function startProbes(): void {
+    stopProbes();
+    const tick = (): void => {
+      probeTimer = setTimeout(tick, limits.probeIntervalMs);
+      if (state.session.status !== 'joined') return;
+      const id = nextProbeId++;
+      if (!trySend({ type: 'probe', id })) return;
+      pendingProbes.set(id, now());
+      for (const old of pendingProbes.keys()) {
+        if (pendingProbes.size <= limits.maxPendingProbes) break;
+        pendingProbes.delete(old);
+      }
+    };
+    tick();
+  }
+
+  /** After every state change: a session that ended or left for good takes its resume token along. */
+  function afterSessionChange(): void {
+    const { session } = state;
+    if (session.status === 'reconnecting') {
+      if (graceTimer === null) {
+        graceTimer = setTimeout(() => {
+          graceTimer = null;
+          log?.warn({}, 'co-browse channel: the session could not be resumed within the grace');
+          forgetSession();
+          emit({ type: 'resume-expired' });
+        }, Math.max(0, Math.min(limits.resumeGraceMs, session.graceEndsAt - now())));
+      }
+      return;
+    }
+    graceTimer = clearTimer(graceTimer);
+    if (session.status !== 'joined') forgetSession();
+  }
+
   function stop(error: UiError, retryable: boolean): void {
     retryTimer = clearTimer(retryTimer);
     joinTimer = clearTimer(joinTimer);
+    forgetSession();
     emit({ type: 'stopped', error, retryable });
   }
 
   function scheduleRetry(error: UiError, notBeforeMs: number | null): void {
     joinTimer = clearTimer(joinTimer);
+    stopProbes();
+    resumePending = false;
     const delay = Math.max(backoffDelay(Math.max(1, failedTries), limits, random), notBeforeMs ?? 0);
     const nextTryAt = now() + delay;
-    emit({ type: 'link-failed', error, attempt: failedTries + 1, nextTryAt });
+    emit({ type: 'link-failed', error, attempt: failedTries + 1, nextTryAt, resumable: resumeToken !== null });
     log?.info({ code: error.code, attempt: failedTries + 1, delayMs: delay }, 'co-browse channel: reconnect scheduled');
     retryTimer = clearTimer(retryTimer);
     retryTimer = setTimeout(() => {
@@ -200,25 +287,56 @@ export function createCobrowseChannel(options: CobrowseChannelOptions): Cobrowse
         log?.info({ agentAuth: message.agentAuth }, 'co-browse channel: connected');
         emit({ type: 'welcomed', agentAuth: message.agentAuth });
         sawTraffic(l);
+        if (state.session.status === 'reconnecting' && resumeToken !== null) sendResume(resumeToken);
         return;
-      case 'joined':
+      case 'joined': {
         joinTimer = clearTimer(joinTimer);
-        emit({ type: 'joined', sessionId: message.sessionId, customerOrigin: message.customerOrigin });
+        const resumed = message.resumed === true;
+        if (resumed && !resumePending) return;
+        resumePending = false;
+        if (message.resumeToken !== undefined) resumeToken = message.resumeToken;
+        emit({ type: 'joined', sessionId: message.sessionId, customerOrigin: message.customerOrigin, resumed, control: message.control ?? null });
+        if (state.session.status === 'joined') {
+          log?.info({ resumed }, resumed ? 'co-browse channel: session resumed' : 'co-browse channel: session joined');
+          startProbes();
+        }
         return;
+      }
       case 'session-ended':
         emit({ type: 'session-ended', sessionId: message.sessionId, reason: message.reason });
         return;
-      // Live co-browse messages (issue 5): not acted on by this client yet.
       case 'customer-away':
-      case 'customer-back':
-      case 'page':
-      case 'control':
-      case 'action-refused':
-      case 'probe-echo':
-        log?.info({ type: message.type }, 'co-browse channel: live message not handled yet');
+        emit({ type: 'customer-away', graceSeconds: message.graceSeconds });
         return;
+      case 'customer-back':
+        emit({ type: 'customer-back' });
+        return;
+      case 'page':
+        emit({ type: 'page', url: message.url, title: message.title });
+        return;
+      case 'control':
+        emit({ type: 'control', state: message.state });
+        return;
+      case 'action-refused':
+        emit({ type: 'action-refused', actionId: message.id, error: knownError(REFUSAL_ERRORS[message.code]) });
+        return;
+      case 'probe-echo': {
+        const sentAt = pendingProbes.get(message.id);
+        if (sentAt === undefined) return;
+        pendingProbes.delete(message.id);
+        const sample = probeSample(sentAt, message.at, now());
+        if (sample === null) return;
+        const estimate = clock.add(sample);
+        emit({ type: 'timing', roundTripMs: estimate.roundTripMs, clockOffsetMs: estimate.clockOffsetMs });
+        return;
+      }
       case 'error':
-        if (state.session.status === 'joining') {
+        if (resumePending) {
+          joinTimer = clearTimer(joinTimer);
+          log?.warn({ code: message.code }, 'co-browse channel: resume refused');
+          forgetSession();
+          emit({ type: 'resume-failed', error: knownError('SESSION_RESUME_FAILED') });
+        } else if (state.session.status === 'joining') {
           joinTimer = clearTimer(joinTimer);
           emit({ type: 'join-refused', error: knownError(message.code, message.message) });
         } else {
@@ -234,8 +352,9 @@ export function createCobrowseChannel(options: CobrowseChannelOptions): Cobrowse
     sawTraffic(l);
     if (isBinary) {
       if (l.welcomedAt === null || state.session.status !== 'joined') return;
+      const receivedAt = now();
       const frame = Array.isArray(data) ? Buffer.concat(data) : Buffer.isBuffer(data) ? data : Buffer.from(data);
-      for (const listener of frameListeners) listener(frame);
+      for (const listener of frameListeners) listener(frame, receivedAt);
       return;
     }
     let json: unknown;
@@ -373,6 +492,38 @@ export function createCobrowseChannel(options: CobrowseChannelOptions): Cobrowse
     socket.send(JSON.stringify(message));
   }
 
+  function trySend(message: AgentToServer): boolean {
+    try {
+      send(message);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  function sendResume(token: string): void {
+    if (!trySend({ type: 'resume', resumeToken: token })) return;
+    resumePending = true;
+    joinTimer = clearTimer(joinTimer);
+    joinTimer = setTimeout(() => {
+      joinTimer = null;
+      if (!resumePending) return;
+      log?.warn({}, 'co-browse channel: no answer to resume');
+      forgetSession();
+      emit({ type: 'resume-failed', error: knownError('SESSION_RESUME_FAILED') });
+    }, limits.joinTimeoutMs);
+  }
+
+  /** Messages about the joined session need the session, on a live link. */
+  function sendInSession(message: AgentToServer): void {
+    if (state.session.status !== 'joined') throw new AgentDeskError('COBROWSE_NOT_IN_SESSION');
+    try {
+      send(message);
+    } catch {
+      throw new AgentDeskError('COBROWSE_NOT_IN_SESSION');
+    }
+  }
+
   return {
     state: () => state,
     onState(listener) {
@@ -388,7 +539,8 @@ export function createCobrowseChannel(options: CobrowseChannelOptions): Cobrowse
       const parsed = sessionCodeSchema.safeParse(code);
       if (!parsed.success) throw new AgentDeskError('SESSION_CODE_INVALID');
       if (state.connection.status !== 'connected') throw new AgentDeskError('COBROWSE_NOT_CONNECTED');
-      if (state.session.status === 'joining' || state.session.status === 'joined') throw new AgentDeskError('COBROWSE_SESSION_ACTIVE');
+      const { status } = state.session;
+      if (status === 'joining' || status === 'joined' || status === 'reconnecting') throw new AgentDeskError('COBROWSE_SESSION_ACTIVE');
       send({ type: 'join', code: parsed.data });
       emit({ type: 'join-sent', code: parsed.data });
       joinTimer = clearTimer(joinTimer);
@@ -398,8 +550,10 @@ export function createCobrowseChannel(options: CobrowseChannelOptions): Cobrowse
       }, limits.joinTimeoutMs);
     },
     leave() {
-      if (state.session.status !== 'joined' && state.session.status !== 'joining') return;
+      const { status } = state.session;
+      if (status !== 'joined' && status !== 'joining' && status !== 'reconnecting') return;
       joinTimer = clearTimer(joinTimer);
+      forgetSession();
       try {
         send({ type: 'leave' });
       } catch {
@@ -407,6 +561,28 @@ export function createCobrowseChannel(options: CobrowseChannelOptions): Cobrowse
       }
       emit({ type: 'left' });
     },
+    pointAt(nodeId) {
+      sendInSession({ type: 'pointer', nodeId });
+    },
+    requestControl() {
+      const current = state.session.status === 'joined' ? state.session.control : null;
+      if (current === 'requested' || current === 'granted') return;
+      sendInSession({ type: 'control-request' });
+      // The customer's answer (or the server's echo) replaces this.
+      emit({ type: 'control', state: 'requested' });
+    },
+    releaseControl() {
+      sendInSession({ type: 'control-release' });
+      emit({ type: 'control', state: 'none' });
+    },
+    sendAction(action) {
+      if (state.session.status !== 'joined') throw new AgentDeskError('COBROWSE_NOT_IN_SESSION');
+      if (state.session.control !== 'granted') throw new AgentDeskError('WRITE_MODE_NOT_GRANTED');
+      const id = nextActionId++;
+      sendInSession({ type: 'action', id, action });
+      return id;
+    },
+    clockOffset: () => clock.offset(),
     retry() {
       if (!wanted) {
         connect();
@@ -426,6 +602,7 @@ export function createCobrowseChannel(options: CobrowseChannelOptions): Cobrowse
       generation += 1;
       retryTimer = clearTimer(retryTimer);
       joinTimer = clearTimer(joinTimer);
+      forgetSession();
       const l = link;
       link = null;
       emit({ type: 'closed' });

@@ -1,5 +1,7 @@
 // Every limit of the desktop's co-browse channel, with the reason for its value. Tests pass
 // smaller values through `ChannelOptions.limits`; the product uses these.
+import { RESUME_GRACE_SECONDS } from '../../common/protocol.js';
+
 export interface ChannelLimits {
   /** First reconnect delay ceiling. Half a second: a server restart or a Wi-Fi hand-over is often
    *  over that fast, and full jitter spreads agents over [0, 500 ms]. */
@@ -40,6 +42,17 @@ export interface ChannelLimits {
    *  server caps them at 8 MiB (server/limits.ts); twice that leaves room for a future server, and
    *  anything larger is a broken or hostile peer. */
   readonly maxPayloadBytes: number;
+  /** A lag probe every 2 s while joined: often enough that the shown lag follows a changing
+   *  network within seconds, rare enough to be noise next to the page stream (~60 bytes each). */
+  readonly probeIntervalMs: number;
+  /** Probes kept for the clock-offset estimate: the last 10 (20 s). The shortest round trip among
+   *  them gives the offset, so one queued probe behind a snapshot does not skew it. */
+  readonly probeWindow: number;
+  /** Probes awaiting their echo; older ones are forgotten (a page that never echoes costs nothing). */
+  readonly maxPendingProbes: number;
+  /** How long a joined session waits for a dropped link to come back before it is given up: the
+   *  server's grace (RESUME_GRACE_SECONDS, 30 s); after it the server has ended the session. */
+  readonly resumeGraceMs: number;
 }
 
 export const CHANNEL_LIMITS: ChannelLimits = {
@@ -56,4 +69,8 @@ export const CHANNEL_LIMITS: ChannelLimits = {
   retryAfterCapMs: 5 * 60_000,
   refusalBodyMaxBytes: 8 * 1024,
   maxPayloadBytes: 16 * 1024 * 1024,
+  probeIntervalMs: 2_000,
+  probeWindow: 10,
+  maxPendingProbes: 10,
+  resumeGraceMs: RESUME_GRACE_SECONDS * 1000,
 };

@@ -127,7 +127,12 @@ function serveApi(ws: WebSocket, app: DesktopApp, keyDigest: Buffer, logger: App
         return;
       }
       clearTimeout(helloTimer);
-      unsubscribe = app.onState((state) => send({ type: 'state', state }));
+      const offState = app.onState((state) => send({ type: 'state', state }));
+      const offFrames = app.onPageFrame((frame) => send({ type: 'page-frame', frame }));
+      unsubscribe = () => {
+        offState();
+        offFrames();
+      };
       send({ type: 'welcome' });
       return;
     }

@@ -10,7 +10,7 @@ function run(events: readonly ChannelEvent[], from: ChannelState = INITIAL_CHANN
 }
 
 const connected = run([{ type: 'connecting', attempt: 1 }, { type: 'welcomed', agentAuth: 'token' }]);
-const joined = run([{ type: 'join-sent', code: '123456789' }, { type: 'joined', sessionId: 's-1', customerOrigin: 'https://shop.example' }], connected);
+const joined = run([{ type: 'join-sent', code: '123456789' }, { type: 'joined', sessionId: 's-1', customerOrigin: 'https://shop.example', resumed: false, control: null }], connected);
 
 describe('co-browse channel state transitions', () => {
   it('starts idle with no session', () => {
@@ -23,13 +23,24 @@ describe('co-browse channel state transitions', () => {
   });
 
   it('shows the attempt number, next try time and reason while reconnecting', () => {
-    const s = run([{ type: 'link-failed', error: lost, attempt: 3, nextTryAt: T + 4000 }], connected);
+    const s = run([{ type: 'link-failed', error: lost, attempt: 3, nextTryAt: T + 4000, resumable: false }], connected);
     assert.deepEqual(s.connection, { status: 'reconnecting', attempt: 3, nextTryAt: T + 4000, lastError: lost });
   });
 
   it('joins: joining → joined with the code, origin and time', () => {
     assert.deepEqual(run([{ type: 'join-sent', code: '123456789' }], connected).session, { status: 'joining', code: '123456789' });
-    assert.deepEqual(joined.session, { status: 'joined', sessionId: 's-1', code: '123456789', customerOrigin: 'https://shop.example', joinedAt: T + 1 });
+    assert.deepEqual(joined.session, {
+      status: 'joined',
+      sessionId: 's-1',
+      code: '123456789',
+      customerOrigin: 'https://shop.example',
+      joinedAt: T + 1,
+      control: 'none',
+      customer: { status: 'present' },
+      page: null,
+      timing: null,
+      lastRefusal: null,
+    });
   });
 
   it('does not join while not connected, or twice', () => {
@@ -52,18 +63,18 @@ describe('co-browse channel state transitions', () => {
 
   it('ignores the end of a session it is not in', () => {
     assert.equal(reduceChannel(joined, { type: 'session-ended', sessionId: 'other', reason: 'expired' }, T), joined);
-    assert.equal(reduceChannel(connected, { type: 'joined', sessionId: 's-9', customerOrigin: null }, T), connected);
+    assert.equal(reduceChannel(connected, { type: 'joined', sessionId: 's-9', customerOrigin: null, resumed: false, control: null }, T), connected);
   });
 
-  it('ends a joined session as connection-lost when the link breaks', () => {
-    const s = run([{ type: 'link-failed', error: lost, attempt: 1, nextTryAt: T + 100 }], joined);
+  it('ends a joined session as connection-lost when the link breaks and it cannot be resumed', () => {
+    const s = run([{ type: 'link-failed', error: lost, attempt: 1, nextTryAt: T + 100, resumable: false }], joined);
     assert.equal(s.connection.status, 'reconnecting');
     assert.deepEqual(s.session, { status: 'ended', sessionId: 's-1', reason: 'connection-lost', endedAt: T });
   });
 
   it('fails a pending join when the link breaks', () => {
     const joining = run([{ type: 'join-sent', code: '123456789' }], connected);
-    const s = run([{ type: 'link-failed', error: lost, attempt: 1, nextTryAt: T }], joining);
+    const s = run([{ type: 'link-failed', error: lost, attempt: 1, nextTryAt: T, resumable: false }], joining);
     assert.deepEqual(s.session, { status: 'join-failed', code: '123456789', error: lost });
   });
 
@@ -85,7 +96,7 @@ describe('co-browse channel state transitions', () => {
   it('reconnects after a failure, keeping the ended session on screen', () => {
     const s = run(
       [
-        { type: 'link-failed', error: lost, attempt: 1, nextTryAt: T },
+        { type: 'link-failed', error: lost, attempt: 1, nextTryAt: T, resumable: false },
         { type: 'connecting', attempt: 1 },
         { type: 'welcomed', agentAuth: 'none' },
       ],
