@@ -93,16 +93,12 @@ function inside(root: string, path: string): boolean {
  * its real path (symbolic links followed) is still inside the real `rootDir`.
  */
 export function createAppProtocolHandler(rootDir: string): (request: Request) => Promise<Response> {
-  const realRoot = realpath(rootDir);
   return async (request) => {
     const target = resolveAppUrl(request.url, request.method);
     if (!target.ok) return refusal(target.status, target.reason);
-    let root: string;
-    try {
-      root = await realRoot;
-    } catch {
-      return refusal(404, 'the renderer bundle is missing: run npm run build:renderer');
-    }
+    // Resolved per request: the bundle may be rebuilt (or built late) while the app runs.
+    const root = await realpath(rootDir).catch(() => null);
+    if (root === null) return refusal(404, 'the renderer bundle is missing: run npm run build:renderer');
     let file: string;
     try {
       file = await realpath(join(root, ...target.relativePath.split('/')));

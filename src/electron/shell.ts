@@ -2,7 +2,7 @@
 // protocol, the hardened main window and the IPC bridge to the core. Electron itself is passed in
 // by main.ts, so this file imports only Electron's types and its order of operations is unit-tested.
 import type { App, BrowserWindow, BrowserWindowConstructorOptions, Protocol, Session, Shell, WebContents } from 'electron';
-import { STATE_CHANNEL, type Settings } from '../../common/api.js';
+import { PAGE_FRAME_CHANNEL, STATE_CHANNEL, type Settings } from '../../common/api.js';
 import type { AppLogger, DesktopApp } from '../app/desktop-app-types.js';
 import type { Desktop } from '../desktop-port.js';
 import { APP_SCHEME, APP_START_URL, createAppProtocolHandler } from './app-protocol.js';
@@ -173,6 +173,9 @@ export function startElectronShell(options: ShellOptions): ShellHandle | null {
     registerApiHandlers({ ipcMain: electron.ipcMain, app: started, trustedWindow, logger });
     started.onState((state) => {
       if (window !== null && !window.isDestroyed()) window.webContents.send(STATE_CHANNEL, state);
+    });
+    started.onPageFrame((frame) => {
+      if (window !== null && !window.isDestroyed()) window.webContents.send(PAGE_FRAME_CHANNEL, frame);
     });
     window = openWindow();
     try {

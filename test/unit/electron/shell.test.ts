@@ -1,0 +1,272 @@
+// The shell's order of operations with Electron replaced by recording fakes of the parts
+// ShellElectron names (the binary cannot run here): what happens before 'ready', what after, and
+// how OS hand-overs, navigation, new windows and permissions are treated.
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { resolve } from 'node:path';
+import { PAGE_FRAME_CHANNEL, STATE_CHANNEL, type ApiOperation, type ApiResult, type AppState, type PageFrame } from '../../../common/api.js';
+import type { DesktopApp } from '../../../src/app/desktop-app-types.js';
+import type { Desktop } from '../../../src/desktop-port.js';
+import { startElectronShell, type ShellElectron } from '../../../src/electron/shell.js';
+
+type Fn = (...args: never[]) => unknown;
+
+class Emitter {
+  readonly listeners = new Map<string, Fn[]>();
+  on(event: string, listener: Fn): this {
+    this.listeners.set(event, [...(this.listeners.get(event) ?? []), listener]);
+    return this;
+  }
+  once(event: string, listener: Fn): this {
+    return this.on(event, listener);
+  }
+  emit(event: string, ...args: unknown[]): void {
+    for (const listener of this.listeners.get(event) ?? []) (listener as (...a: unknown[]) => unknown)(...args);
+  }
+}
+
+function fakeEvent(extra: object = {}) {
+  const event = { defaultPrevented: false, preventDefault: () => (event.defaultPrevented = true), ...extra };
+  return event;
+}
+
+class FakeContents extends Emitter {
+  openHandler: ((details: { url: string }) => { action: string }) | null = null;
+  setWindowOpenHandler(handler: (details: { url: string }) => { action: string }): void {
+    this.openHandler = handler;
+  }
+}
+
+class FakeWindow extends Emitter {
+  readonly sent: unknown[][] = [];
+  readonly loaded: string[] = [];
+  focused = 0;
+  restored = 0;
+  readonly webContents = { id: 5, mainFrame: { frameToken: 'f', processId: 1 }, send: (...args: unknown[]) => this.sent.push(args) };
+  constructor(readonly options: unknown) {
+    super();
+  }
+  isDestroyed = () => false;
+  isMinimized = () => true;
+  restore = () => void (this.restored += 1);
+  focus = () => void (this.focused += 1);
+  show = () => {};
+  loadURL = async (url: string) => void this.loaded.push(url);
+}
+
+function fakeElectron(options: { lock?: boolean } = {}) {
+  const log: string[] = [];
+  let markReady!: () => void;
+  const ready = new Promise<void>((done) => (markReady = done));
+  const app = new (class extends Emitter {
+    requestSingleInstanceLock = () => (log.push('lock'), options.lock ?? true);
+    quit = () => void log.push('quit');
+    whenReady = () => ready;
+    setAsDefaultProtocolClient = (...args: unknown[]) => (log.push(`scheme ${JSON.stringify(args)}`), true);
+    isDefaultProtocolClient = () => true;
+    getPath = (name: string) => `/data/${name}`;
+    override on(event: string, listener: Fn): this {
+      log.push(`on ${event}`);
+      return super.on(event, listener);
+    }
+  })();
+  const permissions: { request?: Fn; check?: Fn } = {};
+  const windows: FakeWindow[] = [];
+  const opened: string[] = [];
+  const handled = new Map<string, Fn>();
+  const electron = {
+    app,
+    protocol: {
+      registerSchemesAsPrivileged: (schemes: unknown) => log.push(`privileged ${JSON.stringify(schemes)}`),
+      handle: (scheme: string, handler: Fn) => (log.push(`handle ${scheme}`), handled.set(scheme, handler)),
+    },
+    defaultSession: () => ({
+      setPermissionRequestHandler: (handler: Fn) => (permissions.request = handler),
+      setPermissionCheckHandler: (handler: Fn) => (permissions.check = handler),
+    }),
+    shell: { openExternal: async (url: string) => void opened.push(url) },
+    ipcMain: { handle: () => {}, removeHandler: () => {} },
+    createWindow: (windowOptions: unknown) => {
+      const window = new FakeWindow(windowOptions);
+      windows.push(window);
+      return window;
+    },
+  };
+  return { electron: electron as unknown as ShellElectron, app, log, markReady, permissions, windows, opened, handled };
+}
+
+function fakeCore(log: string[]) {
+  const stateListeners: ((state: AppState) => void)[] = [];
+  const frameListeners: ((frame: PageFrame) => void)[] = [];
+  let desktop: Desktop | null = null;
+  const core: DesktopApp = {
+    start: async () => void log.push('core start'),
+    dispatch: async (operation: ApiOperation): Promise<ApiResult<unknown>> =>
+      operation === 'getSettings'
+        ? { ok: true, value: { serverUrl: 'https://cobrowse.example.com', agentTokenSet: true, providers: [{ issuer: 'https://login.example.org' }] } }
+        : { ok: true, value: undefined },
+    state: () => ({}) as AppState,
+    onState: (listener) => (stateListeners.push(listener), () => {}),
+    onPageFrame: (listener) => (frameListeners.push(listener), () => {}),
+    handleArgv: async (argv) => (log.push(`argv ${argv.join(' ')}`), false),
+    handleOpenUrl: async (url) => (log.push(`open-url ${url}`), true),
+    dispose: async () => void log.push('core dispose'),
+  };
+  return { core, stateListeners, frameListeners, desktop: () => desktop, setDesktop: (d: Desktop) => (desktop = d) };
+}
+
+const PROCESS = { argv: ['/opt/AgentDesk/agentdesk', '--no-sandbox'], execPath: '/opt/AgentDesk/agentdesk', platform: 'linux' as const };
+
+function start(fake: ReturnType<typeof fakeElectron>, process: typeof PROCESS & { defaultApp?: boolean } = PROCESS) {
+  const core = fakeCore(fake.log);
+  const logger = { debug: () => {}, info: () => {}, warn: () => {}, error: () => {} };
+  const handle = startElectronShell({
+    electron: fake.electron,
+    process,
+    preloadPath: '/app/dist/electron/preload.cjs',
+    rendererDir: '/app/dist/renderer',
+    logger,
+    createApp: (desktop) => {
+      fake.log.push('core created');
+      core.setDesktop(desktop);
+      return core.core;
+    },
+  });
+  return { handle, core };
+}
+
+describe('startElectronShell', () => {
+  it('quits at once when another instance holds the lock', () => {
+    const fake = fakeElectron({ lock: false });
+    const { handle } = start(fake);
+    assert.equal(handle, null);
+    assert.deepEqual(fake.log, ['lock', 'quit']);
+  });
+
+  it('before ready: privileged app:// scheme, sign-in scheme, open-url and second-instance listeners', () => {
+    const fake = fakeElectron();
+    start(fake);
+    assert.deepEqual(fake.log.slice(0, 5), [
+      'lock',
+      'privileged [{"scheme":"app","privileges":{"standard":true,"secure":true,"supportFetchAPI":true}}]',
+      'scheme ["com.agentdesk.desktop"]',
+      'on open-url',
+      'on second-instance',
+    ]);
+    assert.ok(!fake.log.includes('core created'), 'nothing of the core before ready');
+  });
+
+  it('registers the scheme with the Electron binary and the app path in development', () => {
+    const fake = fakeElectron();
+    start(fake, { ...PROCESS, defaultApp: true, argv: ['/usr/lib/electron', 'dist/electron/main.js'], execPath: '/usr/lib/electron' });
+    assert.ok(fake.log.includes(`scheme ${JSON.stringify(['com.agentdesk.desktop', '/usr/lib/electron', [resolve('dist/electron/main.js')]])}`));
+  });
+
+  it('queues open-url and launch argv until the core has started, then hands them over in order', async () => {
+    const fake = fakeElectron();
+    const { handle } = start(fake);
+    const openUrl = fakeEvent();
+    fake.app.emit('open-url', openUrl, 'com.agentdesk.desktop:/oauth/callback?code=c&state=s');
+    assert.equal(openUrl.defaultPrevented, true);
+    assert.ok(!fake.log.some((l) => l.startsWith('open-url ') || l.startsWith('argv ')));
+    fake.markReady();
+    await handle!.ready;
+    const order = fake.log.filter((l) => l === 'core start' || l.startsWith('open-url ') || l.startsWith('argv '));
+    assert.deepEqual(order, ['core start', 'argv /opt/AgentDesk/agentdesk --no-sandbox', 'open-url com.agentdesk.desktop:/oauth/callback?code=c&state=s']);
+  });
+
+  it('after ready: serves app://, opens the hardened window on the start page, pushes state and page frames to it', async () => {
+    const fake = fakeElectron();
+    const { handle, core } = start(fake);
+    fake.markReady();
+    await handle!.ready;
+    assert.ok(fake.handled.has('app'));
+    assert.equal(fake.windows.length, 1);
+    const [window] = fake.windows;
+    assert.deepEqual(window!.loaded, ['app://agentdesk/index.html']);
+    const prefs = (window!.options as { webPreferences: Record<string, unknown> }).webPreferences;
+    assert.equal(prefs.preload, '/app/dist/electron/preload.cjs');
+    assert.equal(prefs.sandbox, true);
+    const state = { signIn: { status: 'signed-out' } } as unknown as AppState;
+    core.stateListeners[0]!(state);
+    const frame: PageFrame = { kind: 'incremental', json: '[]', receivedAt: 2, clockOffsetMs: 5 };
+    core.frameListeners[0]!(frame);
+    assert.deepEqual(window!.sent, [
+      [STATE_CHANNEL, state],
+      [PAGE_FRAME_CHANNEL, frame],
+    ]);
+    assert.equal(core.desktop()?.appDataDir, '/data/userData');
+  });
+
+  it("hands a second instance's argv to the core and brings the window forward", async () => {
+    const fake = fakeElectron();
+    const { handle } = start(fake);
+    fake.markReady();
+    await handle!.ready;
+    fake.app.emit('second-instance', fakeEvent(), ['/opt/AgentDesk/agentdesk', 'com.agentdesk.desktop:/oauth/callback?code=x&state=y'], '/');
+    await new Promise((done) => setImmediate(done));
+    assert.ok(fake.log.includes('argv /opt/AgentDesk/agentdesk com.agentdesk.desktop:/oauth/callback?code=x&state=y'));
+    assert.equal(fake.windows[0]!.restored, 1);
+    assert.equal(fake.windows[0]!.focused, 1);
+  });
+
+  it('denies every permission but clipboard writes from the renderer bundle', async () => {
+    const fake = fakeElectron();
+    const { handle } = start(fake);
+    fake.markReady();
+    await handle!.ready;
+    const answers: boolean[] = [];
+    const request = fake.permissions.request as unknown as (c: unknown, p: string, cb: (ok: boolean) => void, d: { requestingUrl: string }) => void;
+    request(null, 'media', (ok) => answers.push(ok), { requestingUrl: 'app://agentdesk/index.html' });
+    request(null, 'clipboard-sanitized-write', (ok) => answers.push(ok), { requestingUrl: 'app://agentdesk/index.html' });
+    request(null, 'clipboard-sanitized-write', (ok) => answers.push(ok), { requestingUrl: 'https://evil.example.com/' });
+    assert.deepEqual(answers, [false, true, false]);
+    const check = fake.permissions.check as unknown as (c: unknown, p: string, origin: string, d: object) => boolean;
+    assert.equal(check(null, 'geolocation', 'app://agentdesk', {}), false);
+    assert.equal(check(null, 'clipboard-sanitized-write', 'app://agentdesk', {}), true);
+  });
+
+  it('keeps every web contents on app://: navigation, redirects, webviews and new windows refused', async () => {
+    const fake = fakeElectron();
+    const { handle } = start(fake);
+    fake.markReady();
+    await handle!.ready;
+    const contents = new FakeContents();
+    fake.app.emit('web-contents-created', fakeEvent(), contents);
+
+    const inside = fakeEvent({ url: 'app://agentdesk/index.html' });
+    contents.emit('will-navigate', inside);
+    assert.equal(inside.defaultPrevented, false);
+
+    for (const event of ['will-navigate', 'will-frame-navigate', 'will-redirect']) {
+      const away = fakeEvent({ url: 'https://evil.example.com/' });
+      contents.emit(event, away);
+      assert.equal(away.defaultPrevented, true, event);
+    }
+    const webview = fakeEvent();
+    contents.emit('will-attach-webview', webview);
+    assert.equal(webview.defaultPrevented, true);
+
+    assert.deepEqual(contents.openHandler!({ url: 'https://cobrowse.example.com/help' }), { action: 'deny' });
+    assert.deepEqual(contents.openHandler!({ url: 'https://evil.example.com/' }), { action: 'deny' });
+    const link = fakeEvent({ url: 'https://login.example.org/account' });
+    contents.emit('will-navigate', link);
+    await new Promise((done) => setTimeout(done, 10));
+    assert.deepEqual(fake.opened, ['https://cobrowse.example.com/help', 'https://login.example.org/account'], 'only configured hosts reach the system browser');
+  });
+
+  it('disposes the core before quitting', async () => {
+    const fake = fakeElectron();
+    const { handle } = start(fake);
+    fake.markReady();
+    await handle!.ready;
+    const quit = fakeEvent();
+    fake.app.emit('before-quit', quit);
+    assert.equal(quit.defaultPrevented, true);
+    await new Promise((done) => setTimeout(done, 10));
+    assert.deepEqual(fake.log.slice(-2), ['core dispose', 'quit']);
+    const again = fakeEvent();
+    fake.app.emit('before-quit', again);
+    assert.equal(again.defaultPrevented, false);
+  });
+});
