@@ -114,6 +114,11 @@ export async function startIdentityProvider(options: IdentityProviderOptions): P
     },
     // Refresh tokens are one-time: each refresh returns a new one (public clients).
     rotateRefreshToken: true,
+    // OIDC Core §11 lets a provider grant offline access on "other conditions" than
+    // prompt=consent: these first-party desktop clients always get a refresh token, and it outlives
+    // the browser session, as a workforce provider configured for a desktop app does.
+    issueRefreshToken: (_ctx, client) => client.grantTypeAllowed('refresh_token'),
+    expiresWithSession: () => false,
     extraTokenClaims: (_ctx, token) => {
       const account = 'accountId' in token ? accounts.get(token.accountId) : undefined;
       return account ? { email: account.email } : undefined;
