@@ -40,7 +40,13 @@ function electronBinary(): { readonly path: string } | { readonly missing: strin
 }
 
 const electron = electronBinary();
-const skip = 'missing' in electron ? `Electron binary not installed: ${electron.missing}` : false;
+const noDisplay = process.platform === 'linux' && !process.env.DISPLAY && !process.env.WAYLAND_DISPLAY;
+const skip =
+  'missing' in electron
+    ? `Electron binary not installed: ${electron.missing}`
+    : noDisplay
+      ? 'No display for Electron: run this file under xvfb-run (as .github/workflows/desktop.yml does)'
+      : false;
 // Ubuntu 24.04 forbids the unprivileged user namespaces Chromium's sandbox uses unless chrome-sandbox
 // is setuid root, which an npm install never makes it; the renderer stays sandboxed by Electron's
 // own `sandbox: true` (the Chromium process sandbox is what this flag turns off).
