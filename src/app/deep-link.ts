@@ -19,7 +19,8 @@ export function findCallbackUrl(argv: readonly unknown[], bases: ReadonlySet<str
   for (const arg of argv) {
     if (typeof arg !== 'string' || arg.length > CALLBACK_URL_MAX_LENGTH) continue;
     // A custom scheme is letters first; flags ("--x=…"), paths and quoted strings fail here.
-    if (!/^[a-z][a-z0-9+.-]*:/i.test(arg) || /\s/.test(arg) || !URL.canParse(arg)) continue;
+    // Redirects never carry a fragment (RFC 6749 §3.1.2).
+    if (!/^[a-z][a-z0-9+.-]*:/i.test(arg) || /[\s#]/.test(arg) || !URL.canParse(arg)) continue;
     const url = new URL(arg);
     if (url.protocol === 'http:' || url.protocol === 'https:' || url.protocol === 'file:') continue;
     if (bases.has(redirectBaseOf(url))) return arg;
