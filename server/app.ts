@@ -2,6 +2,7 @@
 // WebSocket paths. server/cli.ts builds the config, token source and logger and calls startServer.
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { resolve } from 'node:path';
 import { createHttpHandler } from './http/http-handler.js';
 import { NET_LIMITS, type NetLimits } from './limits.js';
 import { NetMetrics } from './metrics/net-metrics.js';
@@ -9,14 +10,22 @@ import { AuthFailureLimiter } from './policy/auth-failure-limiter.js';
 import { systemClock, type Clock } from './policy/clock.js';
 import { createOidcVerifier } from './policy/oidc-verifier.js';
 import { WindowCounter } from './policy/window-counter.js';
+import { AuditStore } from './store/audit-store.js';
 import type { RunningServer, StartServerOptions } from './types.js';
-import { SessionHub } from './ws/session-hub.js';
+import { SessionHub, type RelayedFrame } from './ws/session-hub.js';
 import { createUpgradeHandler } from './ws/upgrade-handler.js';
+
+/** Where `npm run build:snippet` writes the customer snippet. */
+export const DEFAULT_SNIPPET_FILE = resolve(import.meta.dirname, '../dist/snippet/agentdesk-cobrowse.js');
 
 /** Test seams: the product runs with the system clock and NET_LIMITS. */
 export interface StartServerInternals {
   readonly clock?: Clock;
   readonly limits?: Partial<NetLimits>;
+  /** Test tap: every frame the server sends to either side of a session. */
+  readonly onRelay?: (frame: RelayedFrame) => void;
+  /** The built snippet to serve; default dist/snippet/agentdesk-cobrowse.js. */
+  readonly snippetFile?: string;
 }
 
 export async function startServer(opts: StartServerOptions, internals: StartServerInternals = {}): Promise<RunningServer> {
@@ -27,7 +36,12 @@ export async function startServer(opts: StartServerOptions, internals: StartServ
   let shuttingDown = false;
   const isShuttingDown = (): boolean => shuttingDown;
 
-  const hub = new SessionHub({ limits, clock, logger, metrics, policy: config.agentAuth }, agentToken.state());
+  const ownAudit = opts.audit ? null : AuditStore.inMemory();
+  const audit = opts.audit ?? ownAudit!;
+  const hub = new SessionHub(
+    { limits, clock, logger, metrics, policy: config.agentAuth, audit, ...(internals.onRelay ? { onRelay: internals.onRelay } : {}) },
+    agentToken.state(),
+  );
   const unsubscribe = agentToken.onChange((state) => hub.tokenStateChanged(state));
   const authLimiter = new AuthFailureLimiter(limits, clock);
   const oidc = config.oidc ? createOidcVerifier(config.oidc, clock, limits) : null;
@@ -46,7 +60,11 @@ export async function startServer(opts: StartServerOptions, internals: StartServ
       sessions: hub.sessions,
       sessionCreates: new WindowCounter(limits.sessionCreateWindowMs, clock),
       isShuttingDown,
-      sessionsChanged: () => hub.sessionsChanged(),
+      sessionCreated: (sessionId) => hub.sessionCreated(sessionId),
+      adminFailures: new WindowCounter(limits.authFailureWindowMs, clock),
+      audit,
+      adminKey: opts.adminKey ?? (() => 'not-configured'),
+      snippetFile: internals.snippetFile ?? DEFAULT_SNIPPET_FILE,
     }),
   );
   server.on('upgrade', createUpgradeHandler({ config, limits, clock, logger, metrics, agentToken, authLimiter, oidc, hub, isShuttingDown }));
@@ -80,6 +98,7 @@ export async function startServer(opts: StartServerOptions, internals: StartServ
         cut.unref();
         await stopped;
         clearTimeout(cut);
+        ownAudit?.close();
         logger.info('co-browse server stopped');
       })();
       return closing;

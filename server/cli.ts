@@ -12,7 +12,9 @@ import { readStdinToken } from './config/read-stdin-token.js';
 import { assertNever } from '../common/assert-never.js';
 import { createLogger } from './log/create-logger.js';
 import { maskDigitRuns } from './log/redact.js';
+import { ADMIN_KEY_OPTION, AdminKeyStore, adminKeyProblem } from './store/admin-key-store.js';
 import { AGENT_TOKEN_OPTION, agentTokenProblem } from './store/agent-token-option.js';
+import { AuditStore } from './store/audit-store.js';
 import { startLiveAgentTokenSource } from './store/live-agent-token-source.js';
 import { OptionsStore } from './store/options-store.js';
 import type { AgentTokenState, RunningServer } from './types.js';
@@ -59,12 +61,17 @@ async function serve(command: Extract<Command, { kind: 'serve' }>): Promise<numb
   const config = buildServerConfig(command.flags);
   const store = OptionsStore.open({ dataDir: config.dataDir, keyFile: config.keyFile, create: true });
   const logger = createLogger();
+  // Their own connections to the same database file (WAL lets them write while the options poll).
+  const audit = AuditStore.open(config.dataDir);
+  const adminKeys = AdminKeyStore.open(config.dataDir, true);
   let running: RunningServer | undefined;
   const source = (() => {
     try {
       return startLiveAgentTokenSource(store, logger);
     } catch (err) {
       store.close();
+      audit.close();
+      adminKeys.close();
       throw err;
     }
   })();
@@ -73,7 +80,7 @@ async function serve(command: Extract<Command, { kind: 'serve' }>): Promise<numb
     source.onChange((state) => logger.info({ option: AGENT_TOKEN_OPTION, ...describeState(state) }, `option ${AGENT_TOKEN_OPTION} changed`));
     const stopped = firstSignal(logger);
     try {
-      running = await startServer({ config, agentToken: source, logger });
+      running = await startServer({ config, agentToken: source, logger, audit, adminKey: (key) => adminKeys.verify(key) });
     } catch (err) {
       throw listenError(err, config.host, config.port) ?? err;
     }
@@ -89,10 +96,44 @@ async function serve(command: Extract<Command, { kind: 'serve' }>): Promise<numb
   } finally {
     source.close();
     store.close();
+    audit.close();
+    adminKeys.close();
+  }
+}
+
+async function adminKeySet(command: Extract<Command, { kind: 'options-set' }>): Promise<number> {
+  if (command.graceSeconds > 0) throw new AgentDeskError('SERVER_USAGE', `--grace applies to ${AGENT_TOKEN_OPTION} only`);
+  const value = command.value === STDIN_VALUE ? await readStdinToken(process.stdin) : command.value;
+  const problem = adminKeyProblem(value);
+  if (problem) throw new AgentDeskError('SERVER_ADMIN_KEY_INVALID', `${problem}. The stored value was not changed.`);
+  const config = buildServerConfig(command.flags);
+  const keys = AdminKeyStore.open(config.dataDir, true);
+  try {
+    keys.set(value);
+    say(`${ADMIN_KEY_OPTION} set`);
+    return EXIT_OK;
+  } finally {
+    keys.close();
+  }
+}
+
+function adminKeyGetOrClear(command: Extract<Command, { kind: 'options-get' | 'options-clear' }>): number {
+  if (command.kind === 'options-get' && command.reveal) {
+    throw new AgentDeskError('SERVER_USAGE', `${ADMIN_KEY_OPTION} is stored as a digest only: it cannot be revealed`);
+  }
+  const config = buildServerConfig(command.flags);
+  const keys = AdminKeyStore.open(config.dataDir, false);
+  try {
+    if (command.kind === 'options-get') say(keys.isSet() ? 'set' : 'not set');
+    else say(keys.clear() ? `${ADMIN_KEY_OPTION} cleared` : `${ADMIN_KEY_OPTION} was not set`);
+    return EXIT_OK;
+  } finally {
+    keys.close();
   }
 }
 
 async function optionsSet(command: Extract<Command, { kind: 'options-set' }>): Promise<number> {
+  if (command.name === ADMIN_KEY_OPTION) return adminKeySet(command);
   const value = command.value === STDIN_VALUE ? await readStdinToken(process.stdin) : command.value;
   // Checked before the store opens, so a typo never creates a data dir or key file.
   const problem = agentTokenProblem(value);
@@ -113,6 +154,7 @@ async function optionsSet(command: Extract<Command, { kind: 'options-set' }>): P
 }
 
 function optionsGet(command: Extract<Command, { kind: 'options-get' }>): number {
+  if (command.name === ADMIN_KEY_OPTION) return adminKeyGetOrClear(command);
   const config = buildServerConfig(command.flags);
   const store = OptionsStore.open({ dataDir: config.dataDir, keyFile: config.keyFile, create: false });
   try {
@@ -127,6 +169,7 @@ function optionsGet(command: Extract<Command, { kind: 'options-get' }>): number 
 }
 
 function optionsClear(command: Extract<Command, { kind: 'options-clear' }>): number {
+  if (command.name === ADMIN_KEY_OPTION) return adminKeyGetOrClear(command);
   const config = buildServerConfig(command.flags);
   const store = OptionsStore.open({ dataDir: config.dataDir, keyFile: config.keyFile, create: false });
   try {

@@ -1,6 +1,7 @@
 // Every limit of the co-browse server's network side, with the reason it has this value.
 // Tests may pass a partial override to startServer (see StartServerInternals in app.ts); the
 // product always runs with these values.
+import { RESUME_GRACE_SECONDS } from '../common/protocol.js';
 
 const SECOND = 1000;
 const MINUTE = 60 * SECOND;
@@ -84,6 +85,35 @@ export const NET_LIMITS = {
   joinFailureWindowMs: 10 * MINUTE,
   /** Live sessions at once: bounds memory and keeps the 9-digit code space sparse (1 in 10^5). */
   maxLiveSessions: 10_000,
+
+  // ---- live co-browse (issue 5) ----
+  /**
+   * How long either side may be gone before the session ends for both: a page navigation or a
+   * network blip (Wi-Fi hand-over, laptop lid) is over in seconds; 30 s is the protocol's promise.
+   */
+  resumeGraceMs: RESUME_GRACE_SECONDS * SECOND,
+  /**
+   * Audit rows one session may write. A session with an agent clicking for an hour writes a few
+   * hundred; past this the page or agent is flooding, and the rest is counted but not stored.
+   */
+  auditEventsPerSession: 5_000,
+  /**
+   * Agent control messages (pointer, action, probe, control) per second per agent socket: a person
+   * clicks and types far slower; the lag probe runs once a second. Past it the message is dropped
+   * with MESSAGE_RATE_LIMITED, so a runaway desktop cannot flood the customer's page.
+   */
+  agentControlMessagesPerSecond: 50,
+  /** Customer `page` messages per session per minute: real navigation is far slower; each one is an audit row. */
+  pageVisitsPerMinute: 60,
+
+  // ---- the snippet and the history endpoint ----
+  /**
+   * Browsers and proxies may keep the snippet 5 minutes: a release reaches customers quickly, while
+   * pages that load it on every navigation do not fetch it each time (the ETag makes re-checks cheap).
+   */
+  snippetMaxAgeSec: 300,
+  /** A session's history holds at most auditEventsPerSession rows, a few hundred KiB of JSON. */
+  historyMaxEvents: 5_000,
 } as const;
 
 export type NetLimits = { readonly [K in keyof typeof NET_LIMITS]: number };

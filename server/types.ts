@@ -1,6 +1,8 @@
 // The seams inside the server: configuration, the agent-token source the policy reads, and the
 // handle a started server returns. server/cli.ts wires the store to the network side through these.
 import type { Logger } from 'pino';
+import type { AdminKeyCheck } from './store/admin-key-store.js';
+import type { AuditLog } from './store/audit-store.js';
 
 export type AgentAuthPolicy = 'compatible' | 'required';
 
@@ -51,4 +53,8 @@ export interface StartServerOptions {
   readonly config: ServerConfig;
   readonly agentToken: AgentTokenSource;
   readonly logger: Logger;
+  /** Where the audit trail goes (the CLI passes the data dir's database); default: in memory. */
+  readonly audit?: AuditLog;
+  /** Checks the administrator key of the history endpoint; default: none set (403). */
+  readonly adminKey?: AdminKeyCheck;
 }

@@ -8,7 +8,7 @@ export const EXIT_USAGE = 64;
 /** EX_CONFIG: configuration or stored data is wrong; nothing was changed. */
 export const EXIT_CONFIG = 78;
 
-const USAGE_CODES: ReadonlySet<ErrorCode> = new Set<ErrorCode>(['SERVER_USAGE', 'SERVER_OPTION_UNKNOWN', 'SERVER_AGENT_TOKEN_INVALID']);
+const USAGE_CODES: ReadonlySet<ErrorCode> = new Set<ErrorCode>(['SERVER_USAGE', 'SERVER_OPTION_UNKNOWN', 'SERVER_AGENT_TOKEN_INVALID', 'SERVER_ADMIN_KEY_INVALID']);
 const CONFIG_CODES: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
   'SERVER_CONFIG_INVALID',
   'SERVER_DATA_DIR_UNUSABLE',

@@ -13,6 +13,7 @@ export const USAGE = `Usage:
   agentdesk-server options set slave.password TOKEN|- [--grace SECONDS] --data-dir DIR [--config FILE]
   agentdesk-server options get slave.password [--reveal] --data-dir DIR [--config FILE]
   agentdesk-server options clear slave.password --data-dir DIR [--config FILE]
+  agentdesk-server options set|get|clear admin.apiKey [KEY|-] --data-dir DIR
   agentdesk-server --help
 
 serve            Start the co-browse server (the default command). Prints
@@ -23,6 +24,9 @@ options set      Store the agent token (26 digits), encrypted in DIR/agentdesk.d
                  --grace SECONDS keeps the replaced token valid that long (at most ${MAX_GRACE_SECONDS}).
 options get      Print "set" or "not set"; --reveal prints the token itself.
 options clear    Remove the agent token.
+admin.apiKey     The administrator key of GET /cobrowse/rest/history/sessions/ID (sent as
+                 Authorization: Bearer KEY): 32-128 characters A-Z a-z 0-9 . _ ~ -; only a salted
+                 digest is stored, so "get" says "set" or "not set" and cannot reveal it.
 
 --data-dir DIR   Where the database and the key file (options.key) live. Required.
 --host HOST      Address to listen on (default 127.0.0.1).
@@ -88,8 +92,8 @@ function configFlags(flags: Flags): ConfigFlags {
 }
 
 function optionName(value: string | undefined): OptionName {
-  if (value === undefined) throw usageError('an option name is required: slave.password');
-  if (!isOptionName(value)) throw new AgentDeskError('SERVER_OPTION_UNKNOWN', `unknown option "${value}"; the server knows slave.password`);
+  if (value === undefined) throw usageError('an option name is required: slave.password or admin.apiKey');
+  if (!isOptionName(value)) throw new AgentDeskError('SERVER_OPTION_UNKNOWN', `unknown option "${value}"; the server knows slave.password and admin.apiKey`);
   return value;
 }
 

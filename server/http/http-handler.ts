@@ -1,4 +1,5 @@
-// The HTTP side of the server: auth token generator, health, metrics and session creation.
+// The HTTP side of the server: auth token generator, health, metrics, session creation, the
+// customer snippet and the administrators' session history.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
 import { z } from 'zod';
@@ -9,11 +10,13 @@ import type { WindowCounter } from '../policy/window-counter.js';
 import { randomDigits } from '../sessions/random-digits.js';
 import type { SessionRegistry } from '../sessions/session-registry.js';
 import type { ServerConfig } from '../types.js';
+import { HISTORY_PREFIX, historyRoute, type HistoryDeps } from './history-route.js';
 import { readBody } from './read-body.js';
+import { createSnippetRoute } from './snippet-route.js';
 import { allowedOrigin, corsHeaders } from './origin-policy.js';
 import { sendError, sendJson, sendText } from './responses.js';
 
-export interface HttpDeps {
+export interface HttpDeps extends HistoryDeps {
   readonly config: ServerConfig;
   readonly limits: NetLimits;
   readonly logger: Logger;
@@ -21,8 +24,10 @@ export interface HttpDeps {
   readonly sessions: SessionRegistry<unknown, unknown>;
   readonly sessionCreates: WindowCounter;
   readonly isShuttingDown: () => boolean;
-  /** Called after a session is created, so the metrics and sweeps see it. */
-  readonly sessionsChanged: () => void;
+  /** Called after a session is created, so the metrics and the audit trail see it. */
+  readonly sessionCreated: (sessionId: string) => void;
+  /** The built customer snippet served at /cobrowse/snippet.js. */
+  readonly snippetFile: string;
 }
 
 type Handler = (req: IncomingMessage, res: ServerResponse, deps: HttpDeps) => void | Promise<void>;
@@ -41,9 +46,15 @@ const routes: Readonly<Record<string, Readonly<Record<string, Handler>>>> = {
 const ALWAYS_SERVED = new Set(['/healthz', '/readyz', '/metrics']);
 
 export function createHttpHandler(deps: HttpDeps): (req: IncomingMessage, res: ServerResponse) => void {
+  const snippet = createSnippetRoute(deps.snippetFile, deps.limits.snippetMaxAgeSec);
+  const routeOf = (path: string): Readonly<Record<string, Handler>> | undefined => {
+    if (path === '/cobrowse/snippet.js') return { GET: (req, res) => snippet(req, res) };
+    if (path.startsWith(HISTORY_PREFIX)) return { GET: (req, res, d) => historyRoute(req, res, d, path) };
+    return routes[path];
+  };
   return (req, res) => {
     const path = pathOf(req.url);
-    const route = path === null ? undefined : routes[path];
+    const route = path === null ? undefined : routeOf(path);
     if (!route || path === null) {
       sendError(res, 404, 'HTTP_NOT_FOUND');
       return;
@@ -131,7 +142,7 @@ async function createSession(req: IncomingMessage, res: ServerResponse, deps: Ht
     sendError(res, 503, created.code, cors);
     return;
   }
-  deps.sessionsChanged();
+  deps.sessionCreated(created.session.id);
   const answer: CreatedSession = {
     sessionId: created.session.id,
     code: created.session.code,

@@ -2,6 +2,7 @@
 // live sessions and recent tombstones, single-use (a joined code is spent) and expire when not
 // joined within the unjoined TTL. This module holds data only; sockets live in server/ws/.
 import { randomBytes, randomUUID } from 'node:crypto';
+import type { ControlState } from '../../common/protocol.js';
 import type { NetLimits } from '../limits.js';
 import type { Clock } from '../policy/clock.js';
 import { secretDigest } from '../policy/constant-time-equal.js';
@@ -16,6 +17,16 @@ export interface Session<Agent, Customer> {
   joined: boolean;
   agent: Agent | null;
   customer: Customer | null;
+  /** Write-mode consent; pointer mode is always on. */
+  control: ControlState;
+  /** The `sub` of the agent that joined (null without per-agent identity); a resume must match it. */
+  agentSub: string | null;
+  /** Hex SHA-256 of the agent's current resume token (one use), or null. */
+  resumeDigest: string | null;
+  /** The customer's current page (URL without query or fragment), for agents who join later. */
+  page: { readonly url: string; readonly title: string } | null;
+  /** Audit rows written for this session (capped by auditEventsPerSession). */
+  auditRows: number;
 }
 
 type Tombstone = { readonly why: 'used' | 'expired'; readonly until: number };
@@ -60,6 +71,11 @@ export class SessionRegistry<A, C> {
       joined: false,
       agent: null,
       customer: null,
+      control: 'none',
+      agentSub: null,
+      resumeDigest: null,
+      page: null,
+      auditRows: 0,
     };
     this.#byId.set(session.id, session);
     this.#byCode.set(code, session);

@@ -6,7 +6,8 @@ export const AGENT_TOKEN_OPTION = 'slave.password';
 /** Row name of the rotated-out token while its grace runs. Never a name users type. */
 export const PREVIOUS_AGENT_TOKEN_ROW = 'slave.password#previous';
 
-export const OPTION_NAMES = [AGENT_TOKEN_OPTION] as const;
+/** `admin.apiKey` (issue 5) is kept as a salted digest by AdminKeyStore, not in the options table. */
+export const OPTION_NAMES = [AGENT_TOKEN_OPTION, 'admin.apiKey'] as const;
 export type OptionName = (typeof OPTION_NAMES)[number];
 
 export function isOptionName(value: string): value is OptionName {

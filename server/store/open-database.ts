@@ -7,7 +7,7 @@ import { AgentDeskError } from '../../common/errors.js';
 import { SQLITE_BUSY_TIMEOUT_MS } from '../config/limits.js';
 
 export const DATABASE_FILE = 'agentdesk.db';
-const SCHEMA_VERSION = 1;
+const SCHEMA_VERSION = 2;
 
 export type Db = Database.Database;
 
@@ -30,18 +30,40 @@ function migrate(db: Db, path: string): void {
   }
   if (version === SCHEMA_VERSION) return;
   db.transaction(() => {
-    // valid_until: ms since the epoch, set only on a rotated-out value kept for a grace period.
-    db.exec(`
-      CREATE TABLE IF NOT EXISTS options (
-        name        TEXT PRIMARY KEY NOT NULL,
-        key_id      TEXT NOT NULL,
-        iv          BLOB NOT NULL,
-        tag         BLOB NOT NULL,
-        ciphertext  BLOB NOT NULL,
-        valid_until INTEGER,
-        updated_at  INTEGER NOT NULL
-      ) STRICT;
-    `);
+    if (version < 1) {
+      // valid_until: ms since the epoch, set only on a rotated-out value kept for a grace period.
+      db.exec(`
+        CREATE TABLE IF NOT EXISTS options (
+          name        TEXT PRIMARY KEY NOT NULL,
+          key_id      TEXT NOT NULL,
+          iv          BLOB NOT NULL,
+          tag         BLOB NOT NULL,
+          ciphertext  BLOB NOT NULL,
+          valid_until INTEGER,
+          updated_at  INTEGER NOT NULL
+        ) STRICT;
+      `);
+    }
+    if (version < 2) {
+      // Schema 2 (issue 5): the co-browse audit trail and the administrator key's digest.
+      // audit_events.data is JSON with the event's fields; never a typed value or a secret.
+      db.exec(`
+        CREATE TABLE IF NOT EXISTS audit_events (
+          id          INTEGER PRIMARY KEY AUTOINCREMENT,
+          session_id  TEXT NOT NULL,
+          at          INTEGER NOT NULL,
+          kind        TEXT NOT NULL,
+          data        TEXT NOT NULL
+        ) STRICT;
+        CREATE INDEX IF NOT EXISTS audit_events_by_session ON audit_events (session_id, id);
+        CREATE TABLE IF NOT EXISTS admin_credentials (
+          name        TEXT PRIMARY KEY NOT NULL,
+          salt        BLOB NOT NULL,
+          digest      BLOB NOT NULL,
+          updated_at  INTEGER NOT NULL
+        ) STRICT;
+      `);
+    }
     db.pragma(`user_version = ${SCHEMA_VERSION}`);
   })();
 }

@@ -1,6 +1,8 @@
 // Sessions at run time: agents join by code, customers identify with hello, page frames flow
-// customer → agent untouched, and either side (or expiry, rotation, shutdown) ends the session.
-import { randomUUID } from 'node:crypto';
+// customer → agent untouched, control messages are checked against the session's consent state,
+// either side may drop and resume within the grace, and either side (or expiry, rotation,
+// shutdown, a side that never came back) ends the session. Every step worth auditing is audited.
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { RawData, WebSocket } from 'ws';
 import type { ErrorCode } from '../../common/errors.js';
@@ -8,6 +10,7 @@ import {
   PageFrameKind,
   agentToServerSchema,
   customerToServerSchema,
+  type AgentAction,
   type AgentAuth,
   type AgentIdentity,
   type ServerToAgent,
@@ -21,11 +24,23 @@ import { tokenAgentStanding } from '../policy/agent-token-policy.js';
 import type { Clock } from '../policy/clock.js';
 import { matchesDigest } from '../policy/constant-time-equal.js';
 import { WindowCounter } from '../policy/window-counter.js';
+import { allowsActions, nextControlState, type ControlEvent } from '../sessions/control-state.js';
+import { pageUrl } from '../sessions/page-url.js';
 import { SessionRegistry } from '../sessions/session-registry.js';
+import type { AuditEvent, AuditLog } from '../store/audit-store.js';
 import type { AgentAuthPolicy, AgentTokenState } from '../types.js';
 import type { AgentConnection, CobrowseSession, CustomerConnection } from './connections.js';
 import { parseTextFrame } from './parse-text-frame.js';
 import { CloseCode, PeerSocket } from './peer-socket.js';
+
+/** One frame the server sent inside a session, as the test tap sees it. */
+export interface RelayedFrame {
+  readonly sessionId: string;
+  readonly to: 'agent' | 'customer';
+  readonly binary: boolean;
+  /** The exact bytes (binary page frames) or text (JSON control messages) sent. */
+  readonly data: Buffer | string;
+}
 
 export interface HubDeps {
   readonly limits: NetLimits;
@@ -33,6 +48,9 @@ export interface HubDeps {
   readonly logger: Logger;
   readonly metrics: NetMetrics;
   readonly policy: AgentAuthPolicy;
+  readonly audit: AuditLog;
+  /** Test tap: sees every frame sent to either side of a session. Never set in the product. */
+  readonly onRelay?: (frame: RelayedFrame) => void;
 }
 
 export interface AgentAdmissionInfo {
@@ -41,12 +59,29 @@ export interface AgentAdmissionInfo {
   readonly tokenDigest: Buffer | null;
 }
 
+interface Away {
+  readonly timer: NodeJS.Timeout;
+  readonly until: number;
+}
+
+function hexDigest(value: string): string {
+  return createHash('sha256').update(value, 'utf8').digest('hex');
+}
+
 export class SessionHub {
   readonly sessions: SessionRegistry<AgentConnection, CustomerConnection>;
   readonly #agents = new Set<AgentConnection>();
   readonly #customers = new Set<CustomerConnection>();
   readonly #joinFailuresByConnection: WindowCounter;
   readonly #joinFailuresByAddress: WindowCounter;
+  readonly #agentMessages: WindowCounter;
+  readonly #pageVisits: WindowCounter;
+  /** Hex SHA-256 of a live resume token → its session. A map lookup by digest leaks nothing usable. */
+  readonly #resumeTokens = new Map<string, CobrowseSession>();
+  readonly #agentAway = new Map<CobrowseSession, Away>();
+  readonly #customerAway = new Map<CobrowseSession, Away>();
+  readonly #customerSeen = new WeakSet<CobrowseSession>();
+  readonly #ended = new WeakSet<CobrowseSession>();
   readonly #deps: HubDeps;
   readonly #timers: NodeJS.Timeout[] = [];
   #graceTimer: NodeJS.Timeout | null = null;
@@ -58,6 +93,8 @@ export class SessionHub {
     this.sessions = new SessionRegistry(deps.limits, deps.clock);
     this.#joinFailuresByConnection = new WindowCounter(deps.limits.joinFailureWindowMs, deps.clock);
     this.#joinFailuresByAddress = new WindowCounter(deps.limits.joinFailureWindowMs, deps.clock);
+    this.#agentMessages = new WindowCounter(1000, deps.clock);
+    this.#pageVisits = new WindowCounter(60_000, deps.clock);
     const heartbeat = setInterval(() => this.#heartbeat(), deps.limits.heartbeatIntervalMs);
     const sweep = setInterval(() => this.sweepExpired(), deps.limits.sessionSweepIntervalMs);
     heartbeat.unref();
@@ -67,6 +104,13 @@ export class SessionHub {
 
   sessionsChanged(): void {
     this.#deps.metrics.activeSessions(this.sessions.size);
+  }
+
+  /** A customer page created a session (POST /cobrowse/rest/sessions). */
+  sessionCreated(sessionId: string): void {
+    this.sessionsChanged();
+    const session = this.sessions.get(sessionId);
+    if (session) this.#audit(session, { kind: 'session-start', customerOrigin: session.customerOrigin });
   }
 
   // ---- agents ----
@@ -85,16 +129,19 @@ export class SessionHub {
     ws.on('close', () => {
       this.#agents.delete(agent);
       this.#joinFailuresByConnection.delete(agent.id);
+      this.#agentMessages.delete(agent.id);
       this.#deps.metrics.connectionClosed('agent');
-      if (agent.session) this.endSession(agent.session, 'agent-left');
+      const session = agent.session;
+      agent.session = null;
+      if (session) this.#agentGone(session, agent);
     });
     ws.on('message', (data, isBinary) => this.#onAgentMessage(agent, data, isBinary));
-    this.#sendAgent(agent, {
+    agent.peer.sendJson({
       type: 'welcome',
       agentAuth: agent.agentAuth,
       identity: agent.identity,
       heartbeatMs: this.#deps.limits.heartbeatIntervalMs,
-    });
+    } satisfies ServerToAgent);
     if (agent.tokenDigest) this.#scheduleGraceCheck();
     return agent;
   }
@@ -113,53 +160,184 @@ export class SessionHub {
       case 'join':
         this.#join(agent, message.code);
         return;
+      case 'resume':
+        this.#resume(agent, message.resumeToken);
+        return;
       case 'leave':
         if (!agent.session) agent.peer.sendError('SESSION_NOT_JOINED');
         else this.endSession(agent.session, 'agent-left');
         return;
-      // Live co-browse messages (issue 5) are in the protocol; until this hub relays them they
-      // are answered as not understood, without counting as bad frames.
-      case 'resume':
-      case 'pointer':
-      case 'control-request':
-      case 'control-release':
-      case 'action':
-      case 'probe':
-        agent.peer.sendError('MESSAGE_INVALID');
+      case 'pointer': {
+        const session = this.#liveSession(agent);
+        if (session?.customer) this.#toCustomer(session, { type: 'pointer', nodeId: message.nodeId });
         return;
+      }
+      case 'probe': {
+        const session = this.#liveSession(agent);
+        if (session?.customer) this.#toCustomer(session, { type: 'probe', id: message.id });
+        return;
+      }
+      case 'control-request':
+      case 'control-release': {
+        const session = this.#liveSession(agent);
+        if (session) this.#control(session, { by: 'agent', kind: message.type === 'control-request' ? 'request' : 'release' });
+        return;
+      }
+      case 'action': {
+        const session = this.#liveSession(agent);
+        if (session) this.#action(session, message.id, message.action);
+        return;
+      }
       default:
         assertNever(message, 'agent message');
     }
   }
 
-  #join(agent: AgentConnection, code: string): void {
+  /** The agent's session for an in-session message, or null after answering why there is none. */
+  #liveSession(agent: AgentConnection): CobrowseSession | null {
+    if (!agent.session) {
+      agent.peer.sendError('SESSION_NOT_JOINED');
+      return null;
+    }
+    if (this.#agentMessages.add(agent.id) > this.#deps.limits.agentControlMessagesPerSecond) {
+      agent.peer.sendError('MESSAGE_RATE_LIMITED');
+      return null;
+    }
+    return agent.session;
+  }
+
+  #joinLimited(agent: AgentConnection): boolean {
     const { limits } = this.#deps;
+    return (
+      this.#joinFailuresByConnection.count(agent.id) >= limits.joinFailuresPerConnection ||
+      this.#joinFailuresByAddress.count(agent.peer.address) >= limits.joinFailuresPerAddress
+    );
+  }
+
+  #joinFailed(agent: AgentConnection, code: ErrorCode, what: string): void {
+    this.#joinFailuresByConnection.add(agent.id);
+    this.#joinFailuresByAddress.add(agent.peer.address);
+    this.#deps.logger.info({ code, remote: agent.peer.address }, what);
+    agent.peer.sendError(code);
+  }
+
+  #join(agent: AgentConnection, code: string): void {
     if (agent.session) {
       agent.peer.sendError('SESSION_AGENT_BUSY');
       return;
     }
-    const address = agent.peer.address;
-    if (
-      this.#joinFailuresByConnection.count(agent.id) >= limits.joinFailuresPerConnection ||
-      this.#joinFailuresByAddress.count(address) >= limits.joinFailuresPerAddress
-    ) {
+    if (this.#joinLimited(agent)) {
       agent.peer.sendError('SESSION_JOIN_RATE_LIMITED');
       return;
     }
     const outcome = this.sessions.join(code);
     if (!outcome.ok) {
-      this.#joinFailuresByConnection.add(agent.id);
-      this.#joinFailuresByAddress.add(address);
-      this.#deps.logger.info({ code: outcome.code, remote: address }, 'agent join refused');
-      agent.peer.sendError(outcome.code);
+      this.#joinFailed(agent, outcome.code, 'agent join refused');
       return;
     }
     const session = outcome.session;
     session.agent = agent;
+    session.agentSub = agent.identity?.sub ?? null;
     agent.session = session;
-    this.#deps.logger.info({ sessionId: session.id, remote: address, sub: agent.identity?.sub }, 'agent joined session');
-    this.#sendAgent(agent, { type: 'joined', sessionId: session.id, customerOrigin: session.customerOrigin });
-    if (session.customer) this.#sendCustomer(session.customer, { type: 'agent-joined', identity: agent.identity });
+    this.#deps.logger.info({ sessionId: session.id, remote: agent.peer.address, sub: agent.identity?.sub }, 'agent joined session');
+    this.#audit(session, { kind: 'agent-join', sub: agent.identity?.sub ?? null, email: agent.identity?.email ?? null, agentAuth: agent.agentAuth });
+    this.#sendJoined(session, false);
+  }
+
+  /** A new authenticated socket takes the session back with the one-use token of its last `joined`. */
+  #resume(agent: AgentConnection, resumeToken: string): void {
+    if (agent.session) {
+      agent.peer.sendError('SESSION_AGENT_BUSY');
+      return;
+    }
+    if (this.#joinLimited(agent)) {
+      agent.peer.sendError('SESSION_JOIN_RATE_LIMITED');
+      return;
+    }
+    const digest = hexDigest(resumeToken);
+    const session = this.#resumeTokens.get(digest);
+    if (!session || this.#ended.has(session)) {
+      this.#joinFailed(agent, 'SESSION_RESUME_INVALID', 'agent resume refused');
+      return;
+    }
+    // Re-authenticated on resume: the handshake checked token and sign-in again, and a session
+    // joined with a per-agent identity only goes back to that same identity.
+    if (session.agentSub !== (agent.identity?.sub ?? null)) {
+      this.#joinFailed(agent, 'SESSION_RESUME_IDENTITY_MISMATCH', 'agent resume refused: another identity');
+      return;
+    }
+    this.#resumeTokens.delete(digest);
+    session.resumeDigest = null;
+    const previous = session.agent;
+    if (previous && previous !== agent) {
+      // The old socket may be half-open (its network vanished without a close): the new one wins.
+      previous.session = null;
+      previous.peer.sendError('SESSION_RESUMED_ELSEWHERE');
+      previous.peer.close(CloseCode.PolicyViolation, 'SESSION_RESUMED_ELSEWHERE');
+    }
+    this.#clearAway(this.#agentAway, session);
+    session.agent = agent;
+    agent.session = session;
+    this.#deps.logger.info({ sessionId: session.id, remote: agent.peer.address, sub: agent.identity?.sub }, 'agent resumed session');
+    this.#audit(session, { kind: 'agent-resume', sub: agent.identity?.sub ?? null });
+    this.#sendJoined(session, true);
+  }
+
+  /** `joined` with a fresh resume token, then what a newly arrived agent must know. */
+  #sendJoined(session: CobrowseSession, resumed: boolean): void {
+    const agent = session.agent;
+    if (!agent) return;
+    const resumeToken = randomBytes(32).toString('base64url');
+    if (session.resumeDigest) this.#resumeTokens.delete(session.resumeDigest);
+    session.resumeDigest = hexDigest(resumeToken);
+    this.#resumeTokens.set(session.resumeDigest, session);
+    this.#toAgent(session, {
+      type: 'joined',
+      sessionId: session.id,
+      customerOrigin: session.customerOrigin,
+      resumeToken,
+      resumed,
+      control: session.control,
+    });
+    if (session.page) this.#toAgent(session, { type: 'page', url: session.page.url, title: session.page.title });
+    const customerAway = this.#customerAway.get(session);
+    if (customerAway) this.#toAgent(session, { type: 'customer-away', graceSeconds: this.#secondsLeft(customerAway) });
+    // The customer's page answers agent-joined with a fresh full snapshot: never a cursor over nothing.
+    if (session.customer) this.#toCustomer(session, { type: 'agent-joined', identity: agent.identity });
+  }
+
+  #agentGone(session: CobrowseSession, agent: AgentConnection): void {
+    if (session.agent !== agent || this.#ended.has(session)) return;
+    session.agent = null;
+    this.#deps.logger.info({ sessionId: session.id, remote: agent.peer.address }, 'agent link dropped; waiting for a resume');
+    this.#audit(session, { kind: 'agent-away' });
+    const away = this.#startAway(this.#agentAway, session, 'agent-unreachable');
+    if (session.customer) this.#toCustomer(session, { type: 'agent-away', graceSeconds: this.#secondsLeft(away) });
+  }
+
+  // ---- control ----
+
+  #control(session: CobrowseSession, event: ControlEvent): ErrorCode | null {
+    const outcome = nextControlState(session.control, event);
+    if (!outcome.ok) return outcome.code;
+    if (outcome.next === null) return null;
+    session.control = outcome.next;
+    this.#audit(session, { kind: 'mode', state: outcome.next, by: event.by });
+    if (session.agent) this.#toAgent(session, { type: 'control', state: outcome.next });
+    if (session.customer) this.#toCustomer(session, { type: 'control', state: outcome.next });
+    return null;
+  }
+
+  #action(session: CobrowseSession, id: number, action: AgentAction): void {
+    // Checked here and again on the page: the page also refuses anything after its own revoke.
+    const refusal = !allowsActions(session.control) ? 'CONTROL_NOT_GRANTED' : !session.customer ? 'TARGET_GONE' : null;
+    if (refusal) {
+      this.#audit(session, { kind: 'action-refused', actionId: id, code: refusal, by: 'server' });
+      this.#toAgent(session, { type: 'action-refused', id, code: refusal });
+      return;
+    }
+    this.#audit(session, { kind: 'action', actionId: id, action: action.kind, nodeId: action.nodeId });
+    this.#toCustomer(session, { type: 'action', id, action });
   }
 
   // ---- customers ----
@@ -183,7 +361,9 @@ export class SessionHub {
       if (customer.helloTimer) clearTimeout(customer.helloTimer);
       this.#customers.delete(customer);
       this.#deps.metrics.connectionClosed('customer');
-      if (customer.session) this.endSession(customer.session, 'customer-left');
+      const session = customer.session;
+      customer.session = null;
+      if (session) this.#customerGone(session, customer);
     });
     ws.on('message', (data, isBinary) => this.#onCustomerMessage(customer, data, isBinary));
     return customer;
@@ -207,21 +387,46 @@ export class SessionHub {
       customer.peer.badFrame();
       return;
     }
+    if (message.type === 'hello') {
+      if (customer.session) customer.peer.badFrame();
+      else this.#hello(customer, message.sessionId, message.secret);
+      return;
+    }
+    const session = customer.session;
+    if (!session) {
+      this.#refuseCustomer(customer, 'CUSTOMER_HELLO_EXPECTED');
+      return;
+    }
     switch (message.type) {
-      case 'hello':
-        if (customer.session) customer.peer.badFrame();
-        else this.#hello(customer, message.sessionId, message.secret);
-        return;
       case 'end':
-        if (!customer.session) this.#refuseCustomer(customer, 'CUSTOMER_HELLO_EXPECTED');
-        else this.endSession(customer.session, 'customer-left');
+        this.endSession(session, 'customer-left');
         return;
-      // Live co-browse messages (issue 5): see the agent side above.
-      case 'page':
-      case 'control':
+      case 'page': {
+        const url = pageUrl(message.url);
+        if (url === null) {
+          customer.peer.badFrame();
+          return;
+        }
+        if (this.#pageVisits.add(session.id) > this.#deps.limits.pageVisitsPerMinute) {
+          customer.peer.sendError('MESSAGE_RATE_LIMITED');
+          return;
+        }
+        session.page = { url, title: message.title };
+        this.#audit(session, { kind: 'page', url, title: message.title });
+        if (session.agent) this.#toAgent(session, { type: 'page', url, title: message.title });
+        return;
+      }
+      case 'control': {
+        const refused = this.#control(session, { by: 'customer', kind: message.state });
+        if (refused) customer.peer.sendError(refused);
+        return;
+      }
       case 'action-refused':
+        this.#audit(session, { kind: 'action-refused', actionId: message.id, code: message.code, by: 'customer' });
+        if (session.agent) this.#toAgent(session, { type: 'action-refused', id: message.id, code: message.code });
+        return;
       case 'probe-echo':
-        customer.peer.sendError('MESSAGE_INVALID');
+        if (session.agent) this.#toAgent(session, { type: 'probe-echo', id: message.id, at: message.at });
         return;
       default:
         assertNever(message, 'customer message');
@@ -232,15 +437,38 @@ export class SessionHub {
     const session = this.sessions.get(sessionId);
     // The secret is checked even when the id is unknown, so both answers take the same time.
     const secretOk = matchesDigest(secret, session?.secretDigest ?? Buffer.alloc(32));
-    if (!session) return this.#refuseCustomer(customer, 'SESSION_NOT_FOUND');
+    if (!session || this.#ended.has(session)) return this.#refuseCustomer(customer, 'SESSION_NOT_FOUND');
     if (!secretOk) return this.#refuseCustomer(customer, 'SESSION_SECRET_INVALID');
-    if (session.customer) return this.#refuseCustomer(customer, 'SESSION_CUSTOMER_CONNECTED');
     if (customer.helloTimer) clearTimeout(customer.helloTimer);
     customer.helloTimer = null;
+    const previous = session.customer;
+    if (previous) {
+      // The page's secret proves it is the same customer: the next page of a navigation may say
+      // hello before the server has seen the old page's socket close. The newest page wins.
+      previous.session = null;
+      this.#refuseCustomer(previous, 'SESSION_CUSTOMER_REPLACED');
+    }
+    const wasAway = this.#clearAway(this.#customerAway, session);
+    const resumed = this.#customerSeen.has(session);
+    this.#customerSeen.add(session);
     session.customer = customer;
     customer.session = session;
-    this.#sendCustomer(customer, { type: 'ready', sessionId: session.id });
-    if (session.agent) this.#sendCustomer(customer, { type: 'agent-joined', identity: session.agent.identity });
+    this.#toCustomer(session, { type: 'ready', sessionId: session.id, resumed, control: session.control });
+    if (wasAway) {
+      this.#audit(session, { kind: 'customer-back' });
+      if (session.agent) this.#toAgent(session, { type: 'customer-back' });
+    }
+    if (session.agent) this.#toCustomer(session, { type: 'agent-joined', identity: session.agent.identity });
+    const agentAway = this.#agentAway.get(session);
+    if (agentAway) this.#toCustomer(session, { type: 'agent-away', graceSeconds: this.#secondsLeft(agentAway) });
+  }
+
+  #customerGone(session: CobrowseSession, customer: CustomerConnection): void {
+    if (session.customer !== customer || this.#ended.has(session)) return;
+    session.customer = null;
+    this.#audit(session, { kind: 'customer-away' });
+    const away = this.#startAway(this.#customerAway, session, 'customer-unreachable');
+    if (session.agent) this.#toAgent(session, { type: 'customer-away', graceSeconds: this.#secondsLeft(away) });
   }
 
   #refuseCustomer(customer: CustomerConnection, code: ErrorCode): void {
@@ -273,30 +501,63 @@ export class SessionHub {
     // snapshot when it hears agent-joined, so earlier frames are not kept.
     const agent = session.agent;
     if (!agent) return;
-    if (agent.peer.send(frame, true)) this.#deps.metrics.relayed(kindName, frame.length);
+    if (agent.peer.send(frame, true)) {
+      this.#deps.metrics.relayed(kindName, frame.length);
+      this.#deps.onRelay?.({ sessionId: session.id, to: 'agent', binary: true, data: frame });
+    }
+  }
+
+  // ---- away and grace ----
+
+  #startAway(map: Map<CobrowseSession, Away>, session: CobrowseSession, reason: SessionEndReason): Away {
+    this.#clearAway(map, session);
+    const grace = this.#deps.limits.resumeGraceMs;
+    const timer = setTimeout(() => this.endSession(session, reason), grace);
+    timer.unref();
+    const away = { timer, until: this.#deps.clock() + grace };
+    map.set(session, away);
+    return away;
+  }
+
+  /** Stops a side's grace; returns whether that side was away. */
+  #clearAway(map: Map<CobrowseSession, Away>, session: CobrowseSession): boolean {
+    const away = map.get(session);
+    if (!away) return false;
+    clearTimeout(away.timer);
+    map.delete(session);
+    return true;
+  }
+
+  #secondsLeft(away: Away): number {
+    return Math.max(1, Math.ceil((away.until - this.#deps.clock()) / 1000));
   }
 
   // ---- ending ----
 
   /** Ends a session: both sides hear why; the customer socket closes, the agent may join again. */
   endSession(session: CobrowseSession, reason: SessionEndReason): void {
-    if (this.sessions.get(session.id) !== session && !session.agent && !session.customer) return;
+    if (this.#ended.has(session)) return;
+    this.#ended.add(session);
+    this.#clearAway(this.#agentAway, session);
+    this.#clearAway(this.#customerAway, session);
+    if (session.resumeDigest) this.#resumeTokens.delete(session.resumeDigest);
+    session.resumeDigest = null;
+    this.#pageVisits.delete(session.id);
     this.sessions.remove(session);
     this.sessionsChanged();
+    const ended = { type: 'session-ended', sessionId: session.id, reason } as const;
+    if (session.agent) this.#toAgent(session, ended);
+    if (session.customer) this.#toCustomer(session, ended);
     const { agent, customer } = session;
     session.agent = null;
     session.customer = null;
-    const ended = { type: 'session-ended', sessionId: session.id, reason } as const;
-    if (agent) {
-      agent.session = null;
-      this.#sendAgent(agent, ended);
-    }
+    if (agent) agent.session = null;
     if (customer) {
       customer.session = null;
-      this.#sendCustomer(customer, ended);
       if (reason === 'server-shutdown') customer.peer.close(CloseCode.GoingAway, 'SERVER_SHUTTING_DOWN');
       else customer.peer.close(CloseCode.Normal, '');
     }
+    this.#audit(session, { kind: 'end', reason });
     this.#deps.logger.info({ sessionId: session.id, reason }, 'session ended');
   }
 
@@ -371,11 +632,30 @@ export class SessionHub {
     );
   }
 
-  #sendAgent(agent: AgentConnection, message: ServerToAgent): void {
-    agent.peer.sendJson(message);
+  // ---- sending and auditing ----
+
+  #toAgent(session: CobrowseSession, message: ServerToAgent): void {
+    this.#sendText(session, 'agent', session.agent?.peer, message);
   }
 
-  #sendCustomer(customer: CustomerConnection, message: ServerToCustomer): void {
-    customer.peer.sendJson(message);
+  #toCustomer(session: CobrowseSession, message: ServerToCustomer): void {
+    this.#sendText(session, 'customer', session.customer?.peer, message);
+  }
+
+  #sendText(session: CobrowseSession, to: 'agent' | 'customer', peer: PeerSocket | undefined, message: ServerToAgent | ServerToCustomer): void {
+    if (!peer) return;
+    const text = JSON.stringify(message);
+    if (peer.send(text, false)) this.#deps.onRelay?.({ sessionId: session.id, to, binary: false, data: text });
+  }
+
+  #audit(session: CobrowseSession, event: AuditEvent): void {
+    // A flood must not fill the disk: past the cap only the end is still written.
+    if (event.kind !== 'end' && session.auditRows >= this.#deps.limits.auditEventsPerSession) return;
+    session.auditRows += 1;
+    try {
+      this.#deps.audit.record(session.id, event, this.#deps.clock());
+    } catch (err) {
+      this.#deps.logger.error({ err, sessionId: session.id, event: event.kind }, 'cannot write the audit trail');
+    }
   }
 }

@@ -49,13 +49,15 @@ describe('customer socket /cobrowse/customer', () => {
     assert.equal((await early.waitClose()).code, 1008);
   });
 
-  it('allows one customer socket per session', async () => {
+  it('keeps one customer socket per session: a newer page with the secret takes over, the older one is closed', async () => {
     t = await startTestServer();
-    const { session } = await customerWithSession(t);
+    const { session, customer: first } = await customerWithSession(t);
     const second = await mustConnect(t.wsUrl('/cobrowse/customer'), { origin: CUSTOMER_ORIGIN });
     second.send({ type: 'hello', sessionId: session.sessionId, secret: session.customerSecret });
-    assert.equal((await second.next()).code, 'SESSION_CUSTOMER_CONNECTED');
-    assert.equal((await second.waitClose()).code, 1008);
+    assert.deepEqual(await second.next(), { type: 'ready', sessionId: session.sessionId, resumed: true, control: 'none' });
+    assert.equal((await first.next()).code, 'SESSION_CUSTOMER_REPLACED');
+    assert.deepEqual(await first.waitClose(), { code: 1008, reason: 'SESSION_CUSTOMER_REPLACED' });
+    second.close();
   });
 
   it('invalid JSON and unknown types get MESSAGE_INVALID and the socket stays usable; the 5th bad frame closes with 1008', async () => {

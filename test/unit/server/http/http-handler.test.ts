@@ -8,6 +8,7 @@ import { NET_LIMITS } from '../../../../server/limits.js';
 import { NetMetrics } from '../../../../server/metrics/net-metrics.js';
 import { WindowCounter } from '../../../../server/policy/window-counter.js';
 import { SessionRegistry } from '../../../../server/sessions/session-registry.js';
+import { AuditStore } from '../../../../server/store/audit-store.js';
 
 describe('HTTP handler while shutting down', () => {
   let server: Server;
@@ -23,7 +24,11 @@ describe('HTTP handler while shutting down', () => {
         sessions: new SessionRegistry(NET_LIMITS, clock),
         sessionCreates: new WindowCounter(60_000, clock),
         isShuttingDown: () => true,
-        sessionsChanged: () => undefined,
+        sessionCreated: () => undefined,
+        snippetFile: '/nonexistent/agentdesk-cobrowse.js',
+        audit: AuditStore.inMemory(),
+        adminKey: () => 'ok',
+        adminFailures: new WindowCounter(60_000, clock),
       }),
     );
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

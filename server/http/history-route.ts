@@ -1,0 +1,58 @@
+// GET /cobrowse/rest/history/sessions/{id}: one session's audit record, for administrators only.
+// The administrator key (option admin.apiKey) comes as `Authorization: Bearer KEY`; the store
+// compares salted digests in constant time. Authentication is checked before the id is looked
+// at, so nobody learns which sessions exist without the key.
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Logger } from 'pino';
+import type { NetLimits } from '../limits.js';
+import type { WindowCounter } from '../policy/window-counter.js';
+import type { AdminKeyCheck } from '../store/admin-key-store.js';
+import type { AuditLog } from '../store/audit-store.js';
+import { sendError, sendJson } from './responses.js';
+
+export const HISTORY_PREFIX = '/cobrowse/rest/history/sessions/';
+const SESSION_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+const CHALLENGE = { 'www-authenticate': 'Bearer realm="agentdesk-admin"' };
+
+export interface HistoryDeps {
+  readonly limits: NetLimits;
+  readonly logger: Logger;
+  readonly audit: AuditLog;
+  readonly adminKey: AdminKeyCheck;
+  /** Failed administrator keys per address, locked out like agent handshakes. */
+  readonly adminFailures: WindowCounter;
+}
+
+export function historyRoute(req: IncomingMessage, res: ServerResponse, deps: HistoryDeps, path: string): void {
+  const address = req.socket.remoteAddress ?? 'unknown';
+  if (deps.adminFailures.count(address) >= deps.limits.authFailuresBeforeLockout) {
+    const retryAfter = Math.max(1, Math.ceil(deps.adminFailures.msUntilReset(address) / 1000));
+    sendError(res, 429, 'AGENT_AUTH_LOCKED_OUT', { 'retry-after': String(retryAfter) });
+    return;
+  }
+  const header = req.headers.authorization;
+  if (header === undefined || header === '') {
+    sendError(res, 401, 'ADMIN_AUTH_MISSING', CHALLENGE);
+    return;
+  }
+  const bearer = /^Bearer ([\x21-\x7e]{1,512})$/.exec(header);
+  const verdict = deps.adminKey(bearer?.[1] ?? '');
+  if (verdict === 'not-configured') {
+    sendError(res, 403, 'ADMIN_API_DISABLED');
+    return;
+  }
+  if (verdict === 'invalid' || !bearer) {
+    deps.adminFailures.add(address);
+    deps.logger.warn({ code: 'ADMIN_AUTH_INVALID', remote: address }, 'history request with a wrong administrator key');
+    sendError(res, 401, 'ADMIN_AUTH_INVALID', CHALLENGE);
+    return;
+  }
+  const id = path.slice(HISTORY_PREFIX.length);
+  const history = SESSION_ID.test(id) ? deps.audit.history(id, deps.limits.historyMaxEvents) : null;
+  if (!history) {
+    sendError(res, 404, 'HISTORY_SESSION_UNKNOWN');
+    return;
+  }
+  deps.logger.info({ sessionId: id, remote: address }, 'session history read by an administrator');
+  sendJson(res, 200, history);
+}

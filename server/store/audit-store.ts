@@ -1,0 +1,139 @@
+// The co-browse audit trail in SQLite (table audit_events, same database file as the options).
+// What is recorded is chosen by the hub; this file only stores rows and reads a session back.
+// Rows never hold typed values, page contents, secrets or tokens: only who, what kind, which node.
+import Database from 'better-sqlite3';
+import { assertNever } from '../../common/assert-never.js';
+import type { ActionRefusal, AgentAction, ControlState, SessionEndReason } from '../../common/protocol.js';
+import { openDatabase, type Db } from './open-database.js';
+
+export type AuditEvent =
+  | { readonly kind: 'session-start'; readonly customerOrigin: string | null }
+  | { readonly kind: 'agent-join'; readonly sub: string | null; readonly email: string | null; readonly agentAuth: string }
+  | { readonly kind: 'agent-away' }
+  | { readonly kind: 'agent-resume'; readonly sub: string | null }
+  | { readonly kind: 'customer-away' }
+  | { readonly kind: 'customer-back' }
+  | { readonly kind: 'page'; readonly url: string; readonly title: string }
+  | { readonly kind: 'mode'; readonly state: ControlState; readonly by: 'agent' | 'customer' }
+  | { readonly kind: 'action'; readonly actionId: number; readonly action: AgentAction['kind']; readonly nodeId: number }
+  | { readonly kind: 'action-refused'; readonly actionId: number; readonly code: ActionRefusal; readonly by: 'server' | 'customer' }
+  | { readonly kind: 'end'; readonly reason: SessionEndReason };
+
+/** What the hub writes to; the product's is AuditStore, tests may read it back. */
+export interface AuditLog {
+  record(sessionId: string, event: AuditEvent, at?: number): void;
+  history(sessionId: string, maxEvents: number): SessionHistory | null;
+}
+
+export interface SessionHistory {
+  readonly sessionId: string;
+  readonly startedAt: string;
+  readonly customerOrigin: string | null;
+  readonly endedAt: string | null;
+  readonly endReason: SessionEndReason | null;
+  readonly agents: readonly { readonly sub: string | null; readonly email: string | null; readonly joinedAt: string }[];
+  readonly pages: readonly { readonly url: string; readonly title: string; readonly at: string }[];
+  readonly modes: readonly { readonly state: ControlState; readonly by: 'agent' | 'customer'; readonly at: string }[];
+  readonly actions: readonly { readonly actionId: number; readonly action: string; readonly nodeId: number; readonly at: string }[];
+  readonly refusals: readonly { readonly actionId: number; readonly code: ActionRefusal; readonly by: 'server' | 'customer'; readonly at: string }[];
+  /** Every row in order, for the full trail. */
+  readonly events: readonly ({ readonly at: string } & AuditEvent)[];
+}
+
+interface Row {
+  at: number;
+  kind: string;
+  data: string;
+}
+
+export class AuditStore implements AuditLog {
+  readonly #insert: Database.Statement;
+  readonly #select: Database.Statement;
+
+  private constructor(private readonly db: Db) {
+    this.#insert = db.prepare('INSERT INTO audit_events (session_id, at, kind, data) VALUES (?, ?, ?, ?)');
+    this.#select = db.prepare('SELECT at, kind, data FROM audit_events WHERE session_id = ? ORDER BY id LIMIT ?');
+  }
+
+  /** Opens the data dir's database (made when missing) on its own connection. */
+  static open(dataDir: string): AuditStore {
+    const db = openDatabase(dataDir, true);
+    if (!db) throw new Error('openDatabase with create returned no database');
+    return new AuditStore(db);
+  }
+
+  /** A store in memory, for a server started without a data dir (the network tests). */
+  static inMemory(): AuditStore {
+    const db = new Database(':memory:');
+    db.exec(`CREATE TABLE audit_events (id INTEGER PRIMARY KEY AUTOINCREMENT, session_id TEXT NOT NULL, at INTEGER NOT NULL, kind TEXT NOT NULL, data TEXT NOT NULL) STRICT;`);
+    return new AuditStore(db);
+  }
+
+  record(sessionId: string, event: AuditEvent, at = Date.now()): void {
+    const { kind, ...data } = event;
+    this.#insert.run(sessionId, at, kind, JSON.stringify(data));
+  }
+
+  history(sessionId: string, maxEvents: number): SessionHistory | null {
+    const rows = this.#select.all(sessionId, maxEvents) as Row[];
+    if (rows.length === 0) return null;
+    return buildHistory(sessionId, rows);
+  }
+
+  close(): void {
+    this.db.close();
+  }
+}
+
+function iso(ms: number): string {
+  return new Date(ms).toISOString();
+}
+
+export function buildHistory(sessionId: string, rows: readonly Row[]): SessionHistory {
+  const events = rows.map((row) => ({ at: iso(row.at), kind: row.kind, ...(JSON.parse(row.data) as object) }) as { at: string } & AuditEvent);
+  const first = events[0];
+  let startedAt = first ? first.at : iso(0);
+  let customerOrigin: string | null = null;
+  let endedAt: string | null = null;
+  let endReason: SessionEndReason | null = null;
+  const agents: { sub: string | null; email: string | null; joinedAt: string }[] = [];
+  const pages: { url: string; title: string; at: string }[] = [];
+  const modes: { state: ControlState; by: 'agent' | 'customer'; at: string }[] = [];
+  const actions: { actionId: number; action: string; nodeId: number; at: string }[] = [];
+  const refusals: { actionId: number; code: ActionRefusal; by: 'server' | 'customer'; at: string }[] = [];
+  for (const e of events) {
+    switch (e.kind) {
+      case 'session-start':
+        startedAt = e.at;
+        customerOrigin = e.customerOrigin;
+        break;
+      case 'agent-join':
+        agents.push({ sub: e.sub, email: e.email, joinedAt: e.at });
+        break;
+      case 'page':
+        pages.push({ url: e.url, title: e.title, at: e.at });
+        break;
+      case 'mode':
+        modes.push({ state: e.state, by: e.by, at: e.at });
+        break;
+      case 'action':
+        actions.push({ actionId: e.actionId, action: e.action, nodeId: e.nodeId, at: e.at });
+        break;
+      case 'action-refused':
+        refusals.push({ actionId: e.actionId, code: e.code, by: e.by, at: e.at });
+        break;
+      case 'end':
+        endedAt = e.at;
+        endReason = e.reason;
+        break;
+      case 'agent-away':
+      case 'agent-resume':
+      case 'customer-away':
+      case 'customer-back':
+        break;
+      default:
+        assertNever(e, 'audit event');
+    }
+  }
+  return { sessionId, startedAt, customerOrigin, endedAt, endReason, agents, pages, modes, actions, refusals, events };
+}
