@@ -1,18 +1,26 @@
-import { useId, useState } from 'react';
+import { useEffect, useId, useState } from 'react';
 import type { AgentDeskApi, ConnectionState, SessionState, UiError } from '../common/api.js';
 import { ConnectionStatus } from './connection-status.js';
 import { describeSessionEnd, formatSessionCode } from './connection-view.js';
 import { errorText } from './error-text.js';
 import { checkSessionCode } from './form-validation.js';
+import { LiveSessionView } from './live-session.js';
 import { Notice } from './notice.js';
+import { pageStreamFor } from './page-stream.js';
 
 export function SessionScreen(props: { readonly api: AgentDeskApi; readonly connection: ConnectionState; readonly session: SessionState }) {
   const { session } = props;
+  // Subscribed while signed in, before any join, so no frame of a session is missed.
+  const stream = pageStreamFor(props.api);
+  const live = session.status === 'joined' || session.status === 'reconnecting';
+  useEffect(() => {
+    if (!live) stream.clear();
+  }, [live, stream]);
   return (
     <div className="stack">
       <ConnectionStatus api={props.api} connection={props.connection} />
-      {session.status === 'joined' ? (
-        <SessionDetails api={props.api} session={session} />
+      {session.status === 'joined' || session.status === 'reconnecting' ? (
+        <LiveSessionView api={props.api} session={session} stream={stream} />
       ) : (
         <JoinForm api={props.api} connection={props.connection} session={session} />
       )}
@@ -20,7 +28,11 @@ export function SessionScreen(props: { readonly api: AgentDeskApi; readonly conn
   );
 }
 
-function JoinForm(props: { readonly api: AgentDeskApi; readonly connection: ConnectionState; readonly session: Exclude<SessionState, { status: 'joined' }> }) {
+function JoinForm(props: {
+  readonly api: AgentDeskApi;
+  readonly connection: ConnectionState;
+  readonly session: Exclude<SessionState, { status: 'joined' | 'reconnecting' }>;
+}) {
   const { session } = props;
   const [code, setCode] = useState('');
   const [problem, setProblem] = useState<string | null>(null);
@@ -91,41 +103,6 @@ function JoinForm(props: { readonly api: AgentDeskApi; readonly connection: Conn
           {joining ? 'Joining…' : 'Join'}
         </button>
       </form>
-    </section>
-  );
-}
-
-function SessionDetails(props: { readonly api: AgentDeskApi; readonly session: Extract<SessionState, { status: 'joined' }> }) {
-  const { session } = props;
-  const [leaveError, setLeaveError] = useState<UiError | null>(null);
-  return (
-    <section className="panel" aria-labelledby="session-title">
-      <div className="panel-head">
-        <h1 id="session-title">In session {formatSessionCode(session.code)}</h1>
-        <button
-          type="button"
-          className="danger"
-          onClick={() => {
-            void props.api.leave().then((r) => setLeaveError(r.ok ? null : r.error));
-          }}
-        >
-          Leave session
-        </button>
-      </div>
-      <dl className="details">
-        <dt>Session code</dt>
-        <dd>{formatSessionCode(session.code)}</dd>
-        <dt>Customer’s site</dt>
-        <dd>{session.customerOrigin ?? 'Not reported by the customer’s page'}</dd>
-        <dt>Joined at</dt>
-        <dd>
-          <time dateTime={new Date(session.joinedAt).toISOString()}>{new Date(session.joinedAt).toLocaleTimeString()}</time>
-        </dd>
-        <dt>Session ID</dt>
-        <dd className="mono">{session.sessionId}</dd>
-      </dl>
-      <p className="hint">The customer’s page will appear here once the live view is available.</p>
-      {leaveError && <Notice tone="error">{errorText(leaveError)}</Notice>}
     </section>
   );
 }

@@ -20,6 +20,7 @@ import { loadProvidersFile, providerFromSettings, type ProviderConfig } from '..
 import { createCobrowseChannel, type CobrowseChannel } from '../cobrowse/cobrowse-channel.js';
 import { INITIAL_CHANNEL_STATE } from '../cobrowse/channel-state.js';
 import { decodePageFrame } from '../cobrowse/page-frame.js';
+import { createPageFrameLog } from './page-frame-log.js';
 import { createAgentTokenStore, type AgentTokenStore } from '../vault/agent-token-store.js';
 import { FallbackSecretStore } from '../vault/fallback-secret-store.js';
 import { callbackBases, findCallbackUrl } from './deep-link.js';
@@ -41,6 +42,7 @@ class Core implements DesktopApp {
   readonly #agentTokens: AgentTokenStore;
   readonly #listeners = new Set<(state: AppState) => void>();
   readonly #frameListeners = new Set<PageFrameListener>();
+  readonly #frameLog = createPageFrameLog();
   #settings: SettingsInput = EMPTY_SETTINGS;
   #fileProviders: ProviderConfig[] = [];
   #providers: ProviderConfig[] = [];
@@ -112,6 +114,7 @@ class Core implements DesktopApp {
   }
 
   onPageFrame(listener: PageFrameListener): () => void {
+    for (const frame of this.#frameLog.frames()) listener(frame);
     this.#frameListeners.add(listener);
     return () => this.#frameListeners.delete(listener);
   }
@@ -122,6 +125,7 @@ class Core implements DesktopApp {
       this.#logger.warn({ bytes: bytes.length, kind: bytes[0] ?? null }, 'page frame of an unknown kind dropped');
       return;
     }
+    this.#frameLog.add(frame);
     for (const listener of this.#frameListeners) {
       try {
         listener(frame);
@@ -133,6 +137,8 @@ class Core implements DesktopApp {
 
   #emit(): void {
     this.#state = this.#compose();
+    const { status } = this.#state.session;
+    if (status !== 'joined' && status !== 'reconnecting') this.#frameLog.clear();
     for (const listener of this.#listeners) {
       try {
         listener(this.#state);

@@ -53,6 +53,11 @@ export interface ChannelLimits {
   /** How long a joined session waits for a dropped link to come back before it is given up: the
    *  server's grace (RESUME_GRACE_SECONDS, 30 s); after it the server has ended the session. */
   readonly resumeGraceMs: number;
+  /** Page-stream text the core keeps for a renderer that connects mid-session: one snapshot (at
+   *  most 8 MiB, server/limits.ts) and the batches after it, up to 32 Mi characters; beyond that
+   *  a late renderer waits for the customer's next snapshot instead of the core holding a whole
+   *  long session in memory. */
+  readonly replayLogMaxChars: number;
 }
 
 export const CHANNEL_LIMITS: ChannelLimits = {
@@ -73,4 +78,5 @@ export const CHANNEL_LIMITS: ChannelLimits = {
   probeWindow: 10,
   maxPendingProbes: 10,
   resumeGraceMs: RESUME_GRACE_SECONDS * 1000,
+  replayLogMaxChars: 32 * 1024 * 1024,
 };

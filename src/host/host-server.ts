@@ -33,8 +33,12 @@ export interface HostServer {
 }
 
 // Same policy as renderer/index.html's meta tag, also sent as a header so it covers every response.
+// The mirrored customer page lives in an about:blank iframe, which inherits this policy: rrweb
+// rebuilds the page's stylesheets as <style> elements and its style attributes as attributes, so
+// styles need 'unsafe-inline' (styles cannot run code; scripts stay 'self' only, and the iframe
+// has no allow-scripts anyway), and the page's images and fonts come from the customer's site.
 const CSP =
-  "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+  "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob: http: https:; font-src 'self' data: http: https:; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
 const CONTENT_TYPES: Readonly<Record<string, string>> = {
   '.html': 'text/html; charset=utf-8',

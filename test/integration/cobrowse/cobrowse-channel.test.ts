@@ -218,7 +218,21 @@ describe('co-browse channel against a real WebSocket server', () => {
     await waitFor(c, (x) => x.connection.status === 'connected', 'connected');
     c.join('123 456 789');
     const joined = await waitFor(c, (x) => x.session.status === 'joined', 'joined');
-    assert.deepEqual({ ...joined.session, joinedAt: 0 }, { status: 'joined', sessionId: 's-1', code: '123456789', customerOrigin: 'https://shop.example', joinedAt: 0 });
+    assert.deepEqual(
+      { ...joined.session, joinedAt: 0 },
+      {
+        status: 'joined',
+        sessionId: 's-1',
+        code: '123456789',
+        customerOrigin: 'https://shop.example',
+        joinedAt: 0,
+        control: 'none',
+        customer: { status: 'present' },
+        page: null,
+        timing: null,
+        lastRefusal: null,
+      },
+    );
     assert.deepEqual(s.received[0], { type: 'join', code: '123456789' });
 
     const frame = Buffer.concat([Buffer.from([PageFrameKind.Snapshot]), Buffer.from(Array.from({ length: 70_000 }, (_, i) => i % 251))]);

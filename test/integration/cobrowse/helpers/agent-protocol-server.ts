@@ -22,6 +22,10 @@ export interface AgentProtocolServerOptions {
   readonly admit?: (req: IncomingMessage, index: number) => Admission;
   /** Answer to `join`; default: `123456789` joins session `s-1`, anything else is unknown. */
   readonly onJoin?: (code: string) => ServerToAgent;
+  /** Answer to `resume`; default: an error (no session to resume). */
+  readonly onResume?: (resumeToken: string) => ServerToAgent;
+  /** The customer page's clock for `probe-echo` (`at`), or null to leave probes unanswered (default). */
+  readonly echoProbe?: (id: number) => number | null;
   /** false: never answer pings (a dead peer that keeps TCP up). */
   readonly autoPong?: boolean;
   readonly port?: number;
@@ -31,8 +35,10 @@ export interface AgentProtocolServer {
   readonly url: string;
   readonly port: number;
   readonly handshakes: readonly Handshake[];
-  /** Messages received from agents, parsed. */
+  /** Messages received from agents, parsed (lag probes are kept apart, in `probes`). */
   readonly received: readonly unknown[];
+  /** Lag probes received, with the server's receive time. */
+  readonly probes: readonly { readonly id: number; readonly at: number }[];
   /** The most recently accepted agent socket. */
   latest(): WebSocket;
   waitForHandshakes(count: number, timeoutMs?: number): Promise<void>;
@@ -74,6 +80,7 @@ export async function startAgentProtocolServer(options: AgentProtocolServerOptio
         : { type: 'error', code: 'SESSION_CODE_UNKNOWN', message: 'No co-browse session has this code.' });
   const handshakes: Handshake[] = [];
   const received: unknown[] = [];
+  const probes: { id: number; at: number }[] = [];
   const sockets = new Set<WebSocket>();
   let last: WebSocket | null = null;
 
@@ -98,8 +105,19 @@ export async function startAgentProtocolServer(options: AgentProtocolServerOptio
       ws.on('message', (data, isBinary) => {
         if (isBinary) return;
         const parsed = agentToServerSchema.safeParse(JSON.parse(data.toString()));
+        if (parsed.success && parsed.data.type === 'probe') {
+          const { id } = parsed.data;
+          probes.push({ id, at: Date.now() });
+          const at = options.echoProbe?.(id) ?? null;
+          if (at !== null) ws.send(JSON.stringify({ type: 'probe-echo', id, at }));
+          return;
+        }
         received.push(parsed.success ? parsed.data : { invalid: data.toString() });
         if (parsed.success && parsed.data.type === 'join') ws.send(JSON.stringify(onJoin(parsed.data.code)));
+        if (parsed.success && parsed.data.type === 'resume') {
+          const answer = options.onResume?.(parsed.data.resumeToken) ?? { type: 'error', code: 'SESSION_NOT_FOUND', message: 'No such session.' };
+          ws.send(JSON.stringify(answer));
+        }
       });
       ws.send(admission.firstMessage ?? JSON.stringify({ type: 'welcome', agentAuth: admission.agentAuth, identity: null, heartbeatMs: admission.heartbeatMs ?? 30_000 }));
     });
@@ -113,6 +131,7 @@ export async function startAgentProtocolServer(options: AgentProtocolServerOptio
     port,
     handshakes,
     received,
+    probes,
     latest() {
       if (!last) throw new Error('no agent has connected');
       return last;
