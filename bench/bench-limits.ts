@@ -1,0 +1,119 @@
+// Every size, duration and timeout of the benchmark, with why it has its value. `--quick` runs
+// each part at its smallest size to check that the harness still works (under two minutes);
+// the full run must finish within ten minutes on a 2-core machine.
+
+const SECOND = 1000;
+
+export interface BenchPlan {
+  readonly quick: boolean;
+  /** Live sessions per relay-latency run (issue 6: 100, 500, 1,000). */
+  readonly sessionCounts: readonly number[];
+  /** The size the AgentDesk/bare and AgentDesk/Socket.IO ratios are quoted at. */
+  readonly ratioSessions: number;
+  /** A session streams this many incremental frames a second (issue 6: 20). */
+  readonly framesPerSecond: number;
+  /** A typical incremental batch (issue 6: 400 bytes). */
+  readonly frameBytes: number;
+  /** Sent but not measured: JIT warm-up, TCP windows opening, first GCs. */
+  readonly warmupMs: number;
+  /** The measured window of each run. */
+  readonly measureMs: number;
+  /** After the last send, how long frames still in flight may take before they count as lost. */
+  readonly drainMs: number;
+  /** Load-generator processes; sessions are split evenly (sender and receiver of one session share one). */
+  readonly generators: number;
+  /** Capacity sweep: per-session rates tried at `ratioSessions` until p99 passes the bound. */
+  readonly capacityRates: readonly number[];
+  readonly capacityMeasureMs: number;
+  /** "Within a blink": the p99 a relay must keep for its throughput to count in the sweep. */
+  readonly capacityP99BoundMs: number;
+  /** Snapshot bursts: issue 6 asks for a 2 MB snapshot while 500 sessions stream. */
+  readonly burstSessions: number;
+  readonly snapshotBytes: number;
+  /** One snapshot every this long, so several bursts land in one measured window. */
+  readonly snapshotEveryMs: number;
+  /** Incremental frames sent this long after a snapshot started count as "during the burst". */
+  readonly burstWindowMs: number;
+  readonly burstMeasureMs: number;
+  /** Agent admission: how long handshakes are driven, and how many are in flight per generator. */
+  readonly admissionMs: number;
+  readonly admissionConcurrency: number;
+  /** Memory: open connections measured (issue 6: 1,000 and 10,000). */
+  readonly memoryConnections: readonly number[];
+  /** Frames per second per active session while memory is measured: enough to fill every buffer once. */
+  readonly memoryActiveFps: number;
+  readonly memoryActiveMs: number;
+  /** Customer cost: how long the generated page mutates while capture runs. */
+  readonly mutationMs: number;
+  /** Nodes of the generated page (issue 6: 10,000). */
+  readonly generatedNodes: number;
+}
+
+const full: BenchPlan = {
+  quick: false,
+  sessionCounts: [100, 500, 1000],
+  ratioSessions: 500,
+  framesPerSecond: 20,
+  frameBytes: 400,
+  warmupMs: 3 * SECOND,
+  measureMs: 10 * SECOND,
+  drainMs: 2 * SECOND,
+  generators: 3,
+  capacityRates: [40, 80, 120, 160, 240],
+  capacityMeasureMs: 5 * SECOND,
+  capacityP99BoundMs: 50,
+  burstSessions: 500,
+  snapshotBytes: 2 * 1024 * 1024,
+  snapshotEveryMs: 2 * SECOND,
+  burstWindowMs: 500,
+  burstMeasureMs: 10 * SECOND,
+  admissionMs: 5 * SECOND,
+  admissionConcurrency: 32,
+  memoryConnections: [1000, 10_000],
+  memoryActiveFps: 1,
+  memoryActiveMs: 4 * SECOND,
+  mutationMs: 5 * SECOND,
+  generatedNodes: 10_000,
+};
+
+const quick: BenchPlan = {
+  ...full,
+  quick: true,
+  sessionCounts: [100],
+  ratioSessions: 100,
+  warmupMs: 1 * SECOND,
+  measureMs: 3 * SECOND,
+  drainMs: 1 * SECOND,
+  generators: 2,
+  capacityRates: [40],
+  capacityMeasureMs: 2 * SECOND,
+  burstSessions: 100,
+  burstMeasureMs: 3 * SECOND,
+  snapshotEveryMs: 1 * SECOND,
+  admissionMs: 1.5 * SECOND,
+  memoryConnections: [1000],
+  memoryActiveMs: 2 * SECOND,
+  mutationMs: 2 * SECOND,
+};
+
+export function benchPlan(isQuick: boolean): BenchPlan {
+  return isQuick ? quick : full;
+}
+
+/** Timeouts of the harness itself: every step is bounded so a run always stops by itself. */
+export const HARNESS_LIMITS = {
+  /** A relay or generator process that has not said "ready" by then is broken. */
+  processStartMs: 20 * SECOND,
+  /** Opening 10,000 connections (5,000 sessions through REST + two handshakes each) on 2 cores. */
+  setupMs: 120 * SECOND,
+  /** Extra time a step may take beyond its own planned duration (busy machine, GC). */
+  stepSlackMs: 30 * SECOND,
+  /** A child that ignores SIGTERM this long is killed. */
+  stopMs: 5 * SECOND,
+  /** The whole run: the issue allows ten minutes; past this everything is stopped. */
+  wholeRunMs: 10 * 60 * SECOND,
+  /** The quick run must stay under two minutes. */
+  quickRunMs: 2 * 60 * SECOND,
+  /** Sessions set up at once per generator: enough to hide round trips, few enough not to stall the server. */
+  setupConcurrency: 64,
+} as const;

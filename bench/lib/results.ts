@@ -1,0 +1,107 @@
+// The shape of bench/results.json: every number the table shows, plus enough detail (CPU of
+// each process, send lag, setup time) to tell a relay limit from a load-generator limit.
+import type { RelayKind } from '../load/driver.js';
+import type { LatencySummary } from './histogram.js';
+
+export interface StreamRow {
+  readonly relay: RelayKind;
+  readonly sessions: number;
+  readonly rateHz: number;
+  readonly frameBytes: number;
+  readonly offeredFps: number;
+  readonly deliveredFps: number;
+  /** Measured frames that had not arrived when the drain ended. */
+  readonly lost: number;
+  readonly outOfOrder: number;
+  readonly latency: LatencySummary;
+  readonly relayCpuPct: number;
+  readonly relayRssMb: number;
+  /** Each generator's CPU in the measured window, % of one core. */
+  readonly generatorCpuPct: readonly number[];
+  /** p99 of how late sends left against their schedule: a busy generator shows here first. */
+  readonly sendLagP99Ms: number | null;
+  readonly setupMs: number;
+}
+
+export interface BurstRow {
+  readonly relay: RelayKind;
+  readonly sessions: number;
+  readonly snapshotBytes: number;
+  readonly snapshotsSent: number;
+  readonly snapshotsReceived: number;
+  /** Customer send → agent receive of the whole snapshot. */
+  readonly snapshot: LatencySummary;
+  /** Other sessions' incremental frames sent within the burst window after a snapshot. */
+  readonly othersDuringBurst: LatencySummary;
+  readonly othersCalm: LatencySummary;
+  /** The same sessions without snapshots, just before (the plain 20 frames/s run). */
+  readonly baseline: LatencySummary;
+  readonly lost: number;
+  readonly relayCpuPct: number;
+  readonly generatorCpuPct: readonly number[];
+}
+
+export interface CapacityRow {
+  readonly relay: RelayKind;
+  readonly sessions: number;
+  readonly p99BoundMs: number;
+  /** Highest delivered frames/s of a step with p99 within the bound and nothing lost; null if none. */
+  readonly bestFps: number | null;
+  readonly bestP99Ms: number | null;
+  readonly steps: readonly StreamRow[];
+}
+
+export interface AdmissionRow {
+  readonly mode: 'agentdesk-token' | 'agentdesk-token-jwt' | 'bare-ws';
+  readonly handshakesPerS: number;
+  readonly latency: LatencySummary;
+  readonly failures: number;
+  readonly firstError: string | null;
+  readonly relayCpuPct: number;
+  readonly generatorCpuPct: readonly number[];
+}
+
+export interface MemoryRow {
+  readonly relay: RelayKind;
+  readonly connections: number;
+  /** After a full GC: the fresh process, then idle connections, then the same as active sessions. */
+  readonly baselineRssMb: number;
+  readonly idleRssMb: number;
+  readonly activeRssMb: number;
+  readonly idleKbPerConnection: number;
+  readonly activeKbPerSession: number;
+  readonly idleHeapKbPerConnection: number;
+  readonly setupMs: number;
+}
+
+export interface CustomerCostRow {
+  readonly page: string;
+  readonly what: string;
+  readonly nodes: number;
+  readonly snapshotMs: number;
+  readonly snapshotBytes: number;
+  /** Main-thread busy time per second while the page mutates, without and with capture. */
+  readonly mainThreadMsPerSBaseline: number;
+  readonly mainThreadMsPerSCapturing: number;
+  readonly longTasksOver50Ms: number;
+  readonly longestTaskMs: number;
+  readonly mutationsPerS: number;
+  /** The long task the first snapshot ran in, as the page's PerformanceObserver saw it. */
+  readonly snapshotTaskMs: number | null;
+}
+
+export interface BenchResults {
+  readonly startedAt: string;
+  readonly quick: boolean;
+  readonly machine: { readonly cpus: number; readonly cpuModel: string; readonly node: string; readonly loadAvgAtStart: readonly number[] };
+  readonly durationS: number;
+  readonly stream: readonly StreamRow[];
+  readonly burst: readonly BurstRow[];
+  readonly capacity: readonly CapacityRow[];
+  readonly admission: readonly AdmissionRow[];
+  readonly memory: readonly MemoryRow[];
+  readonly customerCost: readonly CustomerCostRow[];
+  readonly customerCostNote: string | null;
+  /** Parts that failed, with why; the rest of the run still reports. */
+  readonly failures: readonly { readonly part: string; readonly error: string }[];
+}

@@ -1,0 +1,183 @@
+// One relay process and its load-generator processes, for one part of the run. The relay gets a
+// fresh process (and AgentDesk a fresh data dir) every time, so one run's memory and state never
+// leak into the next.
+import { spawnSync } from 'node:child_process';
+import { randomInt } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { HARNESS_LIMITS } from '../bench-limits.js';
+import type { GeneratorConfig, RelayKind } from '../load/driver.js';
+import type { AdmissionResult, GeneratorRequest, SetupResult, SnapshotPlan, StreamResult } from '../load/generator-protocol.js';
+import type { RelayReady, RelayRequest, RelayStats } from '../relays/relay-control.js';
+import { BenchChild } from './child-process.js';
+import { cpuPercent, sampleProcess, type ProcSample } from './proc-stats.js';
+
+const BENCH_DIR = resolve(import.meta.dirname, '..');
+const REPO_ROOT = resolve(BENCH_DIR, '..');
+
+/** The origin the bench's customer pages claim; it is the only entry of the server's customerOrigins. */
+export const BENCH_CUSTOMER_ORIGIN = 'https://shop.bench.agentdesk.test';
+/** `aud` of the agents' access tokens when per-agent identity is on. */
+export const BENCH_AUDIENCE = 'https://cobrowse.bench.agentdesk.test';
+
+export interface RigOptions {
+  readonly kind: RelayKind;
+  readonly generators: number;
+  /** Where logs and CPU profiles of this run go. */
+  readonly outDir: string;
+  /** A name for the log files of this rig. */
+  readonly label: string;
+  /** Run the relay with --expose-gc (memory part). */
+  readonly gc?: boolean;
+  /** Run the relay with --cpu-prof into outDir. */
+  readonly profile?: boolean;
+  /** AgentDesk with per-agent identity: the issuer and tokens for the agents. */
+  readonly oidc?: { readonly issuer: string; readonly bearerTokens: readonly string[] } | null;
+}
+
+export type StreamPlan = Omit<Extract<GeneratorRequest, { op: 'stream' }>, 'op' | 'snapshot'> & { readonly snapshot: Omit<SnapshotPlan, 'send'> | null };
+
+export interface RigStreamResult {
+  readonly generators: readonly StreamResult[];
+  /** Relay CPU in the measured window, in % of one core. */
+  readonly relayCpuPct: number;
+  readonly relayRssBytes: number;
+}
+
+function agentToken(): string {
+  return Array.from({ length: 26 }, () => randomInt(10)).join('');
+}
+
+/** A data dir whose store holds the agent token (set with the real CLI) and a config file. */
+function prepareAgentDesk(oidc: RigOptions['oidc']): { dataDir: string; configFile: string; token: string; cleanup: () => void } {
+  const root = mkdtempSync(join(tmpdir(), 'agentdesk-bench-'));
+  const dataDir = join(root, 'data');
+  const token = agentToken();
+  const set = spawnSync(process.execPath, [join(REPO_ROOT, 'bin/agentdesk-server.js'), 'options', 'set', 'slave.password', '-', '--data-dir', dataDir], {
+    input: token,
+    encoding: 'utf8',
+    timeout: HARNESS_LIMITS.processStartMs,
+  });
+  if (set.status !== 0) throw new Error(`agentdesk-server options set failed (${set.status}): ${set.stderr}`);
+  const configFile = join(root, 'server.json');
+  writeFileSync(
+    configFile,
+    JSON.stringify({ customerOrigins: [BENCH_CUSTOMER_ORIGIN], agentAuth: 'required', oidc: oidc ? { issuer: oidc.issuer, audience: BENCH_AUDIENCE } : null }),
+  );
+  return { dataDir, configFile, token, cleanup: () => rmSync(root, { recursive: true, force: true }) };
+}
+
+export class Rig {
+  #sessions = 0;
+
+  private constructor(
+    readonly opts: RigOptions,
+    readonly relay: BenchChild<RelayReady>,
+    readonly gens: readonly BenchChild<{ pid: number }>[],
+    private readonly cleanup: () => void,
+  ) {}
+
+  static async start(opts: RigOptions): Promise<Rig> {
+    const nodeFlags = [
+      ...(opts.gc ? ['--expose-gc'] : []),
+      ...(opts.profile ? ['--cpu-prof', `--cpu-prof-dir=${opts.outDir}`, `--cpu-prof-name=${opts.label}.cpuprofile`] : []),
+    ];
+    const log = (who: string): string => join(opts.outDir, `${opts.label}.${who}.log`);
+    let prepared: ReturnType<typeof prepareAgentDesk> | null = null;
+    let relayModule: string;
+    let relayArgs: string[] = [];
+    switch (opts.kind) {
+      case 'agentdesk':
+        prepared = prepareAgentDesk(opts.oidc);
+        relayModule = 'relays/agentdesk-relay.ts';
+        relayArgs = [prepared.dataDir, prepared.configFile];
+        break;
+      case 'bare':
+        relayModule = 'relays/bare-ws-relay.ts';
+        break;
+      case 'socketio':
+        relayModule = 'relays/socketio-relay.ts';
+        break;
+    }
+    const relay = await BenchChild.start<RelayReady>(`${opts.label} relay`, join(BENCH_DIR, relayModule), relayArgs, { logFile: log('relay'), nodeFlags });
+    const url = `http://127.0.0.1:${relay.ready.port}`;
+    try {
+      const gens = await Promise.all(
+        Array.from({ length: opts.generators }, (_, g) => {
+          const config: GeneratorConfig = {
+            relay: opts.kind,
+            url,
+            generatorIndex: g,
+            ...(prepared ? { agentToken: prepared.token, customerOrigin: BENCH_CUSTOMER_ORIGIN } : {}),
+            ...(opts.oidc ? { bearerTokens: opts.oidc.bearerTokens } : {}),
+          };
+          return BenchChild.start<{ pid: number }>(`${opts.label} generator ${g}`, join(BENCH_DIR, 'load/load-generator.ts'), [JSON.stringify(config)], {
+            logFile: log(`gen${g}`),
+          });
+        }),
+      );
+      return new Rig(opts, relay, gens, () => prepared?.cleanup());
+    } catch (err) {
+      await relay.stop();
+      prepared?.cleanup();
+      throw err;
+    }
+  }
+
+  get sessions(): number {
+    return this.#sessions;
+  }
+
+  /** Opens `total` sessions split over the generators; returns the slowest generator's setup time. */
+  async setup(total: number, pair: boolean): Promise<number> {
+    const g = this.gens.length;
+    const results = await Promise.all(
+      this.gens.map((gen, i) => gen.request<SetupResult>({ op: 'setup', count: Math.floor(total / g) + (i < total % g ? 1 : 0), pair }, HARNESS_LIMITS.setupMs)),
+    );
+    this.#sessions += total;
+    return Math.max(...results.map((r) => r.setupMs));
+  }
+
+  async pair(): Promise<void> {
+    await Promise.all(this.gens.map((gen) => gen.request({ op: 'pair' }, HARNESS_LIMITS.setupMs)));
+  }
+
+  relayStats(gc = false): Promise<RelayStats> {
+    const req: RelayRequest = { op: 'stats', gc };
+    return this.relay.request<RelayStats>(req, HARNESS_LIMITS.stepSlackMs);
+  }
+
+  /** Streams on every generator at once; relay CPU is read from /proc at the edges of the measured window. */
+  async stream(plan: StreamPlan): Promise<RigStreamResult> {
+    const budget = plan.warmupMs + plan.measureMs + plan.drainMs + HARNESS_LIMITS.stepSlackMs;
+    const running = Promise.all(
+      this.gens.map((gen, i) =>
+        gen.request<StreamResult>({ op: 'stream', ...plan, snapshot: plan.snapshot ? { ...plan.snapshot, send: i === 0 } : null }, budget),
+      ),
+    );
+    const at = (ms: number): Promise<ProcSample> => new Promise((res) => setTimeout(() => res(sampleProcess(this.relay.pid)), ms));
+    const [before, after, generators] = await Promise.all([at(plan.warmupMs), at(plan.warmupMs + plan.measureMs), running]);
+    return { generators, relayCpuPct: cpuPercent(before, after, plan.measureMs), relayRssBytes: after.rssBytes };
+  }
+
+  async admission(durationMs: number, concurrency: number): Promise<{ generators: AdmissionResult[]; relayCpuPct: number }> {
+    const before = sampleProcess(this.relay.pid);
+    const started = performance.now();
+    const generators = await Promise.all(
+      this.gens.map((gen) => gen.request<AdmissionResult>({ op: 'admission', durationMs, concurrency }, durationMs + HARNESS_LIMITS.stepSlackMs)),
+    );
+    return { generators, relayCpuPct: cpuPercent(before, sampleProcess(this.relay.pid), performance.now() - started) };
+  }
+
+  /** CPU of every generator over a window, % of one core each, from their own reports. */
+  static generatorCpuPct(results: readonly { cpuUs: number }[], windowMs: number): number[] {
+    return results.map((r) => (r.cpuUs / 1000 / windowMs) * 100);
+  }
+
+  async stop(): Promise<void> {
+    await Promise.all(this.gens.map((gen) => gen.stop()));
+    await this.relay.stop();
+    this.cleanup();
+  }
+}

@@ -1,0 +1,148 @@
+// Turns bench results into the Markdown table the run prints and the README quotes: one section
+// per part, the issue's targets marked met or missed, and the ratios the closing note quotes.
+import type { BenchPlan } from './bench-limits.js';
+import { RELAY_LABEL, type RelayKind } from './load/driver.js';
+import type { BenchResults, StreamRow } from './lib/results.js';
+
+/** A generator above this share of one core, or sending this late, may be what limits a run. */
+const GENERATOR_BUSY_PCT = 85;
+const SEND_LAG_BUSY_MS = 10;
+
+const fmt = (n: number | null | undefined, digits = 1): string => (n === null || n === undefined || Number.isNaN(n) ? '–' : n.toFixed(digits));
+const ratio = (a: number | null | undefined, b: number | null | undefined): number | null => (a == null || b == null || b === 0 ? null : a / b);
+const mark = (met: boolean | null): string => (met === null ? 'not measured' : met ? 'met' : '**missed**');
+
+export interface Ratios {
+  readonly sessions: number;
+  readonly p99VsBare: number | null;
+  readonly throughputVsBare: number | null;
+  readonly p99VsSocketIo: number | null;
+  readonly capacityVsSocketIo: number | null;
+}
+
+function row(results: BenchResults, relay: RelayKind, sessions: number): StreamRow | undefined {
+  return results.stream.find((r) => r.relay === relay && r.sessions === sessions);
+}
+
+export function ratios(results: BenchResults, plan: BenchPlan): Ratios {
+  const ad = row(results, 'agentdesk', plan.ratioSessions);
+  const bare = row(results, 'bare', plan.ratioSessions);
+  const sio = row(results, 'socketio', plan.ratioSessions);
+  const cap = (relay: RelayKind): number | null => results.capacity.find((c) => c.relay === relay)?.bestFps ?? null;
+  return {
+    sessions: plan.ratioSessions,
+    p99VsBare: ratio(ad?.latency.p99Ms, bare?.latency.p99Ms),
+    throughputVsBare: ratio(ad?.deliveredFps, bare?.deliveredFps),
+    p99VsSocketIo: ratio(ad?.latency.p99Ms, sio?.latency.p99Ms),
+    capacityVsSocketIo: ratio(cap('agentdesk'), cap('socketio')),
+  };
+}
+
+function busyGenerators(r: { generatorCpuPct: readonly number[]; sendLagP99Ms?: number | null }): boolean {
+  return Math.max(...r.generatorCpuPct) >= GENERATOR_BUSY_PCT || (r.sendLagP99Ms ?? 0) > SEND_LAG_BUSY_MS;
+}
+
+export function renderReport(results: BenchResults, plan: BenchPlan): string {
+  const out: string[] = [];
+  const push = (...lines: string[]): void => void out.push(...lines);
+  const r = ratios(results, plan);
+  const m = results.machine;
+  push(
+    `Run ${results.startedAt}${results.quick ? ' (--quick)' : ''}: ${m.cpus} × ${m.cpuModel}, Node ${m.node}, load average at start ${m.loadAvgAtStart.map((l) => l.toFixed(1)).join(' ')}, ${Math.round(results.durationS)} s.`,
+    '',
+    `### Relay latency and throughput (${plan.framesPerSecond} frames/s of ${plan.frameBytes} B per session, ${plan.measureMs / 1000} s measured)`,
+    '',
+    '| relay | sessions | p50 ms | p99 ms | p99.9 ms | delivered frames/s | lost | relay CPU % | relay RSS MB | generators CPU % |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|---:|---|',
+  );
+  for (const s of results.stream) {
+    push(
+      `| ${RELAY_LABEL[s.relay]} | ${s.sessions} | ${fmt(s.latency.p50Ms, 2)} | ${fmt(s.latency.p99Ms, 2)} | ${fmt(s.latency.p999Ms, 2)} | ${s.deliveredFps} | ${s.lost} | ${s.relayCpuPct} | ${s.relayRssMb} | ${s.generatorCpuPct.join(' / ')}${busyGenerators(s) ? ' (busy)' : ''} |`,
+    );
+  }
+  push(
+    '',
+    `At ${r.sessions} sessions: AgentDesk/bare p99 **${fmt(r.p99VsBare, 2)}×** (target ≤ 1.25×: ${mark(r.p99VsBare === null ? null : r.p99VsBare <= 1.25)}), ` +
+      `AgentDesk/bare throughput **${fmt(r.throughputVsBare, 2)}×** (target ≥ 0.9×: ${mark(r.throughputVsBare === null ? null : r.throughputVsBare >= 0.9)}), ` +
+      `AgentDesk/Socket.IO p99 **${fmt(r.p99VsSocketIo, 2)}×**.`,
+  );
+
+  if (results.capacity.length > 0) {
+    push(
+      '',
+      `### Capacity at ${plan.ratioSessions} sessions (per-session rate raised until p99 > ${plan.capacityP99BoundMs} ms or a frame is lost)`,
+      '',
+      `| relay | best delivered frames/s with p99 ≤ ${plan.capacityP99BoundMs} ms | its p99 ms | steps: offered → delivered frames/s (p99 ms, relay CPU %) |`,
+      '|---|---:|---:|---|',
+    );
+    for (const c of results.capacity) {
+      const steps = c.steps.map((s) => `${s.offeredFps} → ${s.deliveredFps} (${fmt(s.latency.p99Ms, 0)}, ${s.relayCpuPct}%${busyGenerators(s) ? ', generators busy' : ''})`).join('; ');
+      push(`| ${RELAY_LABEL[c.relay]} | ${c.bestFps ?? '–'} | ${fmt(c.bestP99Ms, 2)} | ${steps} |`);
+    }
+    push('', `AgentDesk/Socket.IO delivered throughput at equal p99 bound: **${fmt(r.capacityVsSocketIo, 2)}×** (target ≥ 2×: ${mark(r.capacityVsSocketIo === null ? null : r.capacityVsSocketIo >= 2)}).`);
+  }
+
+  if (results.burst.length > 0) {
+    push(
+      '',
+      `### Snapshot bursts (${plan.burstSessions} sessions streaming; one ${Math.round(plan.snapshotBytes / 2 ** 20)} MB snapshot every ${plan.snapshotEveryMs / 1000} s)`,
+      '',
+      `| relay | snapshot delivered p50 / max ms | other sessions p99 ms, first ${plan.burstWindowMs} ms of a burst | p99 between bursts | p99 without snapshots | lost |`,
+      '|---|---:|---:|---:|---:|---:|',
+    );
+    for (const b of results.burst) {
+      push(
+        `| ${RELAY_LABEL[b.relay]} | ${fmt(b.snapshot.p50Ms, 1)} / ${fmt(b.snapshot.maxMs, 1)} (${b.snapshotsReceived}/${b.snapshotsSent}) | ${fmt(b.othersDuringBurst.p99Ms, 2)} | ${fmt(b.othersCalm.p99Ms, 2)} | ${fmt(b.baseline.p99Ms, 2)} | ${b.lost} |`,
+      );
+    }
+  }
+
+  if (results.admission.length > 0) {
+    push('', `### Agent admission (connect → welcome; ${plan.generators} generators × ${plan.admissionConcurrency} in flight, ${plan.admissionMs / 1000} s)`, '');
+    push('| handshake | handshakes/s | p50 ms | p99 ms | failures | relay CPU % | generators CPU % |', '|---|---:|---:|---:|---:|---:|---|');
+    const label = { 'agentdesk-token': 'AgentDesk, agent token', 'agentdesk-token-jwt': 'AgentDesk, agent token + JWT (cached JWKS)', 'bare-ws': 'bare ws (no auth)' } as const;
+    for (const a of results.admission) {
+      push(`| ${label[a.mode]} | ${a.handshakesPerS} | ${fmt(a.latency.p50Ms, 2)} | ${fmt(a.latency.p99Ms, 2)} | ${a.failures} | ${a.relayCpuPct} | ${a.generatorCpuPct.join(' / ')} |`);
+    }
+  }
+
+  if (results.memory.length > 0) {
+    push('', '### Memory (RSS after a full GC; idle = identified/admitted, not paired; active = paired and streaming)', '');
+    push('| relay | connections | RSS fresh / idle / active MB | KB per idle connection | KB per active session |', '|---|---:|---:|---:|---:|');
+    for (const mem of results.memory) {
+      push(`| ${RELAY_LABEL[mem.relay]} | ${mem.connections} | ${mem.baselineRssMb} / ${mem.idleRssMb} / ${mem.activeRssMb} | ${fmt(mem.idleKbPerConnection)} | ${fmt(mem.activeKbPerSession)} |`);
+    }
+    const worst = Math.max(...results.memory.filter((x) => x.relay === 'agentdesk').map((x) => x.idleKbPerConnection));
+    push('', `AgentDesk, worst KB per idle connection: **${fmt(worst)}** (target < 10 KB: ${mark(Number.isFinite(worst) ? worst < 10 : null)}).`);
+  }
+
+  if (results.customerCost.length > 0 || results.customerCostNote) {
+    push('', '### Customer cost (Chromium)', '');
+    if (results.customerCost.length > 0) {
+      push('| page | capture | elements | full snapshot ms | snapshot KB | main thread ms/s: page alone → capturing | long tasks > 50 ms after the snapshot (longest ms) |');
+      push('|---|---|---:|---:|---:|---:|---:|');
+      for (const c of results.customerCost) {
+        push(
+          `| ${c.page} | ${c.what} | ${c.nodes} | ${fmt(c.snapshotMs)} | ${Math.round(c.snapshotBytes / 1024)} | ${c.mainThreadMsPerSBaseline} → ${c.mainThreadMsPerSCapturing} (${c.mutationsPerS} DOM changes/s) | ${c.longTasksOver50Ms} (${c.longestTaskMs}) |`,
+        );
+      }
+      const gen = results.customerCost.find((c) => c.page === 'generated');
+      push('', `Long tasks over 50 ms while capturing the ${gen?.nodes ?? '–'}-element page after the first snapshot: **${gen?.longTasksOver50Ms ?? '–'}** (target 0: ${mark(gen ? gen.longTasksOver50Ms === 0 : null)}).`);
+    }
+    if (results.customerCostNote) push('', results.customerCostNote);
+  }
+
+  const busy = results.stream.filter(busyGenerators).map((s) => `${RELAY_LABEL[s.relay]} at ${s.sessions}`);
+  push('', '### Load generators');
+  push(
+    '',
+    busy.length === 0
+      ? `No generator passed ${GENERATOR_BUSY_PCT}% of a core or sent more than ${SEND_LAG_BUSY_MS} ms late in the latency runs.`
+      : `Generators were busy (≥ ${GENERATOR_BUSY_PCT}% of a core or p99 send lag > ${SEND_LAG_BUSY_MS} ms) in: ${busy.join(', ')}; there the numbers include generator queueing.`,
+  );
+  if (results.failures.length > 0) {
+    push('', '### Parts that failed', '');
+    for (const f of results.failures) push(`- ${f.part}: ${f.error.split('\n')[0]}`);
+  }
+  return out.join('\n');
+}

@@ -1,0 +1,90 @@
+// npm run bench [-- --quick] [-- --profile] [-- --only=stream,admission,memory,customer]
+// Starts each relay on 127.0.0.1 in its own process, drives it from load-generator processes,
+// prints one table and writes bench/results.json (a --quick or --only run writes
+// bench/.out/results-partial.json instead, so the committed result stays a full run).
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { HARNESS_LIMITS, benchPlan } from './bench-limits.js';
+import type { BenchResults } from './lib/results.js';
+import { runAdmissionPart } from './parts/admission.js';
+import { runCustomerCostPart } from './parts/customer-cost.js';
+import { runMemoryPart } from './parts/memory.js';
+import { runStreamPart } from './parts/relay-streams.js';
+import { renderReport } from './report.js';
+
+const PARTS = ['stream', 'admission', 'memory', 'customer'] as const;
+type Part = (typeof PARTS)[number];
+
+const BENCH_DIR = import.meta.dirname;
+
+function parseCli(): { quick: boolean; profile: boolean; only: readonly Part[] } {
+  const { values } = parseArgs({
+    options: { quick: { type: 'boolean', default: false }, profile: { type: 'boolean', default: false }, only: { type: 'string' } },
+    strict: true,
+  });
+  const only = values.only ? values.only.split(',') : [...PARTS];
+  for (const p of only) if (!(PARTS as readonly string[]).includes(p)) throw new Error(`--only takes a list of ${PARTS.join(', ')}; got "${p}"`);
+  return { quick: values.quick, profile: values.profile, only: only as Part[] };
+}
+
+async function main(): Promise<void> {
+  const cli = parseCli();
+  const plan = benchPlan(cli.quick);
+  const started = Date.now();
+  const outDir = resolve(BENCH_DIR, '.out', new Date(started).toISOString().replace(/[:.]/g, '-'));
+  mkdirSync(outDir, { recursive: true });
+  const log = (line: string): void => void process.stdout.write(`${line}\n`);
+  const deadlineMs = cli.quick ? HARNESS_LIMITS.quickRunMs : HARNESS_LIMITS.wholeRunMs;
+  const watchdog = setTimeout(() => {
+    log(`bench: still running after ${deadlineMs / 1000} s; stopping (logs in ${outDir})`);
+    process.exit(2);
+  }, deadlineMs);
+  watchdog.unref();
+  log(`bench${cli.quick ? ' --quick' : ''}: logs and profiles in ${outDir}`);
+
+  const failures: { part: string; error: string }[] = [];
+  const attempt = async <T>(part: Part, title: string, run: () => Promise<T>, fallback: T): Promise<T> => {
+    if (!cli.only.includes(part)) return fallback;
+    log(`${title}`);
+    try {
+      return await run();
+    } catch (err) {
+      const error = err instanceof Error ? (err.stack ?? err.message) : String(err);
+      log(`  failed: ${error}`);
+      failures.push({ part: title, error });
+      return fallback;
+    }
+  };
+
+  const machine = { cpus: cpus().length, cpuModel: cpus()[0]?.model.trim() ?? 'unknown', node: process.version, loadAvgAtStart: loadavg() };
+  const streams = await attempt('stream', 'Relay latency, snapshot bursts, capacity', () => runStreamPart(plan, outDir, log, cli.profile), { stream: [], burst: [], capacity: [] });
+  const admission = await attempt('admission', 'Agent admission', () => runAdmissionPart(plan, outDir, log), []);
+  const memory = await attempt('memory', 'Memory', () => runMemoryPart(plan, outDir, log), []);
+  const customerCost = await attempt('customer', 'Customer cost', () => runCustomerCostPart(plan, log), []);
+
+  const results: BenchResults = {
+    startedAt: new Date(started).toISOString(),
+    quick: cli.quick,
+    machine,
+    durationS: (Date.now() - started) / 1000,
+    ...streams,
+    admission,
+    memory,
+    customerCost,
+    customerCostNote: null,
+    failures: failures.map((f) => ({ part: f.part, error: f.error.split('\n')[0]! })),
+  };
+  const partial = cli.quick || cli.only.length < PARTS.length;
+  const resultsFile = partial ? join(BENCH_DIR, '.out', 'results-partial.json') : join(BENCH_DIR, 'results.json');
+  writeFileSync(resultsFile, `${JSON.stringify({ plan, ...results }, null, 2)}\n`);
+  writeFileSync(join(outDir, 'report.md'), `${renderReport(results, plan)}\n`);
+  log('');
+  log(renderReport(results, plan));
+  log('');
+  log(`Results: ${resultsFile} (${Math.round(results.durationS)} s)`);
+  process.exitCode = failures.length > 0 ? 1 : 0;
+}
+
+await main();
