@@ -1,0 +1,79 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { benchPlan } from '../../../bench/bench-limits.js';
+import type { RelayKind } from '../../../bench/load/driver.js';
+import type { BenchResults, StreamRow } from '../../../bench/lib/results.js';
+import { withinBound } from '../../../bench/parts/relay-streams.js';
+import { ratios, renderReport } from '../../../bench/report.js';
+
+const plan = benchPlan(false);
+
+function streamRow(relay: RelayKind, p99Ms: number, deliveredFps: number, extra: Partial<StreamRow> = {}): StreamRow {
+  return {
+    relay,
+    sessions: plan.ratioSessions,
+    rateHz: 20,
+    frameBytes: 400,
+    offeredFps: 10_000,
+    deliveredFps,
+    lost: 0,
+    outOfOrder: 0,
+    latency: { samples: 100_000, p50Ms: 1, p99Ms, p999Ms: p99Ms * 2, maxMs: p99Ms * 3 },
+    relayCpuPct: 40,
+    relayRssMb: 100,
+    generatorCpuPct: [30, 30, 30],
+    sendLagP99Ms: 1,
+    setupMs: 1000,
+    ...extra,
+  };
+}
+
+function results(stream: StreamRow[], extra: Partial<BenchResults> = {}): BenchResults {
+  return {
+    startedAt: '2026-11-21T00:00:00.000Z',
+    quick: false,
+    machine: { cpus: 2, cpuModel: 'test cpu', node: 'v20', loadAvgAtStart: [0, 0, 0] },
+    durationS: 1,
+    stream,
+    burst: [],
+    capacity: [],
+    admission: [],
+    memory: [],
+    customerCost: [],
+    customerCostNote: null,
+    failures: [],
+    ...extra,
+  };
+}
+
+describe('bench report', () => {
+  it('quotes AgentDesk/bare and AgentDesk/Socket.IO ratios at the ratio size', () => {
+    const r = ratios(results([streamRow('agentdesk', 5, 9000), streamRow('bare', 4, 10_000), streamRow('socketio', 10, 10_000)]), plan);
+    assert.equal(r.p99VsBare, 1.25);
+    assert.equal(r.throughputVsBare, 0.9);
+    assert.equal(r.p99VsSocketIo, 0.5);
+  });
+
+  it('marks a p99 over 1.25× the bare relay as missed, and says so in bold', () => {
+    const text = renderReport(results([streamRow('agentdesk', 6, 10_000), streamRow('bare', 4, 10_000), streamRow('socketio', 10, 10_000)]), plan);
+    assert.match(text, /AgentDesk\/bare p99 \*\*1\.50×\*\* \(target ≤ 1\.25×: \*\*missed\*\*\)/);
+    assert.match(text, /AgentDesk\/bare throughput \*\*1\.00×\*\* \(target ≥ 0\.9×: met\)/);
+  });
+
+  it('flags busy load generators instead of blaming the relay', () => {
+    const text = renderReport(results([streamRow('agentdesk', 5, 10_000, { generatorCpuPct: [95, 40, 40] }), streamRow('bare', 5, 10_000)]), plan);
+    assert.match(text, /\| 95 \/ 40 \/ 40 \(busy\) \|/);
+    assert.match(text, /Generators were busy .* in: AgentDesk at 500/);
+  });
+
+  it('memory over 10 KB per idle connection misses the target', () => {
+    const memory = [{ relay: 'agentdesk' as const, connections: 10_000, baselineRssMb: 80, idleRssMb: 230, activeRssMb: 300, idleKbPerConnection: 15.4, activeKbPerSession: 44, idleHeapKbPerConnection: 5, setupMs: 1 }];
+    assert.match(renderReport(results([], { memory }), plan), /worst KB per idle connection: \*\*15\.4\*\* \(target < 10 KB: \*\*missed\*\*\)/);
+  });
+
+  it('a capacity step counts only with p99 within the bound and nothing lost', () => {
+    assert.equal(withinBound(streamRow('agentdesk', 50, 10_000), 50), true);
+    assert.equal(withinBound(streamRow('agentdesk', 51, 10_000), 50), false);
+    assert.equal(withinBound(streamRow('agentdesk', 5, 10_000, { lost: 1 }), 50), false);
+  });
+});
