@@ -10,13 +10,7 @@ export const AGENT_TOKEN_PATTERN = /^\d{26}$/;
 /** Header that carries the shared 26-digit agent token on the agent handshake (never the URL). */
 export const AGENT_TOKEN_HEADER = 'x-cobrowse-agent-token';
 
-export const PageFrameKind = {
-  /** A full DOM snapshot (large, rare). */
-  Snapshot: 1,
-  /** A batch of incremental events (small, frequent). */
-  Incremental: 2,
-} as const;
-export type PageFrameKind = (typeof PageFrameKind)[keyof typeof PageFrameKind];
+export { PageFrameKind, RESUME_GRACE_SECONDS } from './protocol-constants.js';
 
 /** How the server admitted an agent: without agent authentication, or by the shared token. */
 export type AgentAuth = 'none' | 'token';
@@ -39,8 +33,6 @@ export const SESSION_END_REASONS = [
 ] as const;
 export type SessionEndReason = (typeof SESSION_END_REASONS)[number];
 
-/** How long either side may be gone before the session ends for both (seconds, issue 5). */
-export const RESUME_GRACE_SECONDS = 30;
 
 /** Remote-control state of a session, as both sides see it. Pointer mode is always on. */
 export type ControlState = 'none' | 'requested' | 'granted' | 'declined' | 'revoked';

@@ -119,6 +119,8 @@ for (const level of levels) {
     case 'build':
       // The integration and end-to-end levels serve the built agent UI (dist/renderer).
       runCheck('build', process.execPath, [join(root, 'node_modules/vite/bin/vite.js'), 'build', '--logLevel', 'warn']);
+      // The customer snippet the server serves at /cobrowse/snippet.js (server/snippet/, esbuild).
+      runCheck('build-snippet', join(root, 'node_modules/.bin/esbuild'), ['server/snippet/main.ts', '--bundle', '--format=iife', '--minify', '--target=es2020', '--legal-comments=none', '--log-level=warning', '--outfile=dist/snippet/agentdesk-cobrowse.js']);
       break;
     case 'unit':
       runTests('unit', []);

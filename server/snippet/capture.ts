@@ -1,0 +1,139 @@
+// The page stream: rrweb records the DOM (already masked by MaskPolicy), and this file turns its
+// events into binary page frames (byte 0 = kind, then the UTF-8 JSON text of an eventWithTime[]).
+// A snapshot frame is [Meta, FullSnapshot]; incremental events are batched and flushed every
+// FLUSH_INTERVAL_MS. Nothing is kept while no agent watches: the next agent gets a fresh snapshot.
+import { record } from '@rrweb/record';
+import { EventType, type eventWithTime } from '@rrweb/types';
+import { PageFrameKind } from '../../common/protocol-constants.js';
+import { FLUSH_EVENT_COUNT, FLUSH_INTERVAL_MS, MAX_INCREMENTAL_FRAME_BYTES, MAX_SNAPSHOT_FRAME_BYTES } from './limits.js';
+import type { MaskPolicy } from './masking.js';
+
+export interface CaptureOptions {
+  readonly policy: MaskPolicy;
+  readonly blockSelector: string;
+  /** Sends one page frame; false when it could not be sent (no socket). */
+  readonly send: (frame: Uint8Array<ArrayBuffer>) => boolean;
+  /** The page is too large to share (a snapshot over the server's ceiling). */
+  readonly onTooLarge: () => void;
+}
+
+const encoder = new TextEncoder();
+
+export function encodeFrame(kind: PageFrameKind, events: readonly eventWithTime[]): Uint8Array<ArrayBuffer> {
+  const json = encoder.encode(JSON.stringify(events));
+  const frame = new Uint8Array(json.length + 1);
+  frame[0] = kind;
+  frame.set(json, 1);
+  return frame;
+}
+
+export class PageCapture {
+  readonly #options: CaptureOptions;
+  #stopRecording: (() => void) | null = null;
+  #streaming = false;
+  /** Meta and FullSnapshot events while a snapshot is being taken. */
+  #snapshot: eventWithTime[] | null = null;
+  #batch: eventWithTime[] = [];
+  #flushTimer: ReturnType<typeof setTimeout> | null = null;
+
+  constructor(options: CaptureOptions) {
+    this.#options = options;
+  }
+
+  /** An agent is watching: send a fresh full snapshot now, then stream incremental batches. */
+  startStreaming(): void {
+    this.#streaming = true;
+    this.#batch = [];
+    if (!this.#stopRecording) this.#startRecording();
+    else this.#snapshotNow();
+  }
+
+  /** Nobody is watching (agent away, socket down): stop sending; events are not kept. */
+  pauseStreaming(): void {
+    this.#streaming = false;
+    this.#batch = [];
+    this.#cancelFlush();
+  }
+
+  stop(): void {
+    this.pauseStreaming();
+    this.#stopRecording?.();
+    this.#stopRecording = null;
+  }
+
+  #startRecording(): void {
+    const { policy, blockSelector } = this.#options;
+    // record() takes the first full snapshot synchronously, through #onEvent.
+    this.#snapshot = [];
+    performance.mark('agentdesk:snapshot-start');
+    this.#stopRecording =
+      record({
+        emit: (event) => this.#onEvent(event),
+        maskAllInputs: true,
+        maskInputFn: policy.maskInput,
+        maskTextSelector: policy.textSelector,
+        maskTextFn: policy.maskText,
+        blockSelector,
+        inlineStylesheet: true,
+        recordCanvas: false,
+        collectFonts: false,
+        inlineImages: false,
+        recordCrossOriginIframes: false,
+        sampling: { mousemove: 50, scroll: 100, input: 'last' },
+      }) ?? null;
+    this.#finishSnapshot();
+  }
+
+  #snapshotNow(): void {
+    this.#snapshot = [];
+    performance.mark('agentdesk:snapshot-start');
+    record.takeFullSnapshot(true);
+    this.#finishSnapshot();
+  }
+
+  #finishSnapshot(): void {
+    const events = this.#snapshot ?? [];
+    this.#snapshot = null;
+    const frame = encodeFrame(PageFrameKind.Snapshot, events);
+    performance.clearMeasures('agentdesk:snapshot');
+    performance.measure('agentdesk:snapshot', { start: 'agentdesk:snapshot-start', detail: { bytes: frame.length } });
+    if (frame.length > MAX_SNAPSHOT_FRAME_BYTES) {
+      this.pauseStreaming();
+      this.#options.onTooLarge();
+      return;
+    }
+    if (this.#streaming) this.#options.send(frame);
+  }
+
+  #onEvent(event: eventWithTime): void {
+    if (this.#snapshot && (event.type === EventType.Meta || event.type === EventType.FullSnapshot)) {
+      this.#snapshot.push(event);
+      return;
+    }
+    if (!this.#streaming) return;
+    this.#batch.push(event);
+    if (this.#batch.length >= FLUSH_EVENT_COUNT) this.#flush();
+    else this.#flushTimer ??= setTimeout(() => this.#flush(), FLUSH_INTERVAL_MS);
+  }
+
+  #cancelFlush(): void {
+    if (this.#flushTimer !== null) clearTimeout(this.#flushTimer);
+    this.#flushTimer = null;
+  }
+
+  #flush(): void {
+    this.#cancelFlush();
+    if (!this.#streaming || this.#batch.length === 0) return;
+    const started = performance.now();
+    const frame = encodeFrame(PageFrameKind.Incremental, this.#batch);
+    this.#batch = [];
+    if (frame.length > MAX_INCREMENTAL_FRAME_BYTES) {
+      // Too big for an incremental frame: the page changed wholesale, so a snapshot says it better.
+      this.#snapshotNow();
+      return;
+    }
+    this.#options.send(frame);
+    performance.clearMeasures('agentdesk:flush');
+    performance.measure('agentdesk:flush', { start: started, detail: { bytes: frame.length } });
+  }
+}

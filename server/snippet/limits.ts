@@ -1,0 +1,37 @@
+// Every limit of the customer snippet, with the reason it has this value.
+
+/**
+ * Incremental events wait at most this long before they are sent: well under the 100 ms at which
+ * people notice a delay, while a burst of typing or scrolling still becomes one frame, not dozens.
+ */
+export const FLUSH_INTERVAL_MS = 50;
+
+/** A batch is sent at once when it holds this many events (a large burst: a list re-rendering). */
+export const FLUSH_EVENT_COUNT = 200;
+
+/**
+ * The server closes the socket on an incremental frame over 512 KiB. A batch that would exceed
+ * this (a huge mutation) is replaced by a full snapshot, which may be up to 8 MiB.
+ */
+export const MAX_INCREMENTAL_FRAME_BYTES = 400 * 1024;
+
+/** The server's ceiling for a full snapshot frame (customerMaxPayloadBytes): a bigger page cannot be shared. */
+export const MAX_SNAPSHOT_FRAME_BYTES = 8 * 1024 * 1024 - 1024;
+
+/** How long the pointer highlight stays on the customer's page. */
+export const POINTER_HIGHLIGHT_MS = 1500;
+
+/**
+ * Reconnect attempts after an unexpected drop: 0.5 s, doubling up to 4 s, and only while the
+ * server's resume grace (30 s) can still be met; past it the session is over anyway.
+ */
+export const RECONNECT_FIRST_DELAY_MS = 500;
+export const RECONNECT_MAX_DELAY_MS = 4000;
+
+/** Page titles and URLs longer than the protocol allows are cut (protocol.ts: 300 and 2048). */
+export const MAX_TITLE_CHARS = 300;
+export const MAX_URL_CHARS = 2048;
+
+/** The page's config object is small; one this large is a mistake, not a config. */
+export const MAX_MASK_RULES = 100;
+export const MAX_SELECTORS_PER_RULE = 100;
