@@ -2,16 +2,21 @@
 // renderer's own <meta> policy (renderer/index.html) and adds what only a header can carry:
 // `frame-ancestors` is ignored in a <meta> element.
 
-/** Directive → sources. Readonly so no caller can widen the policy at run time. */
+/**
+ * Directive → sources. Readonly so no caller can widen the policy at run time.
+ *
+ * The customer's page is mirrored in an about:blank iframe, which inherits this policy: rrweb
+ * rebuilds the page's stylesheets as <style> elements and its style attributes as attributes, so
+ * styles need 'unsafe-inline' (styles cannot run code; scripts stay 'self' only and the iframe has
+ * no allow-scripts), and the page's images and fonts come from the customer's site. The browser
+ * shell (src/host/host-server.ts) sends the same policy.
+ */
 export const CSP_DIRECTIVES: ReadonlyArray<readonly [string, readonly string[]]> = [
   ['default-src', ["'self'"]],
   ['script-src', ["'self'"]],
-  // React sets styles through the CSSOM, which `style-src 'self'` allows; no inline <style>.
-  ['style-src', ["'self'"]],
-  // The <meta> policy also allows data: images; nothing in the renderer uses one, so the header
-  // (which applies together with the <meta> policy) does not.
-  ['img-src', ["'self'"]],
-  ['font-src', ["'self'"]],
+  ['style-src', ["'self'", "'unsafe-inline'"]],
+  ['img-src', ["'self'", 'data:', 'blob:', 'http:', 'https:']],
+  ['font-src', ["'self'", 'data:', 'http:', 'https:']],
   // The renderer talks to the main process over IPC only; nothing it fetches leaves app://.
   ['connect-src', ["'self'"]],
   ['object-src', ["'none'"]],
