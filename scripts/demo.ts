@@ -4,7 +4,10 @@
 // provider), and the agent desktop's browser shell (a child, with the same agent token in its
 // keychain). Ctrl-C stops everything cleanly.
 //
-// Usage: npm start [-- --port PORT] [--idp-port PORT] [--desktop-port PORT] [--demo-dir DIR] [--no-open]
+// The demo customer site (demo/site, an insurance claim form) runs in this process too; its
+// origin is one of the server's customerOrigins, and its pages load the snippet from the server.
+//
+// Usage: npm start [-- --port PORT] [--idp-port PORT] [--desktop-port PORT] [--site-port PORT] [--demo-dir DIR] [--no-open]
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomInt } from 'node:crypto';
 import { createWriteStream, mkdirSync, writeFileSync } from 'node:fs';
@@ -12,12 +15,14 @@ import { join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 
 import { startIdentityProvider } from '../demo/identity-provider.js';
+import { startCustomerSite } from '../demo/site/serve-site.js';
 
 const root = resolve(import.meta.dirname, '..');
 const serverBin = join(root, 'bin/agentdesk-server.js');
 const desktopBin = join(root, 'bin/agentdesk.js');
 const URL_LINE = 'Co-browse server: ';
 const DESKTOP_LINE = 'Agent desktop: ';
+const SITE_LINE = 'Customer site: ';
 
 /** The demo agent; the password only opens the demo identity provider on this machine. */
 const DEMO_AGENT = { sub: 'demo-agent', email: 'agent@example.com', name: 'Dana Demo', password: 'agentdesk-demo' };
@@ -174,6 +179,7 @@ async function main(): Promise<number> {
       port: { type: 'string', default: '8700' },
       'idp-port': { type: 'string', default: '8701' },
       'desktop-port': { type: 'string', default: '8710' },
+      'site-port': { type: 'string', default: '8720' },
       'demo-dir': { type: 'string', default: join(root, '.demo') },
       'no-open': { type: 'boolean', default: false },
     },
@@ -187,11 +193,14 @@ async function main(): Promise<number> {
 
   const children: Child[] = [];
   let closeIdp: (() => Promise<void>) | null = null;
+  let closeSite: (() => Promise<void>) | null = null;
   let stopping: Promise<void> | null = null;
   const stop = (): void => {
     if (stopping) return;
     console.log('\nStopping the demo...');
-    stopping = stopAll(children).then(() => closeIdp?.());
+    stopping = stopAll(children)
+      .then(() => closeSite?.())
+      .then(() => closeIdp?.());
   };
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
@@ -205,12 +214,20 @@ async function main(): Promise<number> {
   });
   closeIdp = idp.close;
 
+  // The site needs the server's URL for its snippet tag and the server needs the site's origin:
+  // the site asks for the URL on every page, so it can start first.
+  let serverUrl = '';
+  const site = await startCustomerSite({ port: Number(values['site-port']), serverUrl: () => serverUrl });
+  closeSite = site.close;
+
   const created = await ensureDemoToken(dataDir);
   const configFile = join(demoDir, 'server-config.json');
-  writeFileSync(configFile, `${JSON.stringify({ oidc: { issuer: idp.issuer, audience: COBROWSE_AUDIENCE } }, null, 2)}\n`, { mode: 0o600 });
+  const serverConfig = { oidc: { issuer: idp.issuer, audience: COBROWSE_AUDIENCE }, customerOrigins: [site.origin] };
+  writeFileSync(configFile, `${JSON.stringify(serverConfig, null, 2)}\n`, { mode: 0o600 });
   const logFile = join(demoDir, 'server.log');
   const server = await startServerChild(dataDir, values.port, configFile, logFile);
   children.push(server.child);
+  serverUrl = server.url;
 
   const providersFile = join(desktopDir, 'providers.json');
   const provider = { id: 'demo', label: 'Demo identity provider', issuer: idp.issuer, client_id: DEMO_CLIENT_ID, redirect: { mode: 'auto' } };
@@ -230,12 +247,13 @@ async function main(): Promise<number> {
   console.log(`${DESKTOP_LINE}${desktop.url}`);
   console.log(`Identity provider: ${idp.issuer}`);
   console.log(`${URL_LINE}${server.url}`);
+  console.log(`${SITE_LINE}${site.url}`);
   console.log(`Demo agent: ${DEMO_AGENT.email} / ${DEMO_AGENT.password}`);
   console.log(
     `Demo agent token: ${created ? 'a new random token was set' : 'the token set on an earlier run'}, stored encrypted in ${shown(dataDir)} and in the desktop's keychain.`,
   );
   console.log(`  Show it with: node bin/agentdesk-server.js options get slave.password --reveal --data-dir ${shown(dataDir)}`);
-  console.log(`  Create a customer session with: curl -X POST -H 'Origin: ${server.url}' ${server.url}/cobrowse/rest/sessions`);
+  console.log(`  Open the customer site, press Co-browse and give the 9-digit code to the agent desktop.`);
   console.log(`Server log: ${shown(logFile)}; desktop log: ${shown(desktopLog)}. Press Ctrl-C to stop.`);
 
   const first = await Promise.race(children.map((c) => c.exited.then((code) => ({ name: c.name, code }))));
@@ -245,6 +263,7 @@ async function main(): Promise<number> {
   }
   console.error(`The ${first.name} stopped on its own (status ${first.code}); see the logs above.`);
   await stopAll(children);
+  await site.close();
   await idp.close();
   return 1;
 }

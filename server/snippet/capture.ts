@@ -19,6 +19,12 @@ export interface CaptureOptions {
 
 const encoder = new TextEncoder();
 
+const EVERY_FIELD: Readonly<Record<string, true>> = Object.fromEntries(
+  ['text', 'search', 'email', 'tel', 'url', 'number', 'range', 'color', 'date', 'datetime-local', 'month', 'week', 'time', 'password', 'hidden', 'file', 'textarea', 'select'].map(
+    (type) => [type, true],
+  ),
+);
+
 export function encodeFrame(kind: PageFrameKind, events: readonly eventWithTime[]): Uint8Array<ArrayBuffer> {
   const json = encoder.encode(JSON.stringify(events));
   const frame = new Uint8Array(json.length + 1);
@@ -69,7 +75,10 @@ export class PageCapture {
     this.#stopRecording =
       record({
         emit: (event) => this.#onEvent(event),
-        maskAllInputs: true,
+        // Every field goes through maskInput (which decides); rrweb's own "all inputs" list
+        // leaves out hidden and file inputs, so the list is given here.
+        maskAllInputs: false,
+        maskInputOptions: EVERY_FIELD as Record<string, boolean>,
         maskInputFn: policy.maskInput,
         maskTextSelector: policy.textSelector,
         maskTextFn: policy.maskText,
@@ -79,7 +88,8 @@ export class PageCapture {
         collectFonts: false,
         inlineImages: false,
         recordCrossOriginIframes: false,
-        sampling: { mousemove: 50, scroll: 100, input: 'last' },
+        // Every keystroke's value (not only on change): the agent sees the page move as the customer types.
+        sampling: { mousemove: 50, scroll: 100 },
       }) ?? null;
     this.#finishSnapshot();
   }

@@ -1,0 +1,83 @@
+// The real customer side for snippet tests: the co-browse server (in process, with a tap that
+// records every frame it sends), the demo customer site, the snippet freshly bundled from source
+// with esbuild, and Debian's Chromium. The agent is a plain `ws` client speaking protocol.ts.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import type { Browser } from '@playwright/test';
+import { build } from 'esbuild';
+import { startServer, type StartServerInternals } from '../../../../server/app.js';
+import type { AdminKeyCheck } from '../../../../server/store/admin-key-store.js';
+import type { RunningServer } from '../../../../server/types.js';
+import type { RelayedFrame } from '../../../../server/ws/session-hub.js';
+import { startCustomerSite, type CustomerSite } from '../../../../demo/site/serve-site.js';
+import { launchChromium } from '../../../support/chromium.js';
+import { capturedLogger } from '../../server/net-helpers/captured-logger.js';
+import { MemoryTokenSource } from '../../server/net-helpers/memory-token-source.js';
+import { mustConnect, type TestSocket } from '../../server/net-helpers/ws-client.js';
+
+const ROOT = resolve(import.meta.dirname, '../../../..');
+
+export interface SnippetStack {
+  readonly server: RunningServer;
+  readonly site: CustomerSite;
+  readonly browser: Browser;
+  /** Every frame the server sent inside a session, in order. */
+  readonly relayed: RelayedFrame[];
+  agent(): Promise<TestSocket>;
+  close(): Promise<void>;
+}
+
+/** Bundles server/snippet/main.ts exactly as `npm run build:snippet` does, into a temp dir. */
+export async function bundleSnippet(): Promise<{ file: string; dispose: () => void }> {
+  const dir = mkdtempSync(join(tmpdir(), 'agentdesk-snippet-'));
+  const file = join(dir, 'agentdesk-cobrowse.js');
+  await build({ entryPoints: [join(ROOT, 'server/snippet/main.ts')], bundle: true, format: 'iife', minify: true, target: 'es2020', legalComments: 'none', outfile: file, logLevel: 'warning' });
+  return { file, dispose: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+export async function startSnippetStack(
+  options: { limits?: StartServerInternals['limits']; extraPages?: Record<string, string>; adminKey?: AdminKeyCheck; serverUrlFor?: (url: string) => string } = {},
+): Promise<SnippetStack> {
+  const snippet = await bundleSnippet();
+  const relayed: RelayedFrame[] = [];
+  let siteUrl = '';
+  const site = await startCustomerSite({ serverUrl: () => siteUrl, ...(options.extraPages ? { extraPages: options.extraPages } : {}) });
+  const server = await startServer(
+    {
+      config: {
+        host: '127.0.0.1',
+        port: 0,
+        dataDir: '/nonexistent-not-used-by-the-network-side',
+        keyFile: '/nonexistent-not-used-by-the-network-side/options.key',
+        agentAuth: 'compatible',
+        oidc: null,
+        customerOrigins: [site.origin],
+      },
+      agentToken: new MemoryTokenSource(null),
+      logger: capturedLogger().logger,
+      ...(options.adminKey ? { adminKey: options.adminKey } : {}),
+    },
+    { limits: options.limits, snippetFile: snippet.file, onRelay: (frame) => relayed.push(frame) },
+  );
+  siteUrl = options.serverUrlFor ? options.serverUrlFor(server.url) : server.url;
+  const browser = await launchChromium();
+  return {
+    server,
+    site,
+    browser,
+    relayed,
+    async agent() {
+      const socket = await mustConnect(`${server.url.replace(/^http/, 'ws')}/cobrowse/agent`);
+      const welcome = await socket.next();
+      if (welcome.type !== 'welcome') throw new Error(`expected welcome, got ${JSON.stringify(welcome)}`);
+      return socket;
+    },
+    async close() {
+      await browser.close();
+      await server.close();
+      await site.close();
+      snippet.dispose();
+    },
+  };
+}
