@@ -62,7 +62,7 @@ async function main(): Promise<void> {
   const streams = await attempt('stream', 'Relay latency, snapshot bursts, capacity', () => runStreamPart(plan, outDir, log, cli.profile), { stream: [], burst: [], capacity: [] });
   const admission = await attempt('admission', 'Agent admission', () => runAdmissionPart(plan, outDir, log), []);
   const memory = await attempt('memory', 'Memory', () => runMemoryPart(plan, outDir, log), []);
-  const customerCost = await attempt('customer', 'Customer cost', () => runCustomerCostPart(plan, log), []);
+  const customerCost = await attempt('customer', 'Customer cost', () => runCustomerCostPart(plan, outDir, log), []);
 
   const results: BenchResults = {
     startedAt: new Date(started).toISOString(),
@@ -73,7 +73,6 @@ async function main(): Promise<void> {
     admission,
     memory,
     customerCost,
-    customerCostNote: null,
     failures: failures.map((f) => ({ part: f.part, error: f.error.split('\n')[0]! })),
   };
   const partial = cli.quick || cli.only.length < PARTS.length;

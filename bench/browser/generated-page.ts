@@ -13,13 +13,15 @@ function card(i: number): string {
   );
 }
 
-export function generatedPageHtml(elements: number): string {
+/** With `snippet`, the page loads the co-browse snippet the way demo/site pages do ({{COBROWSE_SERVER}} is filled in by the site server). */
+export function generatedPageHtml(elements: number, snippet: boolean): string {
   const cards = Math.ceil(elements / ELEMENTS_PER_CARD);
   const body = Array.from({ length: cards }, (_, i) => card(i)).join('\n');
   return (
     `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Generated shop</title>` +
     `<style>.card{display:inline-block;width:220px;margin:4px;padding:4px;border:1px solid #ccc}.sel{outline:2px solid #06c}</style>` +
-    `<script src="/record.js"></script><script src="/probe.js"></script></head>` +
-    `<body><main id="list">${body}</main></body></html>`
+    `</head><body><main id="list">${body}</main>` +
+    (snippet ? `<script src="{{COBROWSE_SERVER}}/cobrowse/snippet.js" data-server="{{COBROWSE_SERVER}}" async></script>` : '') +
+    `</body></html>`
   );
 }

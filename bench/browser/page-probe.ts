@@ -1,12 +1,15 @@
-// The script the customer-cost part loads into the page (served as /probe.js). It is browser
+// The script the customer-cost part adds to every page (Playwright init script). It is browser
 // JavaScript kept as text here because the bench is type-checked without the DOM library.
 // It mutates the page like a busy shop page does, records long tasks (PerformanceObserver
 // 'longtask'), and starts capture with rrweb's record (the library the snippet uses), timing the
-// first full snapshot and serializing every event to JSON as a sender would.
+// first full snapshot and serializing every event to JSON as a sender would (the reference row;
+// the snippet rows use the snippet's own capture and its performance measures).
 
 export const PAGE_PROBE_JS = String.raw`(() => {
   'use strict';
   const longTasks = [];
+  // Init scripts also run in frames; only the top page is measured.
+  if (window.top !== window) return;
   new PerformanceObserver((list) => {
     for (const e of list.getEntries()) longTasks.push({ start: e.startTime, duration: e.duration });
   }).observe({ type: 'longtask', buffered: true });

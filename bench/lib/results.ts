@@ -80,12 +80,19 @@ export interface CustomerCostRow {
   readonly nodes: number;
   readonly snapshotMs: number;
   readonly snapshotBytes: number;
-  /** Main-thread busy time per second while the page mutates, without and with capture. */
-  readonly mainThreadMsPerSBaseline: number;
-  readonly mainThreadMsPerSCapturing: number;
+  /** Main-thread busy time per second while the page mutates, without and with capture (null: page not mutated). */
+  readonly mainThreadMsPerSBaseline: number | null;
+  readonly mainThreadMsPerSCapturing: number | null;
+  /** The JavaScript part of it (CDP ScriptDuration): capture's own cost shows here. */
+  readonly scriptMsPerSBaseline: number | null;
+  readonly scriptMsPerSCapturing: number | null;
+  /** After the first snapshot, while capturing (and mutating, when the page is mutated). */
   readonly longTasksOver50Ms: number;
   readonly longestTaskMs: number;
-  readonly mutationsPerS: number;
+  readonly mutationsPerS: number | null;
+  /** Snippet rows: page frames the agent received after the snapshot, and their bytes per second. */
+  readonly incrementalFrames: number | null;
+  readonly incrementalBytesPerS: number | null;
   /** The long task the first snapshot ran in, as the page's PerformanceObserver saw it. */
   readonly snapshotTaskMs: number | null;
 }
@@ -101,7 +108,6 @@ export interface BenchResults {
   readonly admission: readonly AdmissionRow[];
   readonly memory: readonly MemoryRow[];
   readonly customerCost: readonly CustomerCostRow[];
-  readonly customerCostNote: string | null;
   /** Parts that failed, with why; the rest of the run still reports. */
   readonly failures: readonly { readonly part: string; readonly error: string }[];
 }

@@ -34,6 +34,8 @@ export interface RigOptions {
   readonly profile?: boolean;
   /** AgentDesk with per-agent identity: the issuer and tokens for the agents. */
   readonly oidc?: { readonly issuer: string; readonly bearerTokens: readonly string[] } | null;
+  /** AgentDesk: more customer origins (a real page served on 127.0.0.1 for the customer-cost part). */
+  readonly customerOrigins?: readonly string[];
 }
 
 export type StreamPlan = Omit<Extract<GeneratorRequest, { op: 'stream' }>, 'op' | 'snapshot'> & { readonly snapshot: Omit<SnapshotPlan, 'send'> | null };
@@ -50,7 +52,7 @@ function agentToken(): string {
 }
 
 /** A data dir whose store holds the agent token (set with the real CLI) and a config file. */
-function prepareAgentDesk(oidc: RigOptions['oidc']): { dataDir: string; configFile: string; token: string; cleanup: () => void } {
+function prepareAgentDesk(oidc: RigOptions['oidc'], extraOrigins: readonly string[]): { dataDir: string; configFile: string; token: string; cleanup: () => void } {
   const root = mkdtempSync(join(tmpdir(), 'agentdesk-bench-'));
   const dataDir = join(root, 'data');
   const token = agentToken();
@@ -63,7 +65,7 @@ function prepareAgentDesk(oidc: RigOptions['oidc']): { dataDir: string; configFi
   const configFile = join(root, 'server.json');
   writeFileSync(
     configFile,
-    JSON.stringify({ customerOrigins: [BENCH_CUSTOMER_ORIGIN], agentAuth: 'required', oidc: oidc ? { issuer: oidc.issuer, audience: BENCH_AUDIENCE } : null }),
+    JSON.stringify({ customerOrigins: [BENCH_CUSTOMER_ORIGIN, ...extraOrigins], agentAuth: 'required', oidc: oidc ? { issuer: oidc.issuer, audience: BENCH_AUDIENCE } : null }),
   );
   return { dataDir, configFile, token, cleanup: () => rmSync(root, { recursive: true, force: true }) };
 }
@@ -75,13 +77,18 @@ export class Rig {
     readonly opts: RigOptions,
     readonly relay: BenchChild<RelayReady>,
     readonly gens: readonly BenchChild<{ pid: number }>[],
+    /** http://127.0.0.1:PORT of the relay. */
+    readonly url: string,
+    /** AgentDesk: the agent token set in its store. */
+    readonly agentToken: string | null,
     private readonly cleanup: () => void,
   ) {}
 
   static async start(opts: RigOptions): Promise<Rig> {
     const nodeFlags = [
       ...(opts.gc ? ['--expose-gc'] : []),
-      ...(opts.profile ? ['--cpu-prof', `--cpu-prof-dir=${opts.outDir}`, `--cpu-prof-name=${opts.label}.cpuprofile`] : []),
+      // One file per thread (tsx's loader runs in a worker): the main thread's is the largest.
+      ...(opts.profile ? ['--cpu-prof', `--cpu-prof-dir=${join(opts.outDir, `${opts.label}.cpuprofile`)}`] : []),
     ];
     const log = (who: string): string => join(opts.outDir, `${opts.label}.${who}.log`);
     let prepared: ReturnType<typeof prepareAgentDesk> | null = null;
@@ -89,7 +96,7 @@ export class Rig {
     let relayArgs: string[] = [];
     switch (opts.kind) {
       case 'agentdesk':
-        prepared = prepareAgentDesk(opts.oidc);
+        prepared = prepareAgentDesk(opts.oidc, opts.customerOrigins ?? []);
         relayModule = 'relays/agentdesk-relay.ts';
         relayArgs = [prepared.dataDir, prepared.configFile];
         break;
@@ -117,7 +124,7 @@ export class Rig {
           });
         }),
       );
-      return new Rig(opts, relay, gens, () => prepared?.cleanup());
+      return new Rig(opts, relay, gens, url, prepared?.token ?? null, () => prepared?.cleanup());
     } catch (err) {
       await relay.stop();
       prepared?.cleanup();

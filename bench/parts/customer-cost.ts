@@ -1,110 +1,229 @@
-// Customer cost (issue 6), in Chromium: the full-snapshot time and size of capture on a page, and
-// the main-thread time per second while the page mutates, first without capture (what the page
-// costs by itself) and then capturing. Long tasks over 50 ms after the first snapshot are counted.
-// Pages are served from 127.0.0.1; Chromium is the system one (scripts/install-system-deps.sh).
+// Customer cost (issue 6), in Chromium: the snippet's full-snapshot time and size on the demo
+// page and on a generated 10,000-element page, and the main-thread time per second while the
+// generated page mutates, first without co-browse (what the page costs by itself) and then while
+// an agent watches. Long tasks over 50 ms after the first snapshot are counted. The pages come
+// from the demo site server (demo/site/serve-site.ts) on 127.0.0.1, the snippet from AgentDesk's
+// server (/cobrowse/snippet.js, built by `npm run build:snippet`), and a real agent socket joins
+// by the code the page got. A reference row runs rrweb's record alone on the generated page.
+import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
-import { chromium } from 'playwright';
-import type { BenchPlan } from '../bench-limits.js';
+import { chromium, type Browser, type Page } from 'playwright';
+import { AGENT_TOKEN_HEADER, PageFrameKind } from '../../common/protocol.js';
+import { startCustomerSite } from '../../demo/site/serve-site.js';
+import { HARNESS_LIMITS, type BenchPlan } from '../bench-limits.js';
 import { generatedPageHtml } from '../browser/generated-page.js';
 import { PAGE_PROBE_JS } from '../browser/page-probe.js';
 import type { CustomerCostRow } from '../lib/results.js';
+import { Rig } from '../lib/rig.js';
+import { SOCKET_WAIT_MS, openSocket } from '../load/socket-waits.js';
 
 const REPO_ROOT = resolve(import.meta.dirname, '../..');
 const RRWEB_RECORD = join(REPO_ROOT, 'node_modules/@rrweb/record/dist/record.umd.min.cjs');
+const SNIPPET_BUNDLE = join(REPO_ROOT, 'dist/snippet/agentdesk-cobrowse.js');
 const CHROMIUM_CANDIDATES = ['/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome'];
 /** Mutation ticks: 10 a second, each 14 DOM changes (see page-probe.ts): a busy shop page, not a stress test. */
 const MUTATION_EVERY_MS = 100;
 /** The issue's long-task threshold (the browser's own definition of a long task). */
 const LONG_TASK_MS = 50;
 
-interface ProbeCapture {
-  snapshotMs: number;
-  snapshotBytes: number;
-  /** Page clock: when the capture call began, and a task after the snapshot's task ended. */
-  startedAt: number;
-  done: number;
+interface LongTask {
+  readonly start: number;
+  readonly duration: number;
 }
 
+interface ProbeCapture {
+  readonly snapshotMs: number;
+  readonly snapshotBytes: number;
+  /** Page clock: when the capture call began, and a task after the snapshot's task ended. */
+  readonly startedAt: number;
+  readonly done: number;
+}
 
-export async function runCustomerCostPart(plan: BenchPlan, log: (line: string) => void): Promise<CustomerCostRow[]> {
-  const executablePath = CHROMIUM_CANDIDATES.find((p) => existsSync(p));
-  if (!executablePath) throw new Error('no Chromium found (npm run setup:system installs it)');
-  const recordJs = readFileSync(RRWEB_RECORD, 'utf8');
-  const pageHtml = generatedPageHtml(plan.generatedNodes);
-  const server = createServer((req, res) => {
-    const routes: Record<string, [string, string]> = {
-      '/generated': ['text/html', pageHtml],
-      '/record.js': ['text/javascript', recordJs],
-      '/probe.js': ['text/javascript', PAGE_PROBE_JS],
-    };
-    const route = routes[req.url ?? ''];
-    if (!route) {
-      res.writeHead(404).end();
-      return;
-    }
-    res.writeHead(200, { 'content-type': route[0] }).end(route[1]);
-  });
-  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
-  const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  const browser = await chromium.launch({ executablePath, args: ['--no-sandbox'] });
+/** Calls the probe's window.__bench (page-probe.ts) with JSON arguments. */
+function probe<T>(page: Page, method: string, ...args: unknown[]): Promise<T> {
+  return page.evaluate(`window.__bench.${method}(${args.map((a) => JSON.stringify(a)).join(',')})`) as Promise<T>;
+}
+
+interface PhaseCost {
+  /** Main-thread busy time (CDP TaskDuration: script, style, layout, paint) per second. */
+  readonly msPerS: number;
+  /** Of which JavaScript (CDP ScriptDuration): what capture itself adds shows here. */
+  readonly scriptMsPerS: number;
+  readonly opsPerS: number;
+}
+
+/** Main-thread time per second over a phase, with the page's DOM changes per second. */
+async function mainThreadPhase(page: Page, ms: number, mutate: boolean): Promise<PhaseCost> {
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('Performance.enable');
+  const read = async (): Promise<{ task: number; script: number }> => {
+    const { metrics } = await cdp.send('Performance.getMetrics');
+    const value = (name: string): number => metrics.find((m) => m.name === name)?.value ?? 0;
+    return { task: value('TaskDuration'), script: value('ScriptDuration') };
+  };
+  const before = await read();
+  const t0 = performance.now();
+  if (mutate) await probe(page, 'startMutations', MUTATION_EVERY_MS);
+  await new Promise((r) => setTimeout(r, ms));
+  const ops = mutate ? await probe<number>(page, 'stopMutations') : 0;
+  const wallS = (performance.now() - t0) / 1000;
+  const after = await read();
+  await cdp.detach();
+  return { msPerS: ((after.task - before.task) * 1000) / wallS, scriptMsPerS: ((after.script - before.script) * 1000) / wallS, opsPerS: ops / wallS };
+}
+
+/** The long task the snapshot ran in: its presence also shows the page's observer works. */
+function taskAround(tasks: readonly LongTask[], start: number, end: number): number | null {
+  const task = tasks.find((t) => t.start <= start + 1 && t.start + t.duration >= end - 1);
+  return task ? Math.round(task.duration) : null;
+}
+
+function longTaskSummary(tasks: readonly LongTask[]): { count: number; longest: number } {
+  return { count: tasks.filter((t) => t.duration > LONG_TASK_MS).length, longest: Math.round(Math.max(0, ...tasks.map((t) => t.duration))) };
+}
+
+async function rrwebReference(browser: Browser, url: string, plan: BenchPlan): Promise<CustomerCostRow> {
+  const context = await browser.newContext();
   try {
-    const page = await browser.newPage();
-    /** Calls the probe's window.__bench (page-probe.ts) with JSON arguments. */
-    const probe = <T>(method: string, ...args: unknown[]): Promise<T> =>
-      page.evaluate(`window.__bench.${method}(${args.map((a) => JSON.stringify(a)).join(',')})`) as Promise<T>;
-    const cdp = await page.context().newCDPSession(page);
-    await cdp.send('Performance.enable');
-    const taskSeconds = async (): Promise<number> => {
-      const { metrics } = await cdp.send('Performance.getMetrics');
-      return metrics.find((m) => m.name === 'TaskDuration')?.value ?? 0;
-    };
-    /** Mutates for mutationMs; returns main-thread ms per second and mutations per second. */
-    const mutatePhase = async (): Promise<{ msPerS: number; opsPerS: number; startedAt: number }> => {
-      const startedAt = await probe<number>('now');
-      const before = await taskSeconds();
-      const t0 = performance.now();
-      await probe('startMutations', MUTATION_EVERY_MS);
-      await new Promise((r) => setTimeout(r, plan.mutationMs));
-      const ops = await probe<number>('stopMutations');
-      const wallS = (performance.now() - t0) / 1000;
-      return { msPerS: ((await taskSeconds()) - before) * 1000 / wallS, opsPerS: ops / wallS, startedAt };
-    };
-
-    await page.goto(`${origin}/generated`, { waitUntil: 'load' });
-    const nodes = await probe<number>('elementCount');
-    const baseline = await mutatePhase();
-    const capture = await probe<ProbeCapture>('startCapture');
-    const capturing = await mutatePhase();
-    const stats = await probe<{ events: number; bytes: number }>('captureStats');
-    const allLongTasks = await probe<{ start: number; duration: number }[]>('longTasksSince', 0);
-    const longTasks = allLongTasks.filter((t) => t.start >= capture.done);
-    // The snapshot itself runs as one task; the observer seeing it shows long tasks are observed at all.
-    const snapshotTask = allLongTasks.find((t) => t.start <= capture.startedAt && t.start + t.duration >= capture.startedAt + capture.snapshotMs);
-    await probe('stopCapture');
-    const row: CustomerCostRow = {
-      page: 'generated',
-      what: 'rrweb record (@rrweb/record), events serialized to JSON',
+    await context.addInitScript({ content: PAGE_PROBE_JS });
+    // The UMD bundle attaches to `this`, which an init script does not set to window.
+    await context.addInitScript({ content: `(function () {\n${readFileSync(RRWEB_RECORD, 'utf8')}\n}).call(window);` });
+    const page = await context.newPage();
+    await page.goto(url, { waitUntil: 'load' });
+    const nodes = await probe<number>(page, 'elementCount');
+    const baseline = await mainThreadPhase(page, plan.mutationMs, true);
+    const capture = await probe<ProbeCapture>(page, 'startCapture');
+    const capturing = await mainThreadPhase(page, plan.mutationMs, true);
+    const tasks = await probe<LongTask[]>(page, 'longTasksSince', 0);
+    const after = longTaskSummary(tasks.filter((t) => t.start >= capture.done));
+    await probe(page, 'stopCapture');
+    return {
+      page: `generated ${plan.generatedNodes}`,
+      what: 'rrweb record alone (reference), events to JSON',
       nodes,
-      snapshotMs: Math.round(capture.snapshotMs * 10) / 10,
+      snapshotMs: round1(capture.snapshotMs),
       snapshotBytes: capture.snapshotBytes,
       mainThreadMsPerSBaseline: Math.round(baseline.msPerS),
       mainThreadMsPerSCapturing: Math.round(capturing.msPerS),
-      longTasksOver50Ms: longTasks.filter((t) => t.duration > LONG_TASK_MS).length,
-      longestTaskMs: Math.round(Math.max(0, ...longTasks.map((t) => t.duration))),
+      scriptMsPerSBaseline: Math.round(baseline.scriptMsPerS),
+      scriptMsPerSCapturing: Math.round(capturing.scriptMsPerS),
+      longTasksOver50Ms: after.count,
+      longestTaskMs: after.longest,
       mutationsPerS: Math.round(capturing.opsPerS),
-      snapshotTaskMs: snapshotTask ? Math.round(snapshotTask.duration) : null,
+      incrementalFrames: null,
+      incrementalBytesPerS: null,
+      snapshotTaskMs: taskAround(tasks, capture.startedAt, capture.startedAt + capture.snapshotMs),
     };
-    log(
-      `  ${row.page}: ${nodes} elements, snapshot ${row.snapshotMs} ms / ${Math.round(row.snapshotBytes / 1024)} KB, main thread ` +
-        `${row.mainThreadMsPerSBaseline} → ${row.mainThreadMsPerSCapturing} ms/s capturing (${stats.events} events), ` +
-        `long tasks > 50 ms after it: ${row.longTasksOver50Ms} (longest ${row.longestTaskMs} ms; the snapshot's own task ${row.snapshotTaskMs ?? '–'} ms)`,
-    );
-    return [row];
   } finally {
-    await browser.close();
-    await new Promise((done) => server.close(done));
+    await context.close();
   }
+}
+
+async function snippetOnPage(browser: Browser, rig: Rig, url: string, label: string, mutate: boolean, plan: BenchPlan): Promise<CustomerCostRow> {
+  const context = await browser.newContext();
+  const frames: Buffer[] = [];
+  let agentClose = (): void => {};
+  try {
+    await context.addInitScript({ content: PAGE_PROBE_JS });
+    const page = await context.newPage();
+    await page.goto(url, { waitUntil: 'load' });
+    const launcher = page.getByRole('button', { name: 'Co-browse' });
+    await launcher.waitFor({ timeout: SOCKET_WAIT_MS });
+    const nodes = await probe<number>(page, 'elementCount');
+    const baseline = mutate ? await mainThreadPhase(page, plan.mutationMs, true) : null;
+
+    // The customer starts co-browse; the agent joins with the code the page got.
+    const created = page.waitForResponse((r) => r.url().endsWith('/cobrowse/rest/sessions') && r.request().method() === 'POST', { timeout: SOCKET_WAIT_MS });
+    await launcher.click();
+    const { code } = (await (await created).json()) as { code: string };
+    const agent = await openSocket(`${rig.url.replace(/^http/, 'ws')}/cobrowse/agent`, { [AGENT_TOKEN_HEADER]: rig.agentToken! }, 'agent', (f) => frames.push(f));
+    agentClose = () => agent.ws.terminate();
+    await agent.inbox.next('welcome');
+    agent.ws.send(JSON.stringify({ type: 'join', code }));
+    await agent.inbox.next('joined');
+    const deadline = Date.now() + SOCKET_WAIT_MS;
+    while (!frames.some((f) => f[0] === PageFrameKind.Snapshot)) {
+      if (Date.now() > deadline) throw new Error(`${label}: no snapshot frame reached the agent within ${SOCKET_WAIT_MS} ms`);
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    const snapshotFrame = frames.find((f) => f[0] === PageFrameKind.Snapshot)!;
+    // The snippet measures its own snapshot (capture.ts: performance.measure 'agentdesk:snapshot').
+    const [measure] = await page.evaluate(
+      `performance.getEntriesByName('agentdesk:snapshot').map((e) => ({ start: e.startTime, duration: e.duration }))`,
+    ) as { start: number; duration: number }[];
+    if (!measure) throw new Error(`${label}: the snippet recorded no agentdesk:snapshot measure`);
+    const snapshotEnd = measure.start + measure.duration;
+    const framesBefore = frames.length;
+    const capturing = await mainThreadPhase(page, plan.mutationMs, mutate);
+    const incremental = frames.slice(framesBefore).filter((f) => f[0] === PageFrameKind.Incremental);
+    const tasks = await probe<LongTask[]>(page, 'longTasksSince', 0);
+    const after = longTaskSummary(tasks.filter((t) => t.start >= snapshotEnd));
+    return {
+      page: label,
+      what: 'AgentDesk snippet (dist/snippet), agent joined',
+      nodes,
+      snapshotMs: round1(measure.duration),
+      snapshotBytes: snapshotFrame.length,
+      mainThreadMsPerSBaseline: baseline ? Math.round(baseline.msPerS) : null,
+      mainThreadMsPerSCapturing: mutate ? Math.round(capturing.msPerS) : null,
+      scriptMsPerSBaseline: baseline ? Math.round(baseline.scriptMsPerS) : null,
+      scriptMsPerSCapturing: mutate ? Math.round(capturing.scriptMsPerS) : null,
+      longTasksOver50Ms: after.count,
+      longestTaskMs: after.longest,
+      mutationsPerS: mutate ? Math.round(capturing.opsPerS) : null,
+      incrementalFrames: incremental.length,
+      incrementalBytesPerS: Math.round(incremental.reduce((n, f) => n + f.length, 0) / (plan.mutationMs / 1000)),
+      snapshotTaskMs: taskAround(tasks, measure.start, snapshotEnd),
+    };
+  } finally {
+    agentClose();
+    await context.close();
+  }
+}
+
+/** The snippet is served from dist/; a fresh clone has not built it yet. */
+function ensureSnippetBuilt(): void {
+  if (existsSync(SNIPPET_BUNDLE)) return;
+  const build = spawnSync('npm', ['run', 'build:snippet'], { cwd: REPO_ROOT, encoding: 'utf8', timeout: HARNESS_LIMITS.setupMs });
+  if (build.status !== 0) throw new Error(`npm run build:snippet failed: ${build.stderr}`);
+}
+
+export async function runCustomerCostPart(plan: BenchPlan, outDir: string, log: (line: string) => void): Promise<CustomerCostRow[]> {
+  const executablePath = CHROMIUM_CANDIDATES.find((p) => existsSync(p));
+  if (!executablePath) throw new Error('no Chromium found (npm run setup:system installs it)');
+  ensureSnippetBuilt();
+  let serverUrl = '';
+  const site = await startCustomerSite({
+    serverUrl: () => serverUrl,
+    extraPages: { '/generated.html': generatedPageHtml(plan.generatedNodes, true), '/generated-plain.html': generatedPageHtml(plan.generatedNodes, false) },
+  });
+  const rows: CustomerCostRow[] = [];
+  let rig: Rig | null = null;
+  let browser: Browser | null = null;
+  try {
+    rig = await Rig.start({ kind: 'agentdesk', generators: 0, outDir, label: 'customer-cost', customerOrigins: [site.origin] });
+    serverUrl = rig.url;
+    browser = await chromium.launch({ executablePath, args: ['--no-sandbox'] });
+    const pageUrl = (path: string): string => new URL(path, site.url).href;
+    rows.push(await snippetOnPage(browser, rig, pageUrl('/index.html'), 'demo site (claim form)', false, plan));
+    rows.push(await snippetOnPage(browser, rig, pageUrl('/generated.html'), `generated ${plan.generatedNodes}`, true, plan));
+    rows.push(await rrwebReference(browser, pageUrl('/generated-plain.html'), plan));
+    for (const row of rows) {
+      log(
+        `  ${row.page} (${row.what}): ${row.nodes} elements, snapshot ${row.snapshotMs} ms / ${Math.round(row.snapshotBytes / 1024)} KB, ` +
+          `main thread ${row.mainThreadMsPerSBaseline ?? '–'} → ${row.mainThreadMsPerSCapturing ?? '–'} ms/s (script ${row.scriptMsPerSBaseline ?? '–'} → ${row.scriptMsPerSCapturing ?? '–'}), long tasks > 50 ms after the snapshot: ` +
+          `${row.longTasksOver50Ms} (longest ${row.longestTaskMs} ms; the snapshot's own task ${row.snapshotTaskMs ?? '–'} ms)`,
+      );
+    }
+    return rows;
+  } finally {
+    await browser?.close();
+    await rig?.stop();
+    await site.close();
+  }
+}
+
+function round1(n: number): number {
+  return Math.round(n * 10) / 10;
 }

@@ -40,7 +40,6 @@ function results(stream: StreamRow[], extra: Partial<BenchResults> = {}): BenchR
     admission: [],
     memory: [],
     customerCost: [],
-    customerCostNote: null,
     failures: [],
     ...extra,
   };
