@@ -1,4 +1,5 @@
 import { startServer, type StartServerInternals } from '../../../../server/app.js';
+import type { AdminKeyCheck } from '../../../../server/store/admin-key-store.js';
 import type { RunningServer, ServerConfig } from '../../../../server/types.js';
 import { capturedLogger } from './captured-logger.js';
 import { MemoryTokenSource } from './memory-token-source.js';
@@ -21,6 +22,7 @@ export async function startTestServer(
     config?: Partial<ServerConfig>;
     limits?: StartServerInternals['limits'];
     fakeClock?: boolean;
+    adminKey?: AdminKeyCheck;
   } = {},
 ): Promise<TestServer> {
   const tokens = new MemoryTokenSource(options.token ?? null);
@@ -37,7 +39,7 @@ export async function startTestServer(
     ...options.config,
   };
   const server = await startServer(
-    { config, agentToken: tokens, logger: log.logger },
+    { config, agentToken: tokens, logger: log.logger, ...(options.adminKey ? { adminKey: options.adminKey } : {}) },
     { limits: options.limits, ...(options.fakeClock ? { clock: () => clock.now } : {}) },
   );
   return {
