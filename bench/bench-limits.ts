@@ -59,7 +59,7 @@ const full: BenchPlan = {
   measureMs: 10 * SECOND,
   drainMs: 2 * SECOND,
   generators: 3,
-  capacityRates: [40, 80, 120, 160, 240],
+  capacityRates: [40, 80, 160, 240],
   capacityMeasureMs: 5 * SECOND,
   capacityP99BoundMs: 50,
   burstSessions: 500,
