@@ -8,7 +8,8 @@ export default async function* summaryReporter(source) {
   for await (const event of source) {
     if (event.type !== 'test:pass' && event.type !== 'test:fail') continue;
     const data = event.data;
-    if (data.details?.type === 'suite' && event.type === 'test:pass') continue;
+    // A suite counts only when it fails on its own (a hook threw), not for its failing tests.
+    if (data.details?.type === 'suite' && (event.type === 'test:pass' || data.details.error?.failureType === 'subtestsFailed')) continue;
     const skip = data.skip ?? data.todo;
     if (skip !== undefined && skip !== false) {
       tally.skipped += 1;
