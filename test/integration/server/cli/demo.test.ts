@@ -12,7 +12,7 @@ interface DemoRun {
 
 /** Starts `scripts/demo.ts` (what npm start runs) and waits for its token line. */
 function startDemo(demoDir: string): Promise<DemoRun> {
-  const args = ['--import', 'tsx', 'scripts/demo.ts', '--port', '0', '--idp-port', '0', '--desktop-port', '0', '--no-open', '--demo-dir', demoDir];
+  const args = ['--import', 'tsx', 'scripts/demo.ts', '--port', '0', '--idp-port', '0', '--desktop-port', '0', '--site-port', '0', '--no-open', '--demo-dir', demoDir];
   const child = spawn(process.execPath, args, { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
   const lines: string[] = [];
   let stderr = '';
@@ -49,7 +49,7 @@ describe('npm start (scripts/demo.ts)', () => {
     const first = await startDemo(tmp.root);
     assert.equal((await fetch(`${first.url}/healthz`)).status, 200);
     // One line per part, in the order the README promises, each with a working URL.
-    const parts = ['Agent desktop: ', 'Identity provider: ', 'Co-browse server: ', 'Demo agent: '];
+    const parts = ['Agent desktop: ', 'Identity provider: ', 'Co-browse server: ', 'Customer site: ', 'Demo agent: '];
     const partLines = first.lines.filter((l) => parts.some((p) => l.startsWith(p)));
     assert.deepEqual(partLines.map((l) => parts.find((p) => l.startsWith(p))), parts, first.lines.join('\n'));
     const desktopUrl = partLines[0]!.slice(parts[0]!.length);
@@ -57,7 +57,11 @@ describe('npm start (scripts/demo.ts)', () => {
     assert.equal((await fetch(desktopUrl)).status, 200, 'the agent UI is served');
     const idpUrl = partLines[1]!.slice(parts[1]!.length);
     assert.equal((await fetch(`${idpUrl}/.well-known/openid-configuration`)).status, 200, 'the identity provider answers discovery');
-    assert.match(partLines[3]!, /^Demo agent: \S+@\S+ \/ \S+$/);
+    const siteUrl = partLines[3]!.slice(parts[3]!.length);
+    const site = await fetch(siteUrl);
+    assert.equal(site.status, 200, 'the customer site is served');
+    assert.match(await site.text(), /<script[^>]+cobrowse\/snippet\.js/, 'with the co-browse snippet on it');
+    assert.match(partLines[4]!, /^Demo agent: \S+@\S+ \/ \S+$/);
     assert.ok(first.lines.some((l) => l.includes('a new random token was set') && l.includes(join(tmp.root, 'server'))), first.lines.join('\n'));
     assert.ok(first.lines.some((l) => l.includes('options get slave.password --reveal')));
     assert.equal(await first.stop(), 0);
