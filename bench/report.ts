@@ -7,6 +7,8 @@ import type { BenchResults, StreamRow } from './lib/results.js';
 /** A generator above this share of one core, or sending this late, may be what limits a run. */
 const GENERATOR_BUSY_PCT = 85;
 const SEND_LAG_BUSY_MS = 10;
+/** A relay runnable but without a CPU this much of the window was held back by the machine. */
+const RELAY_STARVED_PCT = 10;
 
 const fmt = (n: number | null | undefined, digits = 1): string => (n === null || n === undefined || Number.isNaN(n) ? '–' : n.toFixed(digits));
 const ratio = (a: number | null | undefined, b: number | null | undefined): number | null => (a == null || b == null || b === 0 ? null : a / b);
@@ -52,12 +54,12 @@ export function renderReport(results: BenchResults, plan: BenchPlan): string {
     '',
     `### Relay latency and throughput (${plan.framesPerSecond} frames/s of ${plan.frameBytes} B per session, ${plan.measureMs / 1000} s measured)`,
     '',
-    '| relay | sessions | p50 ms | p99 ms | p99.9 ms | delivered frames/s | lost | relay CPU % | relay RSS MB | generators CPU % |',
-    '|---|---:|---:|---:|---:|---:|---:|---:|---:|---|',
+    '| relay | sessions | p50 ms | p99 ms | p99.9 ms | delivered frames/s | lost | relay CPU % | relay waited for a CPU % | relay RSS MB | generators CPU % |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|',
   );
   for (const s of results.stream) {
     push(
-      `| ${RELAY_LABEL[s.relay]} | ${s.sessions} | ${fmt(s.latency.p50Ms, 2)} | ${fmt(s.latency.p99Ms, 2)} | ${fmt(s.latency.p999Ms, 2)} | ${s.deliveredFps} | ${s.lost} | ${s.relayCpuPct} | ${s.relayRssMb} | ${s.generatorCpuPct.join(' / ')}${busyGenerators(s) ? ' (busy)' : ''} |`,
+      `| ${RELAY_LABEL[s.relay]} | ${s.sessions} | ${fmt(s.latency.p50Ms, 2)} | ${fmt(s.latency.p99Ms, 2)} | ${fmt(s.latency.p999Ms, 2)} | ${s.deliveredFps} | ${s.lost} | ${s.relayCpuPct} | ${s.relayWaitPct}${s.relayWaitPct >= RELAY_STARVED_PCT ? ' (starved)' : ''} | ${s.relayRssMb} | ${s.generatorCpuPct.join(' / ')}${busyGenerators(s) ? ' (busy)' : ''} |`,
     );
   }
   push(
@@ -76,7 +78,9 @@ export function renderReport(results: BenchResults, plan: BenchPlan): string {
       '|---|---:|---:|---|',
     );
     for (const c of results.capacity) {
-      const steps = c.steps.map((s) => `${s.offeredFps} → ${s.deliveredFps} (${fmt(s.latency.p99Ms, 0)}, ${s.relayCpuPct}%${busyGenerators(s) ? ', generators busy' : ''})`).join('; ');
+      const steps = c.steps
+        .map((s) => `${s.offeredFps} → ${s.deliveredFps} (${fmt(s.latency.p99Ms, 0)}, ${s.relayCpuPct}%${busyGenerators(s) ? ', generators busy' : ''}${s.relayWaitPct >= RELAY_STARVED_PCT ? ', starved' : ''})`)
+        .join('; ');
       push(`| ${RELAY_LABEL[c.relay]} | ${c.bestFps ?? '–'} | ${fmt(c.bestP99Ms, 2)} | ${steps} |`);
     }
     push('', `AgentDesk/Socket.IO delivered throughput at equal p99 bound: **${fmt(r.capacityVsSocketIo, 2)}×** (target ≥ 2×: ${mark(r.capacityVsSocketIo === null ? null : r.capacityVsSocketIo >= 2)}).`);
@@ -140,12 +144,20 @@ export function renderReport(results: BenchResults, plan: BenchPlan): string {
   }
 
   const busy = results.stream.filter(busyGenerators).map((s) => `${RELAY_LABEL[s.relay]} at ${s.sessions}`);
-  push('', '### Load generators');
+  const starved = [...results.stream, ...results.capacity.flatMap((c) => c.steps)]
+    .filter((s) => s.relayWaitPct >= RELAY_STARVED_PCT)
+    .map((s) => `${RELAY_LABEL[s.relay]} at ${s.offeredFps} frames/s`);
+  push('', '### Load generators and the machine');
   push(
     '',
     busy.length === 0
       ? `No generator passed ${GENERATOR_BUSY_PCT}% of a core or sent more than ${SEND_LAG_BUSY_MS} ms late in the latency runs.`
       : `Generators were busy (≥ ${GENERATOR_BUSY_PCT}% of a core or p99 send lag > ${SEND_LAG_BUSY_MS} ms) in: ${busy.join(', ')}; there the numbers include generator queueing.`,
+    '',
+    starved.length === 0
+      ? `No relay waited for a CPU ${RELAY_STARVED_PCT}% of a window or more.`
+      : `Relays waited for a CPU ≥ ${RELAY_STARVED_PCT}% of the window (other processes held the cores) in: ${[...new Set(starved)].join(', ')}; ` +
+          'those rows measure the machine, not the relay: rerun on a quiet machine.',
   );
   if (results.failures.length > 0) {
     push('', '### Parts that failed', '');

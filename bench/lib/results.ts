@@ -15,6 +15,8 @@ export interface StreamRow {
   readonly outOfOrder: number;
   readonly latency: LatencySummary;
   readonly relayCpuPct: number;
+  /** Share of the window the relay was runnable but had no CPU: high means the machine, not the relay, was the limit. */
+  readonly relayWaitPct: number;
   readonly relayRssMb: number;
   /** Each generator's CPU in the measured window, % of one core. */
   readonly generatorCpuPct: readonly number[];

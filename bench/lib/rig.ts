@@ -11,7 +11,7 @@ import type { GeneratorConfig, RelayKind } from '../load/driver.js';
 import type { AdmissionResult, GeneratorRequest, SetupResult, SnapshotPlan, StreamResult } from '../load/generator-protocol.js';
 import type { RelayReady, RelayRequest, RelayStats } from '../relays/relay-control.js';
 import { BenchChild } from './child-process.js';
-import { cpuPercent, sampleProcess, type ProcSample } from './proc-stats.js';
+import { cpuPercent, runQueueWaitPercent, sampleProcess, type ProcSample } from './proc-stats.js';
 
 const BENCH_DIR = resolve(import.meta.dirname, '..');
 const REPO_ROOT = resolve(BENCH_DIR, '..');
@@ -44,6 +44,8 @@ export interface RigStreamResult {
   readonly generators: readonly StreamResult[];
   /** Relay CPU in the measured window, in % of one core. */
   readonly relayCpuPct: number;
+  /** Share of the window the relay was runnable but got no CPU (others' load on a shared machine). */
+  readonly relayWaitPct: number;
   readonly relayRssBytes: number;
 }
 
@@ -165,7 +167,12 @@ export class Rig {
     );
     const at = (ms: number): Promise<ProcSample> => new Promise((res) => setTimeout(() => res(sampleProcess(this.relay.pid)), ms));
     const [before, after, generators] = await Promise.all([at(plan.warmupMs), at(plan.warmupMs + plan.measureMs), running]);
-    return { generators, relayCpuPct: cpuPercent(before, after, plan.measureMs), relayRssBytes: after.rssBytes };
+    return {
+      generators,
+      relayCpuPct: cpuPercent(before, after, plan.measureMs),
+      relayWaitPct: runQueueWaitPercent(before, after, plan.measureMs),
+      relayRssBytes: after.rssBytes,
+    };
   }
 
   async admission(durationMs: number, concurrency: number): Promise<{ generators: AdmissionResult[]; relayCpuPct: number }> {

@@ -33,6 +33,7 @@ function streamRow(relay: RelayKind, sessions: number, rateHz: number, frameByte
     outOfOrder: gens.reduce((n, g) => n + g.outOfOrder, 0),
     latency: summarize(merged(gens, (g) => g.latency)),
     relayCpuPct: Math.round(run.relayCpuPct),
+    relayWaitPct: Math.round(run.relayWaitPct),
     relayRssMb: Math.round(run.relayRssBytes / 2 ** 20),
     generatorCpuPct: Rig.generatorCpuPct(gens, windowMs).map(Math.round),
     sendLagP99Ms: summarize(merged(gens, (g) => g.sendLag)).p99Ms,
@@ -40,7 +41,7 @@ function streamRow(relay: RelayKind, sessions: number, rateHz: number, frameByte
   };
 }
 
-export async function runStreamPart(plan: BenchPlan, outDir: string, log: (line: string) => void, profileAgentDesk: boolean): Promise<StreamPartResult> {
+export async function runStreamPart(plan: BenchPlan, outDir: string, log: (line: string) => void, profile: boolean): Promise<StreamPartResult> {
   const out: StreamPartResult = { stream: [], burst: [], capacity: [] };
   for (const sessions of plan.sessionCounts) {
     for (const relay of RELAY_KINDS) {
@@ -50,7 +51,8 @@ export async function runStreamPart(plan: BenchPlan, outDir: string, log: (line:
         generators: plan.generators,
         outDir,
         label: `stream-${relay}-${sessions}`,
-        profile: profileAgentDesk && relay === 'agentdesk' && atRatioSize,
+        // Every relay is profiled at the ratio size, so AgentDesk's profile has the limit's to compare with.
+        profile: profile && atRatioSize,
       });
       try {
         const setupMs = await rig.setup(sessions, true);
@@ -60,7 +62,7 @@ export async function runStreamPart(plan: BenchPlan, outDir: string, log: (line:
         out.stream.push(row);
         log(
           `  ${relay.padEnd(9)} ${String(sessions).padStart(5)} sessions: p50 ${row.latency.p50Ms} ms, p99 ${row.latency.p99Ms} ms, ` +
-            `${row.deliveredFps} frames/s, lost ${row.lost}, relay CPU ${row.relayCpuPct}%, generators ${row.generatorCpuPct.join('/')}%`,
+            `${row.deliveredFps} frames/s, lost ${row.lost}, relay CPU ${row.relayCpuPct}% (waited ${row.relayWaitPct}%), generators ${row.generatorCpuPct.join('/')}%`,
         );
         if (!atRatioSize) continue;
 
@@ -96,7 +98,7 @@ export async function runStreamPart(plan: BenchPlan, outDir: string, log: (line:
           const run = await rig.stream({ ...base, warmupMs: Math.min(plan.warmupMs, 1000), measureMs: plan.capacityMeasureMs, rateHz, snapshot: null });
           const step = streamRow(relay, sessions, rateHz, plan.frameBytes, run, 0);
           steps.push(step);
-          log(`  ${relay.padEnd(9)} capacity ${step.offeredFps} offered: ${step.deliveredFps} delivered, p99 ${step.latency.p99Ms} ms, relay CPU ${step.relayCpuPct}%`);
+          log(`  ${relay.padEnd(9)} capacity ${step.offeredFps} offered: ${step.deliveredFps} delivered, p99 ${step.latency.p99Ms} ms, relay CPU ${step.relayCpuPct}% (waited ${step.relayWaitPct}%)`);
           if (!withinBound(step, plan.capacityP99BoundMs)) break;
         }
         const best = steps.filter((s) => withinBound(s, plan.capacityP99BoundMs)).sort((a, b) => b.deliveredFps - a.deliveredFps)[0];

@@ -1,5 +1,5 @@
 // Prints the functions with the most self time in a V8 CPU profile (from `npm run bench --
-// --profile`, which runs the AgentDesk relay at the ratio size with --cpu-prof), grouped by
+// --profile`, which runs each relay at the ratio size with --cpu-prof), grouped by
 // function and file, as shares of the busy (non-idle) time, so a missed target can be explained
 // by where the relay spends its CPU. Given a directory, it reads the largest profile in it
 // (the main thread's; tsx's loader thread writes a small one beside it).

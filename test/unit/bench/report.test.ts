@@ -20,6 +20,7 @@ function streamRow(relay: RelayKind, p99Ms: number, deliveredFps: number, extra:
     outOfOrder: 0,
     latency: { samples: 100_000, p50Ms: 1, p99Ms, p999Ms: p99Ms * 2, maxMs: p99Ms * 3 },
     relayCpuPct: 40,
+    relayWaitPct: 1,
     relayRssMb: 100,
     generatorCpuPct: [30, 30, 30],
     sendLagP99Ms: 1,
@@ -63,6 +64,12 @@ describe('bench report', () => {
     const text = renderReport(results([streamRow('agentdesk', 5, 10_000, { generatorCpuPct: [95, 40, 40] }), streamRow('bare', 5, 10_000)]), plan);
     assert.match(text, /\| 95 \/ 40 \/ 40 \(busy\) \|/);
     assert.match(text, /Generators were busy .* in: AgentDesk at 500/);
+  });
+
+  it('marks rows where the relay waited for a CPU as measuring the machine, not the relay', () => {
+    const text = renderReport(results([streamRow('agentdesk', 900, 6000, { relayWaitPct: 40 }), streamRow('bare', 5, 10_000)]), plan);
+    assert.match(text, /\| 40 \(starved\) \|/);
+    assert.match(text, /Relays waited for a CPU .* in: AgentDesk at 10000 frames\/s;/);
   });
 
   it('memory over 10 KB per idle connection misses the target', () => {
