@@ -1,6 +1,6 @@
 // npm run bench [-- --quick] [-- --profile] [-- --only=stream,admission,memory,customer]
-// --profile runs each relay at the ratio size with --cpu-prof (profiles in bench/.out/<run>/;
-// read them with bench/tools/profile-top.ts).
+// --profile writes a CPU profile of each relay's measured windows at the ratio size
+// (bench/.out/<run>/*.cpuprofile; read them with bench/tools/profile-top.ts).
 // Starts each relay on 127.0.0.1 in its own process, drives it from load-generator processes,
 // prints one table and writes bench/results.json (a --quick or --only run writes
 // bench/.out/results-partial.json instead, so the committed result stays a full run).

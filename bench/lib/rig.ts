@@ -30,7 +30,7 @@ export interface RigOptions {
   readonly label: string;
   /** Run the relay with --expose-gc (memory part). */
   readonly gc?: boolean;
-  /** Run the relay with --cpu-prof into outDir. */
+  /** Write a CPU profile of the relay's measured window of each stream into outDir. */
   readonly profile?: boolean;
   /** AgentDesk with per-agent identity: the issuer and tokens for the agents. */
   readonly oidc?: { readonly issuer: string; readonly bearerTokens: readonly string[] } | null;
@@ -74,6 +74,7 @@ function prepareAgentDesk(oidc: RigOptions['oidc'], extraOrigins: readonly strin
 
 export class Rig {
   #sessions = 0;
+  #streams = 0;
 
   private constructor(
     readonly opts: RigOptions,
@@ -87,11 +88,7 @@ export class Rig {
   ) {}
 
   static async start(opts: RigOptions): Promise<Rig> {
-    const nodeFlags = [
-      ...(opts.gc ? ['--expose-gc'] : []),
-      // One file per thread (tsx's loader runs in a worker): the main thread's is the largest.
-      ...(opts.profile ? ['--cpu-prof', `--cpu-prof-dir=${join(opts.outDir, `${opts.label}.cpuprofile`)}`] : []),
-    ];
+    const nodeFlags = opts.gc ? ['--expose-gc'] : [];
     const log = (who: string): string => join(opts.outDir, `${opts.label}.${who}.log`);
     let prepared: ReturnType<typeof prepareAgentDesk> | null = null;
     let relayModule: string;
@@ -165,8 +162,20 @@ export class Rig {
         gen.request<StreamResult>({ op: 'stream', ...plan, snapshot: plan.snapshot ? { ...plan.snapshot, send: i === 0 } : null }, budget),
       ),
     );
-    const at = (ms: number): Promise<ProcSample> => new Promise((res) => setTimeout(() => res(sampleProcess(this.relay.pid)), ms));
-    const [before, after, generators] = await Promise.all([at(plan.warmupMs), at(plan.warmupMs + plan.measureMs), running]);
+    const profileFile = this.opts.profile ? join(this.opts.outDir, `${this.opts.label}.${++this.#streams}.cpuprofile`) : null;
+    const at = (ms: number, then: () => Promise<unknown>): Promise<ProcSample> =>
+      new Promise((res, rej) =>
+        setTimeout(() => {
+          const sample = sampleProcess(this.relay.pid);
+          then().then(() => res(sample), rej);
+        }, ms),
+      );
+    const relayAsk = (req: RelayRequest) => (): Promise<unknown> => this.relay.request(req, HARNESS_LIMITS.stepSlackMs);
+    const [before, after, generators] = await Promise.all([
+      at(plan.warmupMs, profileFile ? relayAsk({ op: 'profile-start' }) : async () => {}),
+      at(plan.warmupMs + plan.measureMs, profileFile ? relayAsk({ op: 'profile-stop', file: profileFile }) : async () => {}),
+      running,
+    ]);
     return {
       generators,
       relayCpuPct: cpuPercent(before, after, plan.measureMs),

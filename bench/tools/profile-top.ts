@@ -1,11 +1,10 @@
 // Prints the functions with the most self time in a V8 CPU profile (from `npm run bench --
-// --profile`, which runs each relay at the ratio size with --cpu-prof), grouped by
-// function and file, as shares of the busy (non-idle) time, so a missed target can be explained
-// by where the relay spends its CPU. Given a directory, it reads the largest profile in it
-// (the main thread's; tsx's loader thread writes a small one beside it).
-//   node --import tsx bench/tools/profile-top.ts DIR|FILE [N]
-import { readFileSync, readdirSync, statSync } from 'node:fs';
-import { join, relative } from 'node:path';
+// --profile`: each relay's measured windows at the ratio size), grouped by function and file,
+// as shares of the busy (non-idle) time, so a missed target can be explained by where the relay
+// spends its CPU.
+//   node --import tsx bench/tools/profile-top.ts FILE.cpuprofile [N]
+import { readFileSync } from 'node:fs';
+import { relative } from 'node:path';
 
 interface ProfileNode {
   readonly id: number;
@@ -45,13 +44,8 @@ export function topSelfTime(profile: CpuProfile, limit: number): ProfileLine[] {
 }
 
 if (import.meta.filename === process.argv[1]) {
-  const [target, n] = process.argv.slice(2);
-  if (!target) throw new Error('usage: profile-top.ts DIR|FILE [N]');
-  const file = statSync(target).isDirectory()
-    ? readdirSync(target)
-        .map((name) => join(target, name))
-        .sort((a, b) => statSync(b).size - statSync(a).size)[0]!
-    : target;
+  const [file, n] = process.argv.slice(2);
+  if (!file) throw new Error('usage: profile-top.ts FILE.cpuprofile [N]');
   const profile = JSON.parse(readFileSync(file, 'utf8')) as CpuProfile;
   process.stdout.write(`${file}: shares of busy (non-idle) time\n`);
   for (const line of topSelfTime(profile, Number(n ?? 25))) {
