@@ -55,8 +55,11 @@ export interface CapacityRow {
 
 export interface AdmissionRow {
   readonly mode: 'agentdesk-token' | 'agentdesk-token-jwt' | 'bare-ws';
+  /** With `admissionConcurrency` handshakes in flight per generator: the sustained rate and its latency. */
   readonly handshakesPerS: number;
   readonly latency: LatencySummary;
+  /** One handshake at a time per generator: what one agent waits. */
+  readonly unloadedLatency: LatencySummary;
   readonly failures: number;
   readonly firstError: string | null;
   readonly relayCpuPct: number;

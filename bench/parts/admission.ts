@@ -32,19 +32,23 @@ export async function runAdmissionPart(plan: BenchPlan, outDir: string, log: (li
       try {
         // One handshake first, so the JWKS is fetched and cached before the clock runs.
         await rig.admission(1, 1);
+        // Unloaded: one handshake at a time per generator, so p99 is the handshake's own cost.
+        const unloaded = await rig.admission(plan.admissionLatencyMs, 1);
+        // Loaded: many in flight, for the rate the relay sustains (p99 here is mostly queueing).
         const { generators, relayCpuPct } = await rig.admission(plan.admissionMs, plan.admissionConcurrency);
         const elapsedMs = Math.max(...generators.map((g) => g.elapsedMs));
         const row: AdmissionRow = {
           mode,
           handshakesPerS: Math.round((generators.reduce((n, g) => n + g.handshakes, 0) / elapsedMs) * 1000),
           latency: summarize(Histogram.merged(generators.map((g) => g.latency))),
-          failures: generators.reduce((n, g) => n + g.failures, 0),
-          firstError: generators.find((g) => g.firstError)?.firstError ?? null,
+          unloadedLatency: summarize(Histogram.merged(unloaded.generators.map((g) => g.latency))),
+          failures: [...generators, ...unloaded.generators].reduce((n, g) => n + g.failures, 0),
+          firstError: [...generators, ...unloaded.generators].find((g) => g.firstError)?.firstError ?? null,
           relayCpuPct: Math.round(relayCpuPct),
           generatorCpuPct: Rig.generatorCpuPct(generators, elapsedMs).map(Math.round),
         };
         rows.push(row);
-        log(`  ${mode.padEnd(20)} ${row.handshakesPerS} handshakes/s, p99 ${row.latency.p99Ms} ms, failures ${row.failures}, relay CPU ${row.relayCpuPct}%`);
+        log(`  ${mode.padEnd(20)} ${row.handshakesPerS} handshakes/s (p99 ${row.latency.p99Ms} ms loaded, ${row.unloadedLatency.p99Ms} ms one at a time), failures ${row.failures}, relay CPU ${row.relayCpuPct}%`);
       } finally {
         await rig.stop();
       }
