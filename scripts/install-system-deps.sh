@@ -5,7 +5,12 @@
 #   gnome-keyring dbus dbus-x11   a real Secret Service for the keychain tests
 #   chromium xvfb           end-to-end tests and screenshots
 set -euo pipefail
-packages=(libsecret-1-dev gnome-keyring dbus dbus-x11 chromium xvfb)
+# macOS and Windows keep secrets in their own keychains and need none of these.
+[ "$(uname -s)" = "Linux" ] || exit 0
+packages=(libsecret-1-dev gnome-keyring dbus dbus-x11 xvfb)
+# The tests' browser: Debian's Chromium, unless AGENTDESK_CHROMIUM names another Chromium-based
+# browser (CI runners ship Google Chrome).
+if [ -z "${AGENTDESK_CHROMIUM:-}" ] || [ ! -x "${AGENTDESK_CHROMIUM}" ]; then packages+=(chromium); fi
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")

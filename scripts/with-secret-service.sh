@@ -2,6 +2,8 @@
 # Runs a command on a private D-Bus session with an unlocked gnome-keyring, so keytar has a real
 # Secret Service. The keyring lives in a temp dir that is removed afterwards.
 set -euo pipefail
+# Only Linux reaches its keychain through a D-Bus Secret Service; elsewhere keytar uses the OS's own.
+if [ "$(uname -s)" != "Linux" ]; then exec "$@"; fi
 if ! command -v dbus-run-session >/dev/null || ! command -v gnome-keyring-daemon >/dev/null; then
   echo "with-secret-service: dbus-run-session and gnome-keyring-daemon are needed (run: sudo npm run setup:system)." >&2
   exit 1
