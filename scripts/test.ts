@@ -13,6 +13,14 @@ type Level = (typeof LEVELS)[number];
 // keychain) takes a few seconds; anything near two minutes is a hang, not a slow test.
 const TEST_TIMEOUT_MS = 120_000;
 
+// Per-level ceilings, a few times what each takes on the 2-core machine (unit ~1 min, integration
+// ~4 min, e2e ~3 min), so a hang fails the run long before CI's 90-minute limit.
+const LEVEL_TIMEOUT_MS: Readonly<Record<string, number>> = {
+  unit: 10 * 60_000,
+  integration: 20 * 60_000,
+  e2e: 25 * 60_000,
+};
+
 interface Tally {
   passed: number;
   failed: number;
@@ -70,7 +78,16 @@ function runTests(level: string, wrapper: string[], concurrency = 2): void {
     ...files,
   ];
   const [command, ...rest] = args as [string, ...string[]];
-  const result = spawnSync(command, rest, { cwd: root, stdio: 'inherit', env: { ...process.env, NODE_ENV: 'test' } });
+  const result = spawnSync(command, rest, {
+    cwd: root,
+    stdio: 'inherit',
+    env: { ...process.env, NODE_ENV: 'test' },
+    timeout: LEVEL_TIMEOUT_MS[level],
+    killSignal: 'SIGKILL',
+  });
+  if (result.error && (result.error as NodeJS.ErrnoException).code === 'ETIMEDOUT') {
+    console.log(`${level}: stopped after ${(LEVEL_TIMEOUT_MS[level] ?? 0) / 60_000} minutes`);
+  }
   let tally: Tally | undefined;
   try {
     tally = JSON.parse(readFileSync(tallyFile, 'utf8')) as Tally;
