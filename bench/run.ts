@@ -61,7 +61,13 @@ async function main(): Promise<void> {
   };
 
   const machine = { cpus: cpus().length, cpuModel: cpus()[0]?.model.trim() ?? 'unknown', node: process.version, loadAvgAtStart: loadavg() };
-  const streams = await attempt('stream', 'Relay latency, snapshot bursts, capacity', () => runStreamPart(plan, outDir, log, cli.profile), { stream: [], burst: [], capacity: [] });
+  const { failures: streamFailures, ...streams } = await attempt('stream', 'Relay latency, snapshot bursts, capacity', () => runStreamPart(plan, outDir, log, cli.profile), {
+    stream: [],
+    burst: [],
+    capacity: [],
+    failures: [],
+  });
+  failures.push(...streamFailures);
   const admission = await attempt('admission', 'Agent admission', () => runAdmissionPart(plan, outDir, log), []);
   const memory = await attempt('memory', 'Memory', () => runMemoryPart(plan, outDir, log), []);
   const customerCost = await attempt('customer', 'Customer cost', () => runCustomerCostPart(plan, outDir, log), []);

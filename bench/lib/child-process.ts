@@ -123,13 +123,20 @@ export function announceReady(info: unknown): void {
   process.send!({ ready: info });
 }
 
-/** Answers the orchestrator's requests one by one; a thrown error becomes a failed answer. */
+/**
+ * Answers the orchestrator's requests one by one, in order: a request starts only once the one
+ * before it has finished (a busy child must not run "stop profiling" before "start"). A thrown
+ * error becomes a failed answer.
+ */
 export function serveRequests(handle: (body: unknown) => Promise<unknown>): void {
+  let previous: Promise<unknown> = Promise.resolve();
   process.on('message', (raw) => {
     const { id, body } = raw as { id: number; body: unknown };
-    handle(body).then(
-      (answer) => process.send!({ id, ok: true, body: answer }),
-      (err: unknown) => process.send!({ id, ok: false, error: err instanceof Error ? (err.stack ?? err.message) : String(err) }),
+    previous = previous.then(() =>
+      handle(body).then(
+        (answer) => process.send!({ id, ok: true, body: answer }),
+        (err: unknown) => process.send!({ id, ok: false, error: err instanceof Error ? (err.stack ?? err.message) : String(err) }),
+      ),
     );
   });
   // The orchestrator going away must not leave this process behind.

@@ -75,6 +75,8 @@ function prepareAgentDesk(oidc: RigOptions['oidc'], extraOrigins: readonly strin
 export class Rig {
   #sessions = 0;
   #streams = 0;
+  /** Profiles that could not be taken; the runs themselves still count. */
+  readonly profileErrors: string[] = [];
 
   private constructor(
     readonly opts: RigOptions,
@@ -170,7 +172,11 @@ export class Rig {
           then().then(() => res(sample), rej);
         }, ms),
       );
-    const relayAsk = (req: RelayRequest) => (): Promise<unknown> => this.relay.request(req, HARNESS_LIMITS.stepSlackMs);
+    // A profile that fails (a relay too busy to answer in time) must not cost the measurement.
+    const relayAsk = (req: RelayRequest) => (): Promise<unknown> =>
+      this.relay.request(req, HARNESS_LIMITS.stepSlackMs).catch((err: unknown) => {
+        this.profileErrors.push(err instanceof Error ? err.message : String(err));
+      });
     const [before, after, generators] = await Promise.all([
       at(plan.warmupMs, profileFile ? relayAsk({ op: 'profile-start' }) : async () => {}),
       at(plan.warmupMs + plan.measureMs, profileFile ? relayAsk({ op: 'profile-stop', file: profileFile }) : async () => {}),
