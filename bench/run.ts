@@ -1,6 +1,7 @@
 // npm run bench [-- --quick] [-- --profile] [-- --only=stream,admission,memory,customer]
-// --profile writes a CPU profile of each relay's measured windows at the ratio size
-// (bench/.out/<run>/*.cpuprofile; read them with bench/tools/profile-top.ts).
+// --profile writes a CPU profile of each relay's measured windows at the ratio size, and of the
+// generated page's JavaScript while the snippet captures it (bench/.out/<run>/*.cpuprofile;
+// read them with bench/tools/profile-top.ts).
 // Starts each relay on 127.0.0.1 in its own process, drives it from load-generator processes,
 // prints one table and writes bench/results.json (a --quick or --only run writes
 // bench/.out/results-partial.json instead, so the committed result stays a full run).
@@ -70,7 +71,7 @@ async function main(): Promise<void> {
   failures.push(...streamFailures);
   const admission = await attempt('admission', 'Agent admission', () => runAdmissionPart(plan, outDir, log), []);
   const memory = await attempt('memory', 'Memory', () => runMemoryPart(plan, outDir, log), []);
-  const customerCost = await attempt('customer', 'Customer cost', () => runCustomerCostPart(plan, outDir, log), []);
+  const customerCost = await attempt('customer', 'Customer cost', () => runCustomerCostPart(plan, outDir, log, cli.profile), []);
 
   const results: BenchResults = {
     startedAt: new Date(started).toISOString(),

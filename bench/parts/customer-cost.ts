@@ -6,7 +6,7 @@
 // server (/cobrowse/snippet.js, built by `npm run build:snippet`), and a real agent socket joins
 // by the code the page got. A reference row runs rrweb's record alone on the generated page.
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright';
 import { AGENT_TOKEN_HEADER, PageFrameKind } from '../../common/protocol.js';
@@ -53,10 +53,17 @@ interface PhaseCost {
   readonly opsPerS: number;
 }
 
-/** Main-thread time per second over a phase, with the page's DOM changes per second. */
-async function mainThreadPhase(page: Page, ms: number, mutate: boolean): Promise<PhaseCost> {
+/**
+ * Main-thread time per second over a phase, with the page's DOM changes per second. With
+ * `profileFile`, the page's JavaScript is profiled over the phase (V8 profiler through CDP).
+ */
+async function mainThreadPhase(page: Page, ms: number, mutate: boolean, profileFile: string | null = null): Promise<PhaseCost> {
   const cdp = await page.context().newCDPSession(page);
   await cdp.send('Performance.enable');
+  if (profileFile) {
+    await cdp.send('Profiler.enable');
+    await cdp.send('Profiler.start');
+  }
   const read = async (): Promise<{ task: number; script: number }> => {
     const { metrics } = await cdp.send('Performance.getMetrics');
     const value = (name: string): number => metrics.find((m) => m.name === name)?.value ?? 0;
@@ -69,6 +76,7 @@ async function mainThreadPhase(page: Page, ms: number, mutate: boolean): Promise
   const ops = mutate ? await probe<number>(page, 'stopMutations') : 0;
   const wallS = (performance.now() - t0) / 1000;
   const after = await read();
+  if (profileFile) writeFileSync(profileFile, JSON.stringify((await cdp.send('Profiler.stop')).profile));
   await cdp.detach();
   return { msPerS: ((after.task - before.task) * 1000) / wallS, scriptMsPerS: ((after.script - before.script) * 1000) / wallS, opsPerS: ops / wallS };
 }
@@ -120,7 +128,15 @@ async function rrwebReference(browser: Browser, url: string, plan: BenchPlan): P
   }
 }
 
-async function snippetOnPage(browser: Browser, rig: Rig, url: string, label: string, mutate: boolean, plan: BenchPlan): Promise<CustomerCostRow> {
+async function snippetOnPage(
+  browser: Browser,
+  rig: Rig,
+  url: string,
+  label: string,
+  mutate: boolean,
+  plan: BenchPlan,
+  profileFile: string | null,
+): Promise<CustomerCostRow> {
   const context = await browser.newContext();
   const frames: Buffer[] = [];
   let agentClose = (): void => {};
@@ -155,7 +171,7 @@ async function snippetOnPage(browser: Browser, rig: Rig, url: string, label: str
     if (!measure) throw new Error(`${label}: the snippet recorded no agentdesk:snapshot measure`);
     const snapshotEnd = measure.start + measure.duration;
     const framesBefore = frames.length;
-    const capturing = await mainThreadPhase(page, plan.mutationMs, mutate);
+    const capturing = await mainThreadPhase(page, plan.mutationMs, mutate, profileFile);
     const incremental = frames.slice(framesBefore).filter((f) => f[0] === PageFrameKind.Incremental);
     const tasks = await probe<LongTask[]>(page, 'longTasksSince', 0);
     const after = longTaskSummary(tasks.filter((t) => t.start >= snapshotEnd));
@@ -189,7 +205,8 @@ function ensureSnippetBuilt(): void {
   if (build.status !== 0) throw new Error(`npm run build:snippet failed: ${build.stderr}`);
 }
 
-export async function runCustomerCostPart(plan: BenchPlan, outDir: string, log: (line: string) => void): Promise<CustomerCostRow[]> {
+/** With `profile`, the generated page's JavaScript is profiled while the snippet captures it. */
+export async function runCustomerCostPart(plan: BenchPlan, outDir: string, log: (line: string) => void, profile: boolean): Promise<CustomerCostRow[]> {
   const executablePath = CHROMIUM_CANDIDATES.find((p) => existsSync(p));
   if (!executablePath) throw new Error('no Chromium found (npm run setup:system installs it)');
   ensureSnippetBuilt();
@@ -206,8 +223,9 @@ export async function runCustomerCostPart(plan: BenchPlan, outDir: string, log: 
     serverUrl = rig.url;
     browser = await chromium.launch({ executablePath, args: ['--no-sandbox'] });
     const pageUrl = (path: string): string => new URL(path, site.url).href;
-    rows.push(await snippetOnPage(browser, rig, pageUrl('/index.html'), 'demo site (claim form)', false, plan));
-    rows.push(await snippetOnPage(browser, rig, pageUrl('/generated.html'), `generated ${plan.generatedNodes}`, true, plan));
+    rows.push(await snippetOnPage(browser, rig, pageUrl('/index.html'), 'demo site (claim form)', false, plan, null));
+    const pageProfile = profile ? join(outDir, 'customer-generated-snippet.cpuprofile') : null;
+    rows.push(await snippetOnPage(browser, rig, pageUrl('/generated.html'), `generated ${plan.generatedNodes}`, true, plan, pageProfile));
     rows.push(await rrwebReference(browser, pageUrl('/generated-plain.html'), plan));
     for (const row of rows) {
       log(

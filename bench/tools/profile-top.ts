@@ -31,7 +31,8 @@ export function topSelfTime(profile: CpuProfile, limit: number): ProfileLine[] {
     const dt = profile.timeDeltas[i] ?? 0;
     if (!node) return;
     const { functionName, url, lineNumber } = node.callFrame;
-    const where = url ? `${relative(process.cwd(), url.replace(/^file:\/\//, ''))}:${lineNumber + 1}` : '';
+    const file = url.startsWith('file://') ? relative(process.cwd(), url.slice('file://'.length)) : url;
+    const where = url ? `${file}:${lineNumber + 1}` : '';
     const key = `${functionName || '(anonymous)'} ${where}`.trim();
     if (key === '(idle)') return;
     selfUs.set(key, (selfUs.get(key) ?? 0) + dt);
