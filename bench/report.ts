@@ -44,10 +44,31 @@ function busyGenerators(r: { generatorCpuPct: readonly number[]; sendLagP99Ms?: 
   return Math.max(...r.generatorCpuPct) >= GENERATOR_BUSY_PCT || (r.sendLagP99Ms ?? 0) > SEND_LAG_BUSY_MS;
 }
 
+/** Why a generator column is flagged: its own CPU, or sends leaving late while it had little CPU (a busy machine). */
+function generatorFlag(r: { generatorCpuPct: readonly number[]; sendLagP99Ms?: number | null }): string {
+  if (Math.max(...r.generatorCpuPct) >= GENERATOR_BUSY_PCT) return ' (busy)';
+  if ((r.sendLagP99Ms ?? 0) > SEND_LAG_BUSY_MS) return ` (sends ${fmt(r.sendLagP99Ms, 0)} ms late)`;
+  return '';
+}
+
+const isStarved = (r: StreamRow | undefined): boolean => r !== undefined && r.relayWaitPct >= RELAY_STARVED_PCT;
+
+/**
+ * A target compared across rows is judged only when no compared relay was starved: a relay that
+ * waited for a CPU measured the machine, and a verdict from it would be noise.
+ */
+function judged(rows: readonly (StreamRow | undefined)[], met: boolean | null): string {
+  if (met === null) return mark(null);
+  const held = rows.filter(isStarved);
+  if (held.length > 0) return `not judged: ${held.map((r) => `${RELAY_LABEL[r!.relay]} waited for a CPU ${r!.relayWaitPct}%`).join(', ')} of the window`;
+  return mark(met);
+}
+
 export function renderReport(results: BenchResults, plan: BenchPlan): string {
   const out: string[] = [];
   const push = (...lines: string[]): void => void out.push(...lines);
   const r = ratios(results, plan);
+  const vsBare = [row(results, 'agentdesk', plan.ratioSessions), row(results, 'bare', plan.ratioSessions)];
   const m = results.machine;
   push(
     `Run ${results.startedAt}${results.quick ? ' (--quick)' : ''}: ${m.cpus} × ${m.cpuModel}, Node ${m.node}, load average at start ${m.loadAvgAtStart.map((l) => l.toFixed(1)).join(' ')}, ${Math.round(results.durationS)} s.`,
@@ -59,13 +80,13 @@ export function renderReport(results: BenchResults, plan: BenchPlan): string {
   );
   for (const s of results.stream) {
     push(
-      `| ${RELAY_LABEL[s.relay]} | ${s.sessions} | ${fmt(s.latency.p50Ms, 2)} | ${fmt(s.latency.p99Ms, 2)} | ${fmt(s.latency.p999Ms, 2)} | ${s.deliveredFps} | ${s.lost} | ${s.relayCpuPct} | ${s.relayWaitPct}${s.relayWaitPct >= RELAY_STARVED_PCT ? ' (starved)' : ''} | ${s.relayRssMb} | ${s.generatorCpuPct.join(' / ')}${busyGenerators(s) ? ' (busy)' : ''} |`,
+      `| ${RELAY_LABEL[s.relay]} | ${s.sessions} | ${fmt(s.latency.p50Ms, 2)} | ${fmt(s.latency.p99Ms, 2)} | ${fmt(s.latency.p999Ms, 2)} | ${s.deliveredFps} | ${s.lost} | ${s.relayCpuPct} | ${s.relayWaitPct}${s.relayWaitPct >= RELAY_STARVED_PCT ? ' (starved)' : ''} | ${s.relayRssMb} | ${s.generatorCpuPct.join(' / ')}${generatorFlag(s)} |`,
     );
   }
   push(
     '',
-    `At ${r.sessions} sessions: AgentDesk/bare p99 **${fmt(r.p99VsBare, 2)}×** (target ≤ 1.25×: ${mark(r.p99VsBare === null ? null : r.p99VsBare <= 1.25)}), ` +
-      `AgentDesk/bare throughput **${fmt(r.throughputVsBare, 2)}×** (target ≥ 0.9×: ${mark(r.throughputVsBare === null ? null : r.throughputVsBare >= 0.9)}), ` +
+    `At ${r.sessions} sessions: AgentDesk/bare p99 **${fmt(r.p99VsBare, 2)}×** (target ≤ 1.25×: ${judged(vsBare, r.p99VsBare === null ? null : r.p99VsBare <= 1.25)}), ` +
+      `AgentDesk/bare throughput **${fmt(r.throughputVsBare, 2)}×** (target ≥ 0.9×: ${judged(vsBare, r.throughputVsBare === null ? null : r.throughputVsBare >= 0.9)}), ` +
       `AgentDesk/Socket.IO p99 **${fmt(r.p99VsSocketIo, 2)}×**.`,
   );
 
@@ -79,11 +100,16 @@ export function renderReport(results: BenchResults, plan: BenchPlan): string {
     );
     for (const c of results.capacity) {
       const steps = c.steps
-        .map((s) => `${s.offeredFps} → ${s.deliveredFps} (${fmt(s.latency.p99Ms, 0)}, ${s.relayCpuPct}%${busyGenerators(s) ? ', generators busy' : ''}${s.relayWaitPct >= RELAY_STARVED_PCT ? ', starved' : ''})`)
+        .map((s) => `${s.offeredFps} → ${s.deliveredFps} (${fmt(s.latency.p99Ms, 0)}, ${s.relayCpuPct}%${generatorFlag(s) ? ',' + generatorFlag(s) : ''}${isStarved(s) ? ', starved' : ''})`)
         .join('; ');
       push(`| ${RELAY_LABEL[c.relay]} | ${c.bestFps ?? '–'} | ${fmt(c.bestP99Ms, 2)} | ${steps} |`);
     }
-    push('', `AgentDesk/Socket.IO delivered throughput at equal p99 bound: **${fmt(r.capacityVsSocketIo, 2)}×** (target ≥ 2×: ${mark(r.capacityVsSocketIo === null ? null : r.capacityVsSocketIo >= 2)}).`);
+    const capacitySteps = results.capacity.filter((c) => c.relay === 'agentdesk' || c.relay === 'socketio').flatMap((c) => c.steps);
+    push(
+      '',
+      `AgentDesk/Socket.IO delivered throughput at equal p99 bound: **${fmt(r.capacityVsSocketIo, 2)}×** ` +
+        `(target ≥ 2×: ${judged(capacitySteps, r.capacityVsSocketIo === null ? null : r.capacityVsSocketIo >= 2)}).`,
+    );
   }
 
   if (results.burst.length > 0) {
@@ -155,7 +181,8 @@ export function renderReport(results: BenchResults, plan: BenchPlan): string {
     '',
     busy.length === 0
       ? `No generator passed ${GENERATOR_BUSY_PCT}% of a core or sent more than ${SEND_LAG_BUSY_MS} ms late in the latency runs.`
-      : `Generators were busy (≥ ${GENERATOR_BUSY_PCT}% of a core or p99 send lag > ${SEND_LAG_BUSY_MS} ms) in: ${busy.join(', ')}; there the numbers include generator queueing.`,
+      : `Generators were busy (≥ ${GENERATOR_BUSY_PCT}% of a core) or sent late (p99 send lag > ${SEND_LAG_BUSY_MS} ms) in: ${busy.join(', ')}; ` +
+          'there the numbers include generator queueing (late sends with little generator CPU mean the machine was busy).',
     '',
     starved.length === 0
       ? `No relay waited for a CPU ${RELAY_STARVED_PCT}% of a window or more.`

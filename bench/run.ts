@@ -1,15 +1,16 @@
 // npm run bench [-- --quick] [-- --profile] [-- --only=stream,admission,memory,customer]
+// npm run bench -- --render [FILE]   prints the table of a results file (default bench/results.json)
 // --profile writes a CPU profile of each relay's measured windows at the ratio size, and of the
 // generated page's JavaScript while the snippet captures it (bench/.out/<run>/*.cpuprofile;
 // read them with bench/tools/profile-top.ts).
 // Starts each relay on 127.0.0.1 in its own process, drives it from load-generator processes,
 // prints one table and writes bench/results.json (a --quick or --only run writes
 // bench/.out/results-partial.json instead, so the committed result stays a full run).
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { HARNESS_LIMITS, benchPlan } from './bench-limits.js';
+import { HARNESS_LIMITS, benchPlan, type BenchPlan } from './bench-limits.js';
 import type { BenchResults } from './lib/results.js';
 import { runAdmissionPart } from './parts/admission.js';
 import { runCustomerCostPart } from './parts/customer-cost.js';
@@ -22,18 +23,31 @@ type Part = (typeof PARTS)[number];
 
 const BENCH_DIR = import.meta.dirname;
 
-function parseCli(): { quick: boolean; profile: boolean; only: readonly Part[] } {
-  const { values } = parseArgs({
-    options: { quick: { type: 'boolean', default: false }, profile: { type: 'boolean', default: false }, only: { type: 'string' } },
+function parseCli(): { quick: boolean; profile: boolean; only: readonly Part[]; render: string | null } {
+  const { values, positionals } = parseArgs({
+    options: {
+      quick: { type: 'boolean', default: false },
+      profile: { type: 'boolean', default: false },
+      only: { type: 'string' },
+      render: { type: 'boolean', default: false },
+    },
+    allowPositionals: true,
     strict: true,
   });
   const only = values.only ? values.only.split(',') : [...PARTS];
   for (const p of only) if (!(PARTS as readonly string[]).includes(p)) throw new Error(`--only takes a list of ${PARTS.join(', ')}; got "${p}"`);
-  return { quick: values.quick, profile: values.profile, only: only as Part[] };
+  if (positionals.length > (values.render ? 1 : 0)) throw new Error(`unexpected argument ${positionals.join(' ')}`);
+  const render = values.render ? (positionals[0] ?? join(BENCH_DIR, 'results.json')) : null;
+  return { quick: values.quick, profile: values.profile, only: only as Part[], render };
 }
 
 async function main(): Promise<void> {
   const cli = parseCli();
+  if (cli.render) {
+    const saved = JSON.parse(readFileSync(cli.render, 'utf8')) as BenchResults & { plan: BenchPlan };
+    process.stdout.write(`${renderReport(saved, saved.plan)}\n`);
+    return;
+  }
   const plan = benchPlan(cli.quick);
   const started = Date.now();
   const outDir = resolve(BENCH_DIR, '.out', new Date(started).toISOString().replace(/[:.]/g, '-'));

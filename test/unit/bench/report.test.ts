@@ -72,6 +72,12 @@ describe('bench report', () => {
     assert.match(text, /Relays waited for a CPU .* in: AgentDesk at 10000 frames\/s;/);
   });
 
+  it('does not judge a ratio when a compared relay waited for a CPU: that measures the machine', () => {
+    const text = renderReport(results([streamRow('agentdesk', 500, 10_000, { relayWaitPct: 47 }), streamRow('bare', 60, 10_000)]), plan);
+    assert.match(text, /AgentDesk\/bare p99 \*\*8\.33×\*\* \(target ≤ 1\.25×: not judged: AgentDesk waited for a CPU 47% of the window\)/);
+    assert.doesNotMatch(text, /missed/);
+  });
+
   it('memory over 10 KB per idle connection misses the target', () => {
     const memory = [{ relay: 'agentdesk' as const, connections: 10_000, baselineRssMb: 80, idleRssMb: 230, activeRssMb: 300, idleKbPerConnection: 15.4, activeKbPerSession: 44, idleHeapKbPerConnection: 5, setupMs: 1 }];
     assert.match(renderReport(results([], { memory }), plan), /AgentDesk at 10000 connections: \*\*15\.4 KB per idle connection\*\* \(target < 10 KB: \*\*missed\*\*\)/);
