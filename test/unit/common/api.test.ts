@@ -167,7 +167,24 @@ describe('the renderer ↔ main contract (common/api.ts)', () => {
   it('has a schema for every operation of the interface', () => {
     assert.deepEqual(
       [...API_OPERATIONS].sort(),
-      ['cancelSignIn', 'clearAgentToken', 'getSettings', 'getSignInLink', 'getState', 'join', 'leave', 'retry', 'saveAgentToken', 'saveSettings', 'signIn', 'signOut'],
+      [
+        'cancelSignIn',
+        'clearAgentToken',
+        'getSettings',
+        'getSignInLink',
+        'getState',
+        'join',
+        'leave',
+        'pointAt',
+        'releaseControl',
+        'requestControl',
+        'retry',
+        'saveAgentToken',
+        'saveSettings',
+        'sendAction',
+        'signIn',
+        'signOut',
+      ],
     );
     for (const op of API_OPERATIONS) assert.ok(API_ARGUMENT_SCHEMAS[op]);
   });
