@@ -44,11 +44,16 @@ function busyGenerators(r: { generatorCpuPct: readonly number[]; sendLagP99Ms?: 
   return Math.max(...r.generatorCpuPct) >= GENERATOR_BUSY_PCT || (r.sendLagP99Ms ?? 0) > SEND_LAG_BUSY_MS;
 }
 
-/** Why a generator column is flagged: its own CPU, or sends leaving late while it had little CPU (a busy machine). */
+/** Why a generator is flagged: its own CPU, or sends leaving late while it had little CPU (a busy machine). */
+function generatorNote(r: { generatorCpuPct: readonly number[]; sendLagP99Ms?: number | null }): string | null {
+  if (Math.max(...r.generatorCpuPct) >= GENERATOR_BUSY_PCT) return 'generators busy';
+  if ((r.sendLagP99Ms ?? 0) > SEND_LAG_BUSY_MS) return `sends ${fmt(r.sendLagP99Ms, 0)} ms late`;
+  return null;
+}
+
 function generatorFlag(r: { generatorCpuPct: readonly number[]; sendLagP99Ms?: number | null }): string {
-  if (Math.max(...r.generatorCpuPct) >= GENERATOR_BUSY_PCT) return ' (busy)';
-  if ((r.sendLagP99Ms ?? 0) > SEND_LAG_BUSY_MS) return ` (sends ${fmt(r.sendLagP99Ms, 0)} ms late)`;
-  return '';
+  const note = generatorNote(r);
+  return note === null ? '' : ` (${note.replace('generators ', '')})`;
 }
 
 const isStarved = (r: StreamRow | undefined): boolean => r !== undefined && r.relayWaitPct >= RELAY_STARVED_PCT;
@@ -100,7 +105,10 @@ export function renderReport(results: BenchResults, plan: BenchPlan): string {
     );
     for (const c of results.capacity) {
       const steps = c.steps
-        .map((s) => `${s.offeredFps} → ${s.deliveredFps} (${fmt(s.latency.p99Ms, 0)}, ${s.relayCpuPct}%${generatorFlag(s) ? ',' + generatorFlag(s) : ''}${isStarved(s) ? ', starved' : ''})`)
+        .map((s) => {
+          const notes = [fmt(s.latency.p99Ms, 0), `${s.relayCpuPct}%`, generatorNote(s), isStarved(s) ? 'starved' : null].filter((n) => n !== null);
+          return `${s.offeredFps} → ${s.deliveredFps} (${notes.join(', ')})`;
+        })
         .join('; ');
       push(`| ${RELAY_LABEL[c.relay]} | ${c.bestFps ?? '–'} | ${fmt(c.bestP99Ms, 2)} | ${steps} |`);
     }
