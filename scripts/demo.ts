@@ -73,8 +73,23 @@ function startServerChild(dataDir: string, port: string, configFile: string, log
     // Its own process group: Ctrl-C reaches the demo only, which then stops the children in order.
     detached: true,
   });
-  const exited = new Promise<number | null>((done) => proc.on('exit', (code) => done(code)));
   const log = createWriteStream(logFile, { flags: 'a', mode: 0o600 });
+  return announcedUrl(proc, 'co-browse server', URL_LINE, (line) => log.write(`${line}\n`), () => log.end(), '');
+}
+
+/**
+ * Resolves once the child prints `<prefix><url>`; every other stdout line goes to `onOtherLine`.
+ * Rejects if the child exits first.
+ */
+function announcedUrl(
+  proc: ChildProcess,
+  name: string,
+  prefix: string,
+  onOtherLine: (line: string) => void,
+  onExit: () => void,
+  hint: string,
+): Promise<{ child: Child; url: string }> {
+  const exited = new Promise<number | null>((done) => proc.on('exit', (code) => done(code)));
   return new Promise((done, fail) => {
     let pending = '';
     let url: string | undefined;
@@ -83,17 +98,17 @@ function startServerChild(dataDir: string, port: string, configFile: string, log
       const lines = pending.split('\n');
       pending = lines.pop()!;
       for (const line of lines) {
-        if (line.startsWith(URL_LINE) && url === undefined) {
-          url = line.slice(URL_LINE.length).trim();
-          done({ child: { name: 'co-browse server', process: proc, exited }, url });
+        if (line.startsWith(prefix) && url === undefined) {
+          url = line.slice(prefix.length).trim();
+          done({ child: { name, process: proc, exited }, url });
         } else {
-          log.write(`${line}\n`);
+          onOtherLine(line);
         }
       }
     });
     void exited.then((code) => {
-      log.end();
-      if (url === undefined) fail(new Error(`the co-browse server exited with status ${code} before listening`));
+      onExit();
+      if (url === undefined) fail(new Error(`the ${name} exited with status ${code} before listening${hint}`));
     });
   });
 }
@@ -148,29 +163,12 @@ function startDesktopChild(options: {
   const [file, ...rest] = command as [string, ...string[]];
   const proc = spawn(file, rest, { cwd: root, stdio: ['pipe', 'pipe', 'pipe'], detached: true });
   proc.stdin!.end(`${options.agentToken}\n`);
-  const exited = new Promise<number | null>((done) => proc.on('exit', (code) => done(code)));
   const log = createWriteStream(options.logFile, { flags: 'a', mode: 0o600 });
   proc.stderr!.pipe(log);
-  return new Promise((done, fail) => {
-    let pending = '';
-    let url: string | undefined;
-    proc.stdout!.setEncoding('utf8').on('data', (chunk: string) => {
-      pending += chunk;
-      const lines = pending.split('\n');
-      pending = lines.pop()!;
-      for (const line of lines) {
-        if (line.startsWith(DESKTOP_LINE) && url === undefined) {
-          url = line.slice(DESKTOP_LINE.length).trim();
-          done({ child: { name: 'agent desktop', process: proc, exited }, url });
-        } else if (line.trim()) {
-          console.log(line);
-        }
-      }
-    });
-    void exited.then((code) => {
-      if (url === undefined) fail(new Error(`the agent desktop exited with status ${code} before listening; see ${options.logFile}`));
-    });
-  });
+  const relay = (line: string): void => {
+    if (line.trim()) console.log(line);
+  };
+  return announcedUrl(proc, 'agent desktop', DESKTOP_LINE, relay, () => undefined, `; see ${options.logFile}`);
 }
 
 async function main(): Promise<number> {

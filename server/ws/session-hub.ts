@@ -221,15 +221,21 @@ export class SessionHub {
     agent.peer.sendError(code);
   }
 
-  #join(agent: AgentConnection, code: string): void {
+  /** Joining and resuming both need a free agent that is not rate limited; answers why not. */
+  #mayEnterSession(agent: AgentConnection): boolean {
     if (agent.session) {
       agent.peer.sendError('SESSION_AGENT_BUSY');
-      return;
+      return false;
     }
     if (this.#joinLimited(agent)) {
       agent.peer.sendError('SESSION_JOIN_RATE_LIMITED');
-      return;
+      return false;
     }
+    return true;
+  }
+
+  #join(agent: AgentConnection, code: string): void {
+    if (!this.#mayEnterSession(agent)) return;
     const outcome = this.sessions.join(code);
     if (!outcome.ok) {
       this.#joinFailed(agent, outcome.code, 'agent join refused');
@@ -246,14 +252,7 @@ export class SessionHub {
 
   /** A new authenticated socket takes the session back with the one-use token of its last `joined`. */
   #resume(agent: AgentConnection, resumeToken: string): void {
-    if (agent.session) {
-      agent.peer.sendError('SESSION_AGENT_BUSY');
-      return;
-    }
-    if (this.#joinLimited(agent)) {
-      agent.peer.sendError('SESSION_JOIN_RATE_LIMITED');
-      return;
-    }
+    if (!this.#mayEnterSession(agent)) return;
     const digest = hexDigest(resumeToken);
     const session = this.#resumeTokens.get(digest);
     if (!session || this.#ended.has(session)) {
