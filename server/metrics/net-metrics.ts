@@ -31,6 +31,21 @@ export class MetricsRegistry {
     else family.values.set(key, { labels, value: delta });
   }
 
+  /**
+   * One labelled sample, resolved once. The relay counts every frame: bumping `value` on a held
+   * sample does no label work there (building the key per frame cost more than the relay itself).
+   */
+  sample(name: string, labels: Labels): { value: number } {
+    const family = this.#family(name);
+    const key = labelKey(labels);
+    let entry = family.values.get(key);
+    if (!entry) {
+      entry = { labels, value: 0 };
+      family.values.set(key, entry);
+    }
+    return entry;
+  }
+
   set(name: string, labels: Labels, value: number): void {
     const family = this.#family(name);
     family.values.set(labelKey(labels), { labels, value });
@@ -62,6 +77,8 @@ export type PageFrameKindName = 'snapshot' | 'incremental';
 /** The metrics the network side keeps, with names an operator can graph. */
 export class NetMetrics {
   readonly registry = new MetricsRegistry();
+  readonly #relayedBytes: { value: number };
+  readonly #relayedFrames: Readonly<Record<PageFrameKindName, { value: number }>>;
 
   constructor() {
     const r = this.registry;
@@ -73,7 +90,11 @@ export class NetMetrics {
     r.set('agentdesk_open_connections', { side: 'agent' }, 0);
     r.set('agentdesk_open_connections', { side: 'customer' }, 0);
     r.set('agentdesk_active_sessions', {}, 0);
-    r.set('agentdesk_relayed_bytes_total', {}, 0);
+    this.#relayedBytes = r.sample('agentdesk_relayed_bytes_total', {});
+    this.#relayedFrames = {
+      snapshot: r.sample('agentdesk_relayed_frames_total', { kind: 'snapshot' }),
+      incremental: r.sample('agentdesk_relayed_frames_total', { kind: 'incremental' }),
+    };
   }
 
   connectionOpened(side: Side): void {
@@ -93,8 +114,8 @@ export class NetMetrics {
   }
 
   relayed(kind: PageFrameKindName, bytes: number): void {
-    this.registry.add('agentdesk_relayed_bytes_total', {}, bytes);
-    this.registry.add('agentdesk_relayed_frames_total', { kind }, 1);
+    this.#relayedBytes.value += bytes;
+    this.#relayedFrames[kind].value += 1;
   }
 
   render(): string {
