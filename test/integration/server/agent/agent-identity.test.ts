@@ -2,7 +2,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { SignJWT, decodeJwt, generateKeyPair } from 'jose';
 import { ERROR_MESSAGES } from '../../../../common/errors.js';
-import { AGENT_EMAIL, OIDC_CLIENT, startTestIssuer, type TestIssuer } from '../net-helpers/oidc-issuer.js';
+import { AGENT_EMAIL, OIDC_CLIENT, startTestIssuer, type TestIssuer } from '../../../../demo/client-credentials-issuer.js';
 import { customerWithSession } from '../net-helpers/sessions.js';
 import { startTestServer, type TestServer } from '../net-helpers/test-server.js';
 import { mustConnect, mustRefuse } from '../net-helpers/ws-client.js';

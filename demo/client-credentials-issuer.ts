@@ -1,5 +1,7 @@
 // A real OpenID Provider (oidc-provider) on 127.0.0.1, issuing JWT access tokens through the
 // client_credentials grant with resource indicators: the audience is the requested resource.
+// The server's per-agent identity tests and the admission benchmark get agents' tokens from it
+// without a browser sign-in (the desktop's own flow is demo/identity-provider.ts).
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { exportJWK, generateKeyPair } from 'jose';
