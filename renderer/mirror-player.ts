@@ -63,6 +63,8 @@ export class MirrorPlayer {
   #replayer: Replayer | null = null;
   #timeline = 0;
   #status: MirrorStatus = { hasPage: false, viewport: null, scroll: null, lagMs: null, unreadableFrames: 0 };
+  /** The latest frame that arrived before the clocks were compared, to measure once they are. */
+  #unmeasured: { readonly events: readonly Pick<PageEvent, 'timestamp'>[]; readonly receivedAt: number } | null = null;
 
   constructor(host: HTMLElement, onStatus: (status: MirrorStatus) => void) {
     this.#host = host;
@@ -80,7 +82,9 @@ export class MirrorPlayer {
       this.#update({ unreadableFrames: this.#status.unreadableFrames + 1 });
       return;
     }
-    const lagMs = frameLagMs(parsed.events, frame.receivedAt, frame.clockOffsetMs) ?? this.#status.lagMs;
+    const measured = frameLagMs(parsed.events, frame.receivedAt, frame.clockOffsetMs);
+    this.#unmeasured = measured === null ? { events: parsed.events, receivedAt: frame.receivedAt } : null;
+    const lagMs = measured ?? this.#status.lagMs;
     if (parsed.kind === 'snapshot') {
       this.#reset();
     } else if (this.#replayer === null) {
@@ -98,6 +102,18 @@ export class MirrorPlayer {
       viewport: viewportAfter(parsed.events, parsed.kind === 'snapshot' ? null : this.#status.viewport),
       unreadableFrames: parsed.kind === 'snapshot' ? 0 : this.#status.unreadableFrames,
     });
+  }
+
+  /**
+   * The probes have compared the clocks. The join snapshot usually arrives before the first echo,
+   * and a customer who is not moving sends nothing more, so the lag of the frame that came first is
+   * measured now rather than left blank until the customer next does something.
+   */
+  clockOffsetKnown(clockOffsetMs: number): void {
+    if (this.#status.lagMs !== null || this.#unmeasured === null) return;
+    const lagMs = frameLagMs(this.#unmeasured.events, this.#unmeasured.receivedAt, clockOffsetMs);
+    this.#unmeasured = null;
+    if (lagMs !== null) this.#update({ lagMs });
   }
 
   /** Reads the scroll position again (the view polls it: scrolls arrive inside batches). */

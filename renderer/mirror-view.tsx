@@ -61,6 +61,11 @@ export function MirrorView({ api, session, stream, onCallError, onStatus }: Mirr
     };
   }, [stream]);
 
+  const clockOffsetMs = session.timing?.clockOffsetMs ?? null;
+  useEffect(() => {
+    if (clockOffsetMs !== null) playerRef.current?.clockOffsetKnown(clockOffsetMs);
+  }, [clockOffsetMs]);
+
   const viewport = status?.viewport ?? null;
 
   // Fit the customer's viewport into the space the window leaves, never enlarging it.
