@@ -5,6 +5,7 @@ import type { ChannelState } from '../../../src/cobrowse/channel-state.js';
 import type { ChannelLimits } from '../../../src/cobrowse/limits.js';
 import { ERROR_MESSAGES } from '../../../common/errors.js';
 import { PageFrameKind } from '../../../common/protocol.js';
+import { waitFor } from './helpers/wait-for-state.js';
 import { startAgentProtocolServer, type AgentProtocolServer, type AgentProtocolServerOptions } from './helpers/agent-protocol-server.js';
 
 const AGENT_TOKEN = '01234567890123456789012345';
@@ -37,22 +38,6 @@ function channel(serverUrl: string, options: Partial<CobrowseChannelOptions> = {
   c.onState((s) => history.push(s));
   cleanups.push(() => c.close());
   return Object.assign(c, { history });
-}
-
-async function waitFor(c: CobrowseChannel, predicate: (s: ChannelState) => boolean, what: string, timeoutMs = 5000): Promise<ChannelState> {
-  if (predicate(c.state())) return c.state();
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      off();
-      reject(new Error(`timed out waiting for ${what}; state: ${JSON.stringify(c.state())}`));
-    }, timeoutMs);
-    const off = c.onState((s) => {
-      if (!predicate(s)) return;
-      clearTimeout(timer);
-      off();
-      resolve(s);
-    });
-  });
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

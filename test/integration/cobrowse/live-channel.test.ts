@@ -3,10 +3,10 @@
 import { afterEach, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { createCobrowseChannel, type CobrowseChannel } from '../../../src/cobrowse/cobrowse-channel.js';
-import type { ChannelState } from '../../../src/cobrowse/channel-state.js';
 import type { ChannelLimits } from '../../../src/cobrowse/limits.js';
 import { ERROR_MESSAGES } from '../../../common/errors.js';
 import type { ServerToAgent } from '../../../common/protocol.js';
+import { waitFor } from './helpers/wait-for-state.js';
 import { startAgentProtocolServer, type AgentProtocolServer, type AgentProtocolServerOptions } from './helpers/agent-protocol-server.js';
 
 const FAST: Partial<ChannelLimits> = {
@@ -44,22 +44,6 @@ function channel(url: string, limits: Partial<ChannelLimits> = {}): CobrowseChan
   const c = createCobrowseChannel({ serverUrl: url, getAgentToken: async () => null, limits: { ...FAST, ...limits } });
   cleanups.push(() => c.close());
   return c;
-}
-
-async function waitFor(c: CobrowseChannel, predicate: (s: ChannelState) => boolean, what: string, timeoutMs = 5000): Promise<ChannelState> {
-  if (predicate(c.state())) return c.state();
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      off();
-      reject(new Error(`timed out waiting for ${what}; state: ${JSON.stringify(c.state())}`));
-    }, timeoutMs);
-    const off = c.onState((s) => {
-      if (!predicate(s)) return;
-      clearTimeout(timer);
-      off();
-      resolve(s);
-    });
-  });
 }
 
 async function joinedChannel(options: AgentProtocolServerOptions = {}, limits: Partial<ChannelLimits> = {}) {

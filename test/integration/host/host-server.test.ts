@@ -6,17 +6,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
 import WebSocket from 'ws';
-import type { ApiOperation, AppState } from '../../../common/api.js';
+import type { ApiOperation } from '../../../common/api.js';
 import type { DesktopApp } from '../../../src/app/desktop-app-types.js';
+import { SIGNED_OUT_STATE } from '../../support/app-state.js';
 import { startHostServer, type HostServer } from '../../../src/host/host-server.js';
 
-const STATE: AppState = {
-  notices: [],
-  signIn: { status: 'signed-out' },
-  connection: { status: 'idle' },
-  session: { status: 'none' },
-  settings: { serverUrl: null, agentTokenSet: false, providers: [] },
-};
+const STATE = SIGNED_OUT_STATE;
 
 /** A DesktopApp that records calls: the host's job is transport and guarding, not the core. */
 function recordingApp(calls: { op: ApiOperation; args: unknown }[]): DesktopApp {

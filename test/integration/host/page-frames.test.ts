@@ -6,18 +6,13 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import WebSocket from 'ws';
-import type { ApiOperation, ApiResult, AppState, PageFrame, PageFrameListener } from '../../../common/api.js';
+import type { ApiOperation, ApiResult, PageFrame, PageFrameListener } from '../../../common/api.js';
 import { HOST_API_PATH, type HostToPage } from '../../../common/host-protocol.js';
 import type { DesktopApp } from '../../../src/app/desktop-app-types.js';
+import { SIGNED_OUT_STATE } from '../../support/app-state.js';
 import { startHostServer, type HostServer } from '../../../src/host/host-server.js';
 
-const STATE: AppState = {
-  notices: [],
-  signIn: { status: 'signed-out' },
-  connection: { status: 'idle' },
-  session: { status: 'none' },
-  settings: { serverUrl: null, agentTokenSet: false, providers: [] },
-};
+const STATE = SIGNED_OUT_STATE;
 
 /** The core as the host sees it; frames are pushed by the test as the channel would. */
 function core() {

@@ -6,6 +6,20 @@ import { MemoryTokenSource } from './memory-token-source.js';
 
 export const CUSTOMER_ORIGIN = 'https://shop.example.test';
 
+/** A config for the network side alone, on 127.0.0.1 and a free port: it never touches a data dir. */
+export function networkConfig(overrides: Partial<ServerConfig> = {}): ServerConfig {
+  return {
+    host: '127.0.0.1',
+    port: 0,
+    dataDir: '/nonexistent-not-used-by-the-network-side',
+    keyFile: '/nonexistent-not-used-by-the-network-side/options.key',
+    agentAuth: 'compatible',
+    oidc: null,
+    customerOrigins: [CUSTOMER_ORIGIN],
+    ...overrides,
+  };
+}
+
 export interface TestServer {
   readonly server: RunningServer;
   readonly tokens: MemoryTokenSource;
@@ -28,16 +42,7 @@ export async function startTestServer(
   const tokens = new MemoryTokenSource(options.token ?? null);
   const log = capturedLogger();
   const clock = { now: Date.now() };
-  const config: ServerConfig = {
-    host: '127.0.0.1',
-    port: 0,
-    dataDir: '/nonexistent-not-used-by-the-network-side',
-    keyFile: '/nonexistent-not-used-by-the-network-side/options.key',
-    agentAuth: 'compatible',
-    oidc: null,
-    customerOrigins: [CUSTOMER_ORIGIN],
-    ...options.config,
-  };
+  const config = networkConfig({ customerOrigins: [CUSTOMER_ORIGIN], ...options.config });
   const server = await startServer(
     { config, agentToken: tokens, logger: log.logger, ...(options.adminKey ? { adminKey: options.adminKey } : {}) },
     { limits: options.limits, ...(options.fakeClock ? { clock: () => clock.now } : {}) },

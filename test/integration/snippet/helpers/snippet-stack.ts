@@ -14,6 +14,7 @@ import { startCustomerSite, type CustomerSite } from '../../../../demo/site/serv
 import { launchChromium } from '../../../support/chromium.js';
 import { capturedLogger } from '../../server/net-helpers/captured-logger.js';
 import { MemoryTokenSource } from '../../server/net-helpers/memory-token-source.js';
+import { networkConfig } from '../../server/net-helpers/test-server.js';
 import { mustConnect, type TestSocket } from '../../server/net-helpers/ws-client.js';
 
 const ROOT = resolve(import.meta.dirname, '../../../..');
@@ -45,15 +46,7 @@ export async function startSnippetStack(
   const site = await startCustomerSite({ serverUrl: () => siteUrl, ...(options.extraPages ? { extraPages: options.extraPages } : {}) });
   const server = await startServer(
     {
-      config: {
-        host: '127.0.0.1',
-        port: 0,
-        dataDir: '/nonexistent-not-used-by-the-network-side',
-        keyFile: '/nonexistent-not-used-by-the-network-side/options.key',
-        agentAuth: 'compatible',
-        oidc: null,
-        customerOrigins: [site.origin],
-      },
+      config: networkConfig({ customerOrigins: [site.origin] }),
       agentToken: new MemoryTokenSource(null),
       logger: capturedLogger().logger,
       ...(options.adminKey ? { adminKey: options.adminKey } : {}),
