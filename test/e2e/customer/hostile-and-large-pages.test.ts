@@ -1,9 +1,11 @@
+// In the e2e level (one file at a time): it times the customer page's main thread, which a
+// second test file sharing the two cores would distort.
 // Hostile markup on the customer page travels to the agent as data (the agent's view must not run
 // it: tested on the agent side), and the capture cost on the demo page and a 10,000-node page.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { startSnippetStack, type SnippetStack } from './helpers/snippet-stack.js';
-import { join as joinSession, startCobrowse } from './helpers/customer-page.js';
+import { startSnippetStack, type SnippetStack } from '../../integration/snippet/helpers/snippet-stack.js';
+import { join as joinSession, startCobrowse } from '../../integration/snippet/helpers/customer-page.js';
 
 const SNIPPET_TAG = '<script src="{{COBROWSE_SERVER}}/cobrowse/snippet.js" data-server="{{COBROWSE_SERVER}}" async></script>';
 
