@@ -4,10 +4,13 @@
 #   libsecret-1-dev         keytar builds against it (OS keychain on Linux)
 #   gnome-keyring dbus dbus-x11   a real Secret Service for the keychain tests
 #   chromium xvfb           end-to-end tests and screenshots
+#   redis-server postgresql the cluster's live and durable stores (cluster tests and demo)
+#   haproxy nginx-light     the load balancers and TLS-terminating proxies the deployment docs test
+#   openssl                 test CAs and certificates for the TLS tests
 set -euo pipefail
 # macOS and Windows keep secrets in their own keychains and need none of these.
 [ "$(uname -s)" = "Linux" ] || exit 0
-packages=(libsecret-1-dev gnome-keyring dbus dbus-x11 xvfb)
+packages=(libsecret-1-dev gnome-keyring dbus dbus-x11 xvfb redis-server postgresql haproxy nginx-light openssl)
 # The tests' browser: Debian's Chromium, unless AGENTDESK_CHROMIUM names another Chromium-based
 # browser (CI runners ship Google Chrome).
 if [ -z "${AGENTDESK_CHROMIUM:-}" ] || [ ! -x "${AGENTDESK_CHROMIUM}" ]; then packages+=(chromium); fi
