@@ -17,6 +17,7 @@ import { PAGE_PROBE_JS } from '../browser/page-probe.js';
 import type { CustomerCostRow } from '../lib/results.js';
 import { Rig } from '../lib/rig.js';
 import { SOCKET_WAIT_MS, openSocket } from '../load/socket-waits.js';
+import { snippetUi } from '../../test/support/snippet-ui.js';
 
 const REPO_ROOT = resolve(import.meta.dirname, '../..');
 const RRWEB_RECORD = join(REPO_ROOT, 'node_modules/@rrweb/record/dist/record.umd.min.cjs');
@@ -144,14 +145,15 @@ async function snippetOnPage(
     await context.addInitScript({ content: PAGE_PROBE_JS });
     const page = await context.newPage();
     await page.goto(url, { waitUntil: 'load' });
-    const launcher = page.getByRole('button', { name: 'Co-browse' });
-    await launcher.waitFor({ timeout: SOCKET_WAIT_MS });
+    // The snippet's UI is in a closed shadow root: driven through DevTools with the real mouse.
+    const ui = snippetUi(page);
+    await ui.waitForButton('Co-browse', SOCKET_WAIT_MS);
     const nodes = await probe<number>(page, 'elementCount');
     const baseline = mutate ? await mainThreadPhase(page, plan.mutationMs, true) : null;
 
     // The customer starts co-browse; the agent joins with the code the page got.
     const created = page.waitForResponse((r) => r.url().endsWith('/cobrowse/rest/sessions') && r.request().method() === 'POST', { timeout: SOCKET_WAIT_MS });
-    await launcher.click();
+    await ui.click('Co-browse');
     const { code } = (await (await created).json()) as { code: string };
     const agent = await openSocket(`${rig.url.replace(/^http/, 'ws')}/cobrowse/agent`, { [AGENT_TOKEN_HEADER]: rig.agentToken! }, 'agent', (f) => frames.push(f));
     agentClose = () => agent.ws.terminate();

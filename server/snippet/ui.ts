@@ -1,7 +1,9 @@
 // The snippet's own UI: the Co-browse launcher, the code to read aloud, the banner while an agent
 // is present (with Stop, and Approve/Decline/Take back control for write mode) and the pointer
-// highlight. It lives in a shadow root under one host element that rrweb blocks, so the agent
-// never sees it; every control is a real button, usable with the keyboard, announced politely.
+// highlight. It lives in a closed shadow root under one host element that rrweb blocks, so the
+// agent never sees it and the page's scripts cannot reach into it; every control is a real button,
+// usable with the keyboard, announced politely, and acts only on a person's own click or key press
+// (event.isTrusted): a script on the page calling click() or dispatching events does nothing.
 import type { ControlState } from '../../common/protocol.js';
 import { POINTER_HIGHLIGHT_MS } from './limits.js';
 
@@ -43,7 +45,9 @@ function button(label: string, className: string, onClick: () => void): HTMLButt
   b.type = 'button';
   b.className = `action ${className}`;
   b.textContent = label;
-  b.addEventListener('click', onClick);
+  b.addEventListener('click', (event) => {
+    if (event.isTrusted) onClick();
+  });
   return b;
 }
 
@@ -73,7 +77,7 @@ export class SnippetUi {
     this.host.id = UI_HOST_ID;
     // Zero-size and fixed: the blocked box the agent sees in its place takes no room.
     this.host.style.cssText = 'position:fixed;top:0;left:0;width:0;height:0;z-index:2147483647;';
-    this.#root = this.host.attachShadow({ mode: 'open' });
+    this.#root = this.host.attachShadow({ mode: 'closed' });
     const style = document.createElement('style');
     style.textContent = STYLE;
     this.#view = document.createElement('div');

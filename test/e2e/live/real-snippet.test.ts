@@ -8,6 +8,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Browser, type FrameLocator, type Page } from '@playwright/test';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../../support/chromium.js';
+import { snippetUi } from '../../support/snippet-ui.js';
 import { REPO_ROOT } from '../../integration/server/helpers/server-process.js';
 import { openAgentDesktop, screenshots, signInThroughSystemBrowser } from '../desktop/support/agent-journey.js';
 import { randomToken, startDesktopStack, type DesktopStack } from '../desktop/support/desktop-stack.js';
@@ -61,9 +62,9 @@ describe('live co-browse with the real customer snippet', { skip: existsSync(SNI
   });
 
   it('the customer starts co-browse, the agent joins with the code and sees the page', async () => {
-    await customer.getByRole('button', { name: 'Co-browse' }).click();
-    const codeLabel = await customer.getByLabel(/^Code /).getAttribute('aria-label', { timeout: 10_000 });
-    const code = (codeLabel ?? '').replace(/\D/g, '');
+    const ui = snippetUi(customer);
+    await ui.click('Co-browse');
+    const code = await ui.code();
     assert.match(code, /^\d{9}$/);
     await agent.getByLabel('Session code').fill(code);
     await agent.getByRole('button', { name: 'Join', exact: true }).click();
@@ -86,7 +87,7 @@ describe('live co-browse with the real customer snippet', { skip: existsSync(SNI
 
   it('takes control after the customer approves, types into their field, and stops when they take it back', async () => {
     await agent.getByRole('button', { name: 'Request control' }).click();
-    await customer.getByRole('button', { name: 'Approve' }).click();
+    await snippetUi(customer).click('Approve');
     await agent.getByTestId('control-state').getByText('Write mode').waitFor();
     const box = await mirror.locator('#name').boundingBox();
     assert.ok(box);
@@ -102,7 +103,7 @@ describe('live co-browse with the real customer snippet', { skip: existsSync(SNI
     await agent.mouse.click(submit.x + 5, submit.y + submit.height / 2);
     await agent.getByTestId('action-problem').getByText('does not let agents operate this element').waitFor();
 
-    await customer.getByRole('button', { name: 'Take back control' }).click();
+    await snippetUi(customer).click('Take back control');
     await agent.getByTestId('control-state').getByText('took control back').waitFor();
     await agent.mouse.click(box.x + 10, box.y + box.height / 2);
     assert.equal(await agent.getByRole('textbox', { name: /^Type into/ }).count(), 0);

@@ -27,7 +27,7 @@ describe('snippet write mode, pointer, navigation and resume (real Chromium, rea
 
     agent.send({ type: 'control-request' });
     assert.deepEqual(await nextOfType(agent, 'control'), { type: 'control', state: 'requested' });
-    await page.getByRole('button', { name: 'Approve' }).click();
+    await customer.ui.click('Approve');
     assert.deepEqual(await nextOfType(agent, 'control'), { type: 'control', state: 'granted' });
 
     agent.send({ type: 'action', id: 2, action: { kind: 'input', nodeId: name, value: 'Typed by the agent' } });
@@ -46,7 +46,7 @@ describe('snippet write mode, pointer, navigation and resume (real Chromium, rea
     agent.send({ type: 'action', id: 6, action: { kind: 'click', nodeId: nodeIdOf(snapshot, 'toggle-password') } });
     await waitInPage(page, `document.getElementById('password').type === 'text'`);
 
-    await page.getByRole('button', { name: 'Take back control' }).click();
+    await customer.ui.click('Take back control');
     assert.deepEqual(await nextOfType(agent, 'control'), { type: 'control', state: 'revoked' });
     agent.send({ type: 'action', id: 7, action: { kind: 'input', nodeId: name, value: 'After revoke' } });
     assert.deepEqual(await nextOfType(agent, 'action-refused'), { type: 'action-refused', id: 7, code: 'CONTROL_NOT_GRANTED' });
@@ -57,12 +57,55 @@ describe('snippet write mode, pointer, navigation and resume (real Chromium, rea
     await customer.context.close();
   });
 
+  it('Approve from a script on the page does nothing: the UI is out of reach, and even a script holding the button cannot click it', async () => {
+    const customer = await startCobrowse(stack.browser, stack.site.url);
+    const agent = await stack.agent();
+    await joinSession(agent, customer.code);
+    agent.send({ type: 'control-request' });
+    assert.deepEqual(await nextOfType(agent, 'control'), { type: 'control', state: 'requested' });
+    await customer.ui.waitForButton('Approve');
+
+    // A script on the page finds no way in: the host's shadow root is closed.
+    const reach = await customer.page.evaluate(`(() => {
+      const host = document.getElementById('agentdesk-cobrowse-root');
+      return { host: !!host, shadowRoot: host && host.shadowRoot, approveInDocument: [...document.querySelectorAll('button')].some((b) => b.textContent.includes('Approve')) };
+    })()`);
+    assert.deepEqual(reach, { host: true, shadowRoot: null, approveInDocument: false });
+
+    // A script that got hold of the button anyway (say, by wrapping attachShadow before the
+    // snippet loaded) runs in the page's world: click(), synthetic mouse, pointer and key events.
+    const tried = await customer.ui.evaluate<number>(`function () {
+      const approve = [...this.querySelectorAll('button')].find((b) => b.textContent.trim() === 'Approve');
+      approve.click();
+      approve.dispatchEvent(new MouseEvent('click', { bubbles: true, composed: true, cancelable: true, view: window }));
+      approve.dispatchEvent(new PointerEvent('click', { bubbles: true, composed: true, cancelable: true }));
+      approve.focus();
+      for (const key of ['Enter', ' ']) {
+        approve.dispatchEvent(new KeyboardEvent('keydown', { key, bubbles: true, composed: true }));
+        approve.dispatchEvent(new KeyboardEvent('keyup', { key, bubbles: true, composed: true }));
+      }
+      return 7;
+    }`);
+    assert.equal(tried, 7, 'the script ran all its attempts');
+    // Give any (wrong) grant time to travel: the relay takes milliseconds.
+    await new Promise((r) => setTimeout(r, 700));
+    const controls = agent.pending().filter((m) => (m as { type?: string }).type === 'control');
+    assert.deepEqual(controls, [], 'no control change reached the agent');
+    assert.match(await customer.ui.text(), /asks to click and type/, 'the banner still asks the customer');
+
+    // The customer's own click still works.
+    await customer.ui.click('Approve');
+    assert.deepEqual(await nextOfType(agent, 'control'), { type: 'control', state: 'granted' });
+    agent.close();
+    await customer.context.close();
+  });
+
   it('pointer shows a highlight on the page; probes are echoed with the page clock; a text change reaches the agent quickly', async () => {
     const customer = await startCobrowse(stack.browser, stack.site.url);
     const agent = await stack.agent();
     const { snapshot } = await joinSession(agent, customer.code);
     agent.send({ type: 'pointer', nodeId: nodeIdOf(snapshot, 'claim-type') });
-    await waitInPage(customer.page, `!!document.getElementById('agentdesk-cobrowse-root').shadowRoot.querySelector('.highlight[data-node-visible]')`);
+    await customer.ui.waitUntil(`function () { return !!this.querySelector('.highlight[data-node-visible]'); }`, 'the pointer highlight');
 
     const sentAt = Date.now();
     agent.send({ type: 'probe', id: 42 });
@@ -94,7 +137,7 @@ describe('snippet write mode, pointer, navigation and resume (real Chromium, rea
     const { joined } = await joinSession(agent, customer.code);
     agent.send({ type: 'control-request' });
     assert.deepEqual(await nextOfType(agent, 'control'), { type: 'control', state: 'requested' });
-    await customer.page.getByRole('button', { name: 'Approve' }).click();
+    await customer.ui.click('Approve');
     assert.deepEqual(await nextOfType(agent, 'control'), { type: 'control', state: 'granted' });
 
     await customer.page.click('#status-link');
@@ -107,7 +150,7 @@ describe('snippet write mode, pointer, navigation and resume (real Chromium, rea
     assert.equal(fresh.events[1]?.type, 2, 'then the FullSnapshot');
     assert.ok(JSON.stringify(fresh.events).includes('Back to the claim form'));
     // The banner of the new page shows the consent still in force, and the agent can act there.
-    await customer.page.getByRole('button', { name: 'Take back control' }).waitFor();
+    await customer.ui.waitForButton('Take back control');
     agent.send({ type: 'action', id: 1, action: { kind: 'input', nodeId: nodeIdOf(fresh.events, 'claim-number'), value: 'CL-2291' } });
     await waitInPage(customer.page, `document.getElementById('claim-number').value === 'CL-2291'`);
     assert.equal(typeof joined.resumeToken, 'string');
@@ -120,7 +163,7 @@ describe('snippet write mode, pointer, navigation and resume (real Chromium, rea
     const agent = await stack.agent();
     const { joined } = await joinSession(agent, customer.code);
     agent.ws.terminate();
-    await customer.page.getByText("The agent's connection dropped").waitFor();
+    await customer.ui.waitForText("The agent's connection dropped");
 
     const again = await mustConnect(`${stack.server.url.replace(/^http/, 'ws')}/cobrowse/agent`);
     assert.equal((await again.next()).type, 'welcome');
@@ -131,7 +174,7 @@ describe('snippet write mode, pointer, navigation and resume (real Chromium, rea
     assert.notEqual(resumed.resumeToken, joined.resumeToken, 'a new token with every joined');
     const fresh = await nextSnapshot(again);
     assert.ok(JSON.stringify(fresh.events).includes('File a car insurance claim'), 'never a cursor over an empty page');
-    await customer.page.getByText('can see this page').waitFor();
+    await customer.ui.waitForText('can see this page');
     // The spent token cannot be used again.
     const third = await stack.agent();
     third.send({ type: 'resume', resumeToken: joined.resumeToken });

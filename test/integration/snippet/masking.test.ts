@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startSnippetStack, type SnippetStack } from './helpers/snippet-stack.js';
 import { join as joinSession, startCobrowse, waitInPage } from './helpers/customer-page.js';
+import { snippetUi } from '../../support/snippet-ui.js';
 import { leakForms, serializedElement, serializedElements } from './helpers/page-frames.js';
 
 const PLACEHOLDER = '••••••••';
@@ -128,7 +129,7 @@ describe('snippet masking (real Chromium, real server, relayed bytes)', () => {
       await page.goto(`${local.site.origin}/broken.html`);
       await waitInPage(page, `document.readyState === 'complete'`);
       await new Promise((r) => setTimeout(r, 500));
-      assert.equal(await page.getByRole('button', { name: 'Co-browse' }).count(), 0, 'no launcher');
+      assert.equal(await snippetUi(page).buttonCount('Co-browse'), 0, 'no launcher');
       assert.ok(errors.some((e) => e.includes('not valid CSS')), `the console says why: ${errors.join(' | ')}`);
     } finally {
       await local.close();

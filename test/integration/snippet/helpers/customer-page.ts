@@ -1,5 +1,6 @@
 // Drives a customer page (the demo site in Chromium) and a ws agent through a session.
 import type { Browser, BrowserContext, Page } from '@playwright/test';
+import { snippetUi, type SnippetUiDriver } from '../../../support/snippet-ui.js';
 import type { TestSocket } from '../../server/net-helpers/ws-client.js';
 import { decodeFrame, type RrwebEvent } from './page-frames.js';
 
@@ -7,6 +8,8 @@ export interface CustomerPage {
   readonly context: BrowserContext;
   readonly page: Page;
   readonly code: string;
+  /** The snippet's own UI (closed shadow root), clicked with the real mouse. */
+  readonly ui: SnippetUiDriver;
 }
 
 /** Opens a site page and starts co-browse from its launcher; returns the code it shows. */
@@ -14,11 +17,10 @@ export async function startCobrowse(browser: Browser, url: string): Promise<Cust
   const context = await browser.newContext();
   const page = await context.newPage();
   await page.goto(url);
-  await page.getByRole('button', { name: 'Co-browse' }).click();
-  const shown = await page.locator('.code').textContent({ timeout: 10_000 });
-  const code = (shown ?? '').replace(/\s/g, '');
-  if (!/^\d{9}$/.test(code)) throw new Error(`the page shows no 9-digit code: ${shown}`);
-  return { context, page, code };
+  const ui = snippetUi(page);
+  await ui.click('Co-browse');
+  const code = await ui.code();
+  return { context, page, code, ui };
 }
 
 /** The next JSON message of this type, skipping others (kept in `skipped`). */
