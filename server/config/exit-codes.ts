@@ -18,6 +18,8 @@ const CONFIG_CODES: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
   'SERVER_OPTION_UNREADABLE',
   'SERVER_STORED_AGENT_TOKEN_INVALID',
   'SERVER_LISTEN_FAILED',
+  'SERVER_DURABLE_STORE_UNREACHABLE',
+  'SERVER_CLUSTER_UNAVAILABLE',
 ]);
 
 export function exitCodeFor(code: ErrorCode): number {

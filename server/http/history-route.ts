@@ -48,11 +48,23 @@ export function historyRoute(req: IncomingMessage, res: ServerResponse, deps: Hi
     return;
   }
   const id = path.slice(HISTORY_PREFIX.length);
-  const history = SESSION_ID.test(id) ? deps.audit.history(id, deps.limits.historyMaxEvents) : null;
-  if (!history) {
+  if (!SESSION_ID.test(id)) {
     sendError(res, 404, 'HISTORY_SESSION_UNKNOWN');
     return;
   }
-  deps.logger.info({ sessionId: id, remote: address }, 'session history read by an administrator');
-  sendJson(res, 200, history);
+  // The PostgreSQL store answers asynchronously; a database that cannot be reached is a 503.
+  Promise.resolve(deps.audit.history(id, deps.limits.historyMaxEvents)).then(
+    (history) => {
+      if (!history) {
+        sendError(res, 404, 'HISTORY_SESSION_UNKNOWN');
+        return;
+      }
+      deps.logger.info({ sessionId: id, remote: address }, 'session history read by an administrator');
+      sendJson(res, 200, history);
+    },
+    (err: unknown) => {
+      deps.logger.error({ err: err instanceof Error ? err.message : String(err), sessionId: id }, 'cannot read the session history');
+      sendError(res, 503, 'SERVER_DURABLE_STORE_UNREACHABLE');
+    },
+  );
 }

@@ -20,7 +20,8 @@ interface CredentialRow {
   digest: Buffer;
 }
 
-function digestOf(salt: Buffer, key: string): Buffer {
+/** The stored digest of `key` under `salt` (shared with the PostgreSQL store). */
+export function adminKeyDigest(salt: Buffer, key: string): Buffer {
   return createHash('sha256').update(salt).update(key, 'utf8').digest();
 }
 
@@ -56,7 +57,7 @@ export class AdminKeyStore {
         `INSERT INTO admin_credentials (name, salt, digest, updated_at) VALUES (?, ?, ?, ?)
          ON CONFLICT (name) DO UPDATE SET salt = excluded.salt, digest = excluded.digest, updated_at = excluded.updated_at`,
       )
-      .run(ADMIN_KEY_OPTION, salt, digestOf(salt, key), now);
+      .run(ADMIN_KEY_OPTION, salt, adminKeyDigest(salt, key), now);
   }
 
   isSet(): boolean {
@@ -72,7 +73,7 @@ export class AdminKeyStore {
   verify(presented: string): AdminKeyVerdict {
     const row = this.#row();
     if (!row) return 'not-configured';
-    return timingSafeEqual(digestOf(row.salt, presented), row.digest) ? 'ok' : 'invalid';
+    return timingSafeEqual(adminKeyDigest(row.salt, presented), row.digest) ? 'ok' : 'invalid';
   }
 
   close(): void {

@@ -4,6 +4,7 @@
 import Database from 'better-sqlite3';
 import { assertNever } from '../../common/assert-never.js';
 import type { ActionRefusal, AgentAction, ControlState, SessionEndReason } from '../../common/protocol.js';
+import type { MetricsRegistry } from '../metrics/net-metrics.js';
 import { openDatabase, type Db } from './open-database.js';
 
 export type AuditEvent =
@@ -19,10 +20,15 @@ export type AuditEvent =
   | { readonly kind: 'action-refused'; readonly actionId: number; readonly code: ActionRefusal; readonly by: 'server' | 'customer' }
   | { readonly kind: 'end'; readonly reason: SessionEndReason };
 
-/** What the hub writes to; the product's is AuditStore, tests may read it back. */
+/**
+ * What the hub writes to: AuditStore (SQLite) on one node, PgAuditStore (PostgreSQL, queued) in a
+ * cluster. `record` never blocks the relay; `history` may be asynchronous (a database round trip).
+ */
 export interface AuditLog {
   record(sessionId: string, event: AuditEvent, at?: number): void;
-  history(sessionId: string, maxEvents: number): SessionHistory | null;
+  history(sessionId: string, maxEvents: number): SessionHistory | null | Promise<SessionHistory | null>;
+  /** Adds the store's own metrics (queue depth, drops) to the server's /metrics. */
+  registerMetrics?(registry: MetricsRegistry): void;
 }
 
 export interface SessionHistory {
@@ -40,7 +46,7 @@ export interface SessionHistory {
   readonly events: readonly ({ readonly at: string } & AuditEvent)[];
 }
 
-interface Row {
+export interface Row {
   at: number;
   kind: string;
   data: string;
@@ -89,6 +95,7 @@ function iso(ms: number): string {
   return new Date(ms).toISOString();
 }
 
+/** Builds the history endpoint's answer from a session's rows in order (SQLite or PostgreSQL). */
 export function buildHistory(sessionId: string, rows: readonly Row[]): SessionHistory {
   const events = rows.map((row) => ({ at: iso(row.at), kind: row.kind, ...(JSON.parse(row.data) as object) }) as { at: string } & AuditEvent);
   const first = events[0];

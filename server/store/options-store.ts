@@ -8,6 +8,7 @@ import { rotateKeyring, type Keyring } from '../crypto/keyring.js';
 import { OptionOpenError, openOption, sealOption, type OptionContext } from '../crypto/option-cipher.js';
 import { MAX_GRACE_SECONDS } from '../config/limits.js';
 import { AGENT_TOKEN_OPTION, PREVIOUS_AGENT_TOKEN_ROW, agentTokenProblem } from './agent-token-option.js';
+import { planPreviousToken } from './agent-token-rotation.js';
 import { databasePath, openDatabase, type Db } from './open-database.js';
 
 export interface OpenOptionsStoreOptions {
@@ -131,15 +132,11 @@ export class OptionsStore {
       const oldRow = this.row(db, AGENT_TOKEN_OPTION);
       // The old value must be readable to be kept; a row we cannot open is simply replaced.
       const old = oldRow && grace > 0 ? this.tryOpen(oldRow) : null;
-      let previousValidUntil: number | null = null;
-      if (old !== null && old !== value) {
-        previousValidUntil = now + grace * 1000;
-        this.writeRow(db, keyring, { name: PREVIOUS_AGENT_TOKEN_ROW, validUntil: previousValidUntil }, old, now);
-      } else if (grace === 0 || old === null) {
-        db.prepare('DELETE FROM options WHERE name = ?').run(PREVIOUS_AGENT_TOKEN_ROW);
-      }
+      const plan = planPreviousToken(old, value, grace, now);
+      if (plan.kind === 'keep') this.writeRow(db, keyring, { name: PREVIOUS_AGENT_TOKEN_ROW, validUntil: plan.validUntil }, plan.value, now);
+      else if (plan.kind === 'delete') db.prepare('DELETE FROM options WHERE name = ?').run(PREVIOUS_AGENT_TOKEN_ROW);
       this.writeRow(db, keyring, { name: AGENT_TOKEN_OPTION, validUntil: null }, value, now);
-      return { previousValidUntil };
+      return { previousValidUntil: plan.kind === 'keep' ? plan.validUntil : null };
     })();
     this.emitWrite();
     return result;

@@ -13,6 +13,8 @@ import { freePort } from './free-port.js';
 
 export interface PostgresServer {
   readonly port: number;
+  /** The cluster's files (to prove what never reaches the disk). */
+  readonly dataDir: string;
   /** postgres://agentdesk@127.0.0.1:PORT/postgres */
   readonly adminUrl: string;
   readonly running: boolean;
@@ -68,6 +70,7 @@ export async function startPostgres(): Promise<PostgresServer> {
   const adminUrl = `postgres://agentdesk@127.0.0.1:${port}/postgres`;
   return {
     port,
+    dataDir,
     adminUrl,
     get running() {
       return running;

@@ -1,0 +1,37 @@
+// Every limit of the cluster mode (Redis, PostgreSQL, the cross-node relay), with its reason.
+
+/**
+ * Audit events waiting for PostgreSQL on one node. An event row is ~200 bytes, so 20 000 is
+ * ~4 MB of memory: minutes of a busy node's audit while PostgreSQL restarts, without letting an
+ * outage grow the heap without bound. Past it new events are dropped, counted and logged.
+ */
+export const AUDIT_QUEUE_MAX_EVENTS = 20_000;
+
+/** Rows per INSERT: one round trip carries a burst, and a statement stays far below PG's limits. */
+export const AUDIT_BATCH_MAX_EVENTS = 500;
+
+/**
+ * Retry delays after a failed audit write: from 200 ms doubling to 5 s. Short enough that the
+ * trail is written within seconds of PostgreSQL coming back, long enough not to hammer it.
+ */
+export const AUDIT_RETRY_MIN_MS = 200;
+export const AUDIT_RETRY_MAX_MS = 5_000;
+
+/** A drop is logged at most once per this window (with the count), so an outage does not flood the log. */
+export const AUDIT_DROP_LOG_INTERVAL_MS = 10_000;
+
+/**
+ * How long a PostgreSQL connect or query may take before it counts as failed. A healthy PG on the
+ * same network answers in milliseconds; 5 s rides out a failover without hanging an admin request.
+ */
+export const PG_CONNECT_TIMEOUT_MS = 5_000;
+export const PG_QUERY_TIMEOUT_MS = 5_000;
+
+/** Connections per node: the audit writer, option reads and history reads rarely overlap. */
+export const PG_POOL_MAX = 4;
+
+/**
+ * Backstop re-read of the options from PostgreSQL. Changes arrive by Redis pub/sub within
+ * milliseconds; a notification lost while Redis was down is picked up by this poll.
+ */
+export const OPTIONS_POLL_INTERVAL_MS = 5_000;
