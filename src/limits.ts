@@ -4,12 +4,21 @@
  * an agent who walked away should not have an open door; 5 minutes covers SSO plus MFA. */
 export const PENDING_LOGIN_TTL_MS = 5 * 60_000;
 
-/** Refresh the access token this long before it expires, so a request started just before expiry
- * does not carry a token that dies in flight and small clock drift does not matter. */
+/** Refresh the access token up to this long before it expires, so a request started just before
+ * expiry does not carry a token that dies in flight and small clock drift does not matter. Never
+ * more than half the token's lifetime (src/auth/refresh-schedule.ts): with tokens of 60 s or less a
+ * fixed 60 s skew meant "refresh now", forever (889 refreshes in 10 s against one provider). */
 export const REFRESH_SKEW_MS = 60_000;
 
-/** First retry after a refresh failed on the network; doubled each time up to the cap below. */
-export const REFRESH_BACKOFF_INITIAL_MS = 2_000;
+/** The fewest milliseconds between two refresh requests of one session, whatever the provider's
+ * `expires_in` says (0, 1 s...) and however often callers ask for a token: at most 12 token
+ * requests a minute per agent, which no provider's rate limit objects to. */
+export const REFRESH_MIN_INTERVAL_MS = 5_000;
+
+/** Ceiling of the first retry after a refresh failed on the network; the ceiling doubles each time
+ * up to the cap below, and each wait is drawn between half the ceiling and the ceiling (jitter, so
+ * a contact center's desktops do not retry in step after an outage), never under the floor above. */
+export const REFRESH_BACKOFF_INITIAL_MS = 5_000;
 
 /** Longest wait between refresh retries: long enough not to hammer a provider that is down,
  * short enough that the agent recovers within a minute once the network is back. */

@@ -21,6 +21,9 @@ export const AUTH_ERRORS = {
     'The identity token from your provider failed validation (signature, issuer, audience, nonce or time). Check the issuer and client ID, and the computer clock.',
   ID_TOKEN_NO_EMAIL:
     'The ID token has no email claim. Ask your administrator to release the email claim (scope "email") to AgentDesk.',
+  SIGN_IN_ENDED: 'Your sign-in ended at your identity provider. Sign in again.',
+  ID_TOKEN_SUBJECT_CHANGED:
+    'Your identity provider renewed the sign-in for a different person than the one signed in. You were signed out; sign in again.',
   SIGN_IN_EXPIRED: 'Your sign-in has expired and cannot be renewed. Please sign in again.',
   BROWSER_UNAVAILABLE: 'AgentDesk could not open your web browser to sign in. Check that a default browser is set.',
   NOT_SIGNED_IN: 'You are not signed in. Sign in to continue.',

@@ -2,7 +2,7 @@ import * as oidc from 'openid-client';
 import { assertNever } from '../../common/assert-never.js';
 import { AgentDeskError, type ErrorBody } from '../../common/errors.js';
 import type { Desktop } from '../desktop-port.js';
-import { PENDING_LOGIN_TTL_MS, REFRESH_BACKOFF_INITIAL_MS, REFRESH_BACKOFF_MAX_MS, REFRESH_SKEW_MS, REVOCATION_TIMEOUT_S } from '../limits.js';
+import { PENDING_LOGIN_TTL_MS, REFRESH_MIN_INTERVAL_MS, REVOCATION_TIMEOUT_S } from '../limits.js';
 import { FallbackSecretStore } from '../vault/fallback-secret-store.js';
 import { providerAccount } from '../vault/keychain-names.js';
 import type { SecretStore } from '../vault/secret-store.js';
@@ -12,9 +12,10 @@ import { systemClock, type Clock } from './clock.js';
 import { openLoopbackReceiver, type LoopbackReceiver } from './loopback-receiver.js';
 import { PendingLedger, type PendingLogin } from './pending-ledger.js';
 import { createPkcePair } from './pkce.js';
-import { codeForOAuthError, createProviderClient, describeProviderError, toAuthError } from './provider-client.js';
+import { codeForOAuthError, createProviderClient, describeProviderError, httpStatusOf, toAuthError } from './provider-client.js';
 import type { ProviderConfig } from './provider-config.js';
 import { logSafeText, redactUrl } from './redact.js';
+import { isFinalRefusal, refreshAtFor, retryDelayMs } from './refresh-schedule.js';
 import { parseStoredSession, serializeStoredSession } from './stored-session.js';
 
 /** Who is signed in, as the UI may know it. Never a token. */
@@ -63,6 +64,8 @@ export interface AuthServiceOptions {
   readonly secretStore: SecretStore;
   readonly logger: AuthLogger;
   readonly clock?: Clock;
+  /** Draws the jitter of refresh retries (tests pin it); Math.random by default. */
+  readonly random?: () => number;
 }
 
 /** The sign-in service the shells call (main process only). */
@@ -110,9 +113,16 @@ interface Session {
   accessToken: string | null;
   /** Epoch ms; null when the provider did not say. */
   accessExpiresAt: number | null;
+  /** Epoch ms at which the access token is renewed (refresh-schedule.ts); null: never by time. */
+  refreshAt: number | null;
   refreshToken: string | null;
   cancelTimer: (() => void) | null;
-  backoffMs: number;
+  /** Network failures of the refresh in a row (the retry's backoff step). */
+  failures: number;
+  /** Epoch ms before which no refresh request is sent (the floor, or a retry's wait). */
+  nextAttemptAt: number;
+  /** Why the last refresh failed on the network, while a retry waits. */
+  lastFailure: AgentDeskError | null;
 }
 
 export function createAuthService(options: AuthServiceOptions): AuthService {
@@ -125,6 +135,7 @@ class SignInService implements AuthService {
   readonly #store: SecretStore;
   readonly #logger: AuthLogger;
   readonly #clock: Clock;
+  readonly #random: () => number;
   readonly #ledger: PendingLedger;
   readonly #configs = new Map<string, Promise<oidc.Configuration>>();
   readonly #listeners = new Set<(state: AuthState) => void>();
@@ -141,6 +152,7 @@ class SignInService implements AuthService {
     this.#desktop = options.desktop;
     this.#logger = options.logger;
     this.#clock = options.clock ?? systemClock;
+    this.#random = options.random ?? Math.random;
     this.#ledger = new PendingLedger(this.#clock);
     this.#store = new FallbackSecretStore(options.secretStore, (err) => {
       this.#warning = err.toBody();
@@ -365,23 +377,36 @@ class SignInService implements AuthService {
       idTokenExpected: provider.oidc,
     });
     const { identity, sub } = await this.#identify(provider, config, tokens);
-    return {
+    const session: Session = {
       provider,
       account: providerAccount(provider.id, provider.clientId),
       identity,
       sub,
-      accessToken: tokens.access_token,
-      accessExpiresAt: this.#expiry(tokens),
+      accessToken: null,
+      accessExpiresAt: null,
+      refreshAt: null,
       refreshToken: tokens.refresh_token ?? null,
       cancelTimer: null,
-      backoffMs: 0,
+      failures: 0,
+      nextAttemptAt: 0,
+      lastFailure: null,
     };
+    this.#takeAccessToken(session, tokens);
+    return session;
   }
 
-  #expiry(tokens: oidc.TokenEndpointResponse & oidc.TokenEndpointResponseHelpers): number | null {
-    // Measured from now on our clock: the response has just arrived.
+  /** Records a new access token and when to renew it, measured on our clock from now: the response has just arrived. */
+  #takeAccessToken(session: Session, tokens: oidc.TokenEndpointResponse & oidc.TokenEndpointResponseHelpers): void {
+    const now = this.#clock.now();
     const seconds = tokens.expires_in;
-    return typeof seconds === 'number' && Number.isFinite(seconds) ? this.#clock.now() + Math.max(0, seconds) * 1000 : null;
+    const lifetimeMs = typeof seconds === 'number' && Number.isFinite(seconds) ? Math.max(0, seconds) * 1000 : null;
+    session.accessToken = tokens.access_token;
+    session.accessExpiresAt = lifetimeMs === null ? null : now + lifetimeMs;
+    session.refreshAt = refreshAtFor(now, lifetimeMs);
+    // The token request that brought it counts for the floor between requests.
+    session.nextAttemptAt = now + REFRESH_MIN_INTERVAL_MS;
+    session.failures = 0;
+    session.lastFailure = null;
   }
 
   async #identify(
@@ -474,8 +499,8 @@ class SignInService implements AuthService {
     session.cancelTimer?.();
     session.cancelTimer = null;
     if (delayMs === undefined) {
-      if (session.accessExpiresAt === null) return;
-      delayMs = Math.max(0, session.accessExpiresAt - REFRESH_SKEW_MS - this.#clock.now());
+      if (session.refreshAt === null) return;
+      delayMs = Math.max(0, session.refreshAt - this.#clock.now());
     }
     session.cancelTimer = this.#clock.setTimer(delayMs, () => {
       session.cancelTimer = null;
@@ -501,6 +526,7 @@ class SignInService implements AuthService {
       await this.#dropSession(session, err);
       throw err;
     }
+    session.nextAttemptAt = this.#clock.now() + REFRESH_MIN_INTERVAL_MS;
     let tokens: oidc.TokenEndpointResponse & oidc.TokenEndpointResponseHelpers;
     try {
       const config = await this.#config(session.provider);
@@ -508,18 +534,32 @@ class SignInService implements AuthService {
     } catch (err) {
       const coded = toAuthError(err, 'refresh');
       if (this.#session !== session) throw coded;
-      if (coded.code === 'INVALID_GRANT' || coded.code === 'CLIENT_REJECTED') {
-        // The refresh token is dead (revoked, expired, reused): the agent must sign in again.
-        await this.#dropSession(session, coded);
-      } else {
-        this.#retryLater(session, coded);
+      const status = httpStatusOf(err);
+      // Any refusal by the token endpoint is final, whatever its body says (an empty 400 too);
+      // only the network, 5xx and "try later" are worth another try.
+      const final = isFinalRefusal(status)
+        ? new AgentDeskError('SIGN_IN_ENDED', undefined, { cause: coded.cause ?? coded })
+        : coded.code === 'ID_TOKEN_INVALID'
+          ? coded
+          : null;
+      if (final) {
+        this.#logger.warn({ providerId: session.provider.id, status, code: coded.code }, 'the provider refused the refresh');
+        await this.#dropSession(session, final);
+        throw final;
       }
+      this.#retryLater(session, coded);
       throw coded;
     }
     if (this.#session !== session) return;
+    const claims = tokens.claims();
+    // OIDC Core §12.2: a refreshed ID token must name the same person.
+    if (claims && session.sub !== null && claims.sub !== session.sub) {
+      const err = new AgentDeskError('ID_TOKEN_SUBJECT_CHANGED');
+      await this.#dropSession(session, err);
+      throw err;
+    }
     const rotated = tokens.refresh_token ?? refreshToken;
     session.refreshToken = rotated;
-    const claims = tokens.claims();
     if (claims) {
       session.identity = { name: nameFrom(claims) ?? session.identity.name, email: text(claims.email) ?? session.identity.email };
     }
@@ -527,17 +567,18 @@ class SignInService implements AuthService {
     // if the app dies in between, the stored token is the one the provider still accepts.
     if (rotated !== refreshToken) await this.#persist(session);
     if (this.#session !== session) return;
-    session.accessToken = tokens.access_token;
-    session.accessExpiresAt = this.#expiry(tokens);
-    session.backoffMs = 0;
+    this.#takeAccessToken(session, tokens);
     this.#schedule(session);
     this.#logger.info({ providerId: session.provider.id, rotated: rotated !== refreshToken }, 'access token refreshed');
   }
 
   #retryLater(session: Session, err: AgentDeskError): void {
-    session.backoffMs = session.backoffMs === 0 ? REFRESH_BACKOFF_INITIAL_MS : Math.min(session.backoffMs * 2, REFRESH_BACKOFF_MAX_MS);
-    this.#logger.warn({ providerId: session.provider.id, code: err.code, retryInMs: session.backoffMs }, 'refresh failed; retrying later');
-    this.#schedule(session, session.backoffMs);
+    session.failures += 1;
+    const delayMs = retryDelayMs(session.failures, this.#random);
+    session.nextAttemptAt = this.#clock.now() + delayMs;
+    session.lastFailure = err;
+    this.#logger.warn({ providerId: session.provider.id, code: err.code, retryInMs: delayMs }, 'refresh failed; retrying later');
+    this.#schedule(session, delayMs);
   }
 
   async #dropSession(session: Session, reason: AgentDeskError): Promise<void> {
@@ -556,14 +597,21 @@ class SignInService implements AuthService {
     const session = this.#session;
     if (!session) throw new AgentDeskError('NOT_SIGNED_IN');
     const now = this.#clock.now();
-    if (session.accessToken && (session.accessExpiresAt === null || session.accessExpiresAt - REFRESH_SKEW_MS > now)) return session.accessToken;
+    if (session.accessToken && (session.refreshAt === null || now < session.refreshAt)) return session.accessToken;
+    const stillValid = () => this.#session === session && session.accessToken !== null && (session.accessExpiresAt === null || session.accessExpiresAt > this.#clock.now());
+    if (!this.#refreshing && now < session.nextAttemptAt) {
+      // Too soon to ask the provider again (the floor, or a retry's wait): callers that ask in a
+      // loop must not turn into a refresh storm. The current token while it lasts, else why not.
+      if (stillValid()) return session.accessToken!;
+      if (session.lastFailure) throw session.lastFailure;
+      if (session.accessToken) return session.accessToken;
+      throw new AgentDeskError('NOT_SIGNED_IN');
+    }
     try {
       await this.#refresh(session);
     } catch (err) {
       // A network failure keeps the agent signed in while the current token is still valid.
-      if (this.#session === session && session.accessToken && session.accessExpiresAt !== null && session.accessExpiresAt > this.#clock.now()) {
-        return session.accessToken;
-      }
+      if (stillValid()) return session.accessToken!;
       throw err;
     }
     if (this.#session !== session || !session.accessToken) throw new AgentDeskError('NOT_SIGNED_IN');
@@ -591,9 +639,12 @@ class SignInService implements AuthService {
         sub: stored.sub,
         accessToken: null,
         accessExpiresAt: null,
+        refreshAt: null,
         refreshToken: stored.refresh_token,
         cancelTimer: null,
-        backoffMs: 0,
+        failures: 0,
+        nextAttemptAt: 0,
+        lastFailure: null,
       };
       this.#session = session;
       this.#logger.info({ providerId: provider.id }, 'sign-in restored from the keychain');
@@ -601,7 +652,7 @@ class SignInService implements AuthService {
       try {
         await this.#refresh(session);
       } catch {
-        // INVALID_GRANT signed the agent out; a network failure keeps them signed in and retries.
+        // A refusal signed the agent out (SIGN_IN_ENDED); a network failure keeps them signed in and retries.
       }
       break;
     }

@@ -57,6 +57,19 @@ function isNetworkFailure(err: unknown): boolean {
   return false;
 }
 
+/**
+ * The HTTP status of the provider's answer behind a library error, or null when there was no
+ * answer (network, timeout) or the error is not about one.
+ */
+export function httpStatusOf(err: unknown): number | null {
+  if (err instanceof oidc.ResponseBodyError || err instanceof oidc.WWWAuthenticateChallengeError) return err.status;
+  if (err instanceof oidc.ClientError && (err.code === 'OAUTH_RESPONSE_IS_NOT_CONFORM' || err.code === 'OAUTH_RESPONSE_IS_NOT_JSON')) {
+    const status = (err.cause as { status?: unknown } | undefined)?.status;
+    return typeof status === 'number' ? status : null;
+  }
+  return null;
+}
+
 /** The product code for an OAuth 2.0 `error` value (RFC 6749 §4.1.2.1, §5.2). */
 export function codeForOAuthError(error: string): ErrorCode {
   switch (error) {

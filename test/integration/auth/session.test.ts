@@ -74,22 +74,22 @@ describe('keeping the agent signed in: refresh, sign-out, restart (real provider
     await h.service.signOut();
   });
 
-  it('signs the agent out with INVALID_GRANT when the refresh token was revoked', async () => {
+  it('signs the agent out with SIGN_IN_ENDED when the refresh token was revoked', async () => {
     const clock = new FakeClock();
     const { store } = freshKeychain();
     const h = await createHarness({ idp, store, clock });
     await h.signIn();
     await revokeAtProvider(idp, (await storedRefreshToken(store, idp))!);
     clock.advance(TTL_S * 1000);
-    await assert.rejects(h.service.getAccessToken(), { code: 'INVALID_GRANT' });
+    await assert.rejects(h.service.getAccessToken(), { code: 'SIGN_IN_ENDED' });
     const state = h.service.currentAgent();
     assert.equal(state.status, 'signed-out');
-    assert.equal(state.status === 'signed-out' && state.reason?.code, 'INVALID_GRANT');
+    assert.equal(state.status === 'signed-out' && state.reason?.code, 'SIGN_IN_ENDED');
     assert.equal(await store.get(providerAccount(PROVIDER_ID, idp.clientId)), null, 'keychain entry removed');
     await assert.rejects(h.service.getAccessToken(), { code: 'NOT_SIGNED_IN' });
   });
 
-  it('keeps the agent signed in through a provider outage and retries with backoff', async () => {
+  it('keeps the agent signed in through a provider outage and retries with jittered backoff, without extra requests', async () => {
     const clock = new FakeClock();
     const { store } = freshKeychain();
     const h = await createHarness({ idp, store, clock });
@@ -101,7 +101,7 @@ describe('keeping the agent signed in: refresh, sign-out, restart (real provider
       // Inside the skew the old token is still valid: the agent keeps working with it.
       assert.equal(await h.service.getAccessToken(), at1);
       assert.equal(h.service.currentAgent().status, 'signed-in');
-      await until(() => clock.pending().count === 1 && clock.pending().nextInMs !== null && clock.pending().nextInMs! <= REFRESH_BACKOFF_INITIAL_MS * 2, 'a retry');
+      await until(() => clock.pending().count === 1 && clock.pending().nextInMs !== null && clock.pending().nextInMs! <= REFRESH_BACKOFF_INITIAL_MS, 'a retry');
       clock.advance(REFRESH_SKEW_MS + 1);
       await assert.rejects(h.service.getAccessToken(), { code: 'PROVIDER_UNREACHABLE' });
       assert.equal(h.service.currentAgent().status, 'signed-in', 'a network failure does not sign the agent out');
@@ -109,6 +109,13 @@ describe('keeping the agent signed in: refresh, sign-out, restart (real provider
     } finally {
       await idp.start();
     }
+    // The provider is back: nothing is asked before the retry's time, then the retry succeeds.
+    await until(() => clock.pending().count === 1, 'the next retry');
+    const tokenCalls = idp.hits.token;
+    await assert.rejects(h.service.getAccessToken(), { code: 'PROVIDER_UNREACHABLE' });
+    assert.equal(idp.hits.token, tokenCalls, 'no request while the retry waits');
+    clock.advance(clock.pending().nextInMs!);
+    await until(() => idp.hits.token === tokenCalls + 1 && clock.pending().nextInMs! > REFRESH_BACKOFF_INITIAL_MS * 10, 'the retry');
     const at2 = await h.service.getAccessToken();
     assert.notEqual(at2, at1);
     await h.service.signOut();

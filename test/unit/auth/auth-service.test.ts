@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { pino } from 'pino';
 import { createAuthService } from '../../../src/auth/auth-service.js';
 import { parseProvidersFile } from '../../../src/auth/provider-config.js';
-import { REFRESH_BACKOFF_INITIAL_MS } from '../../../src/limits.js';
+import { REFRESH_BACKOFF_INITIAL_MS, REFRESH_MIN_INTERVAL_MS } from '../../../src/limits.js';
 import { providerAccount } from '../../../src/vault/keychain-names.js';
 import { MemorySecretStore } from '../../../src/vault/memory-secret-store.js';
 import { FakeClock } from '../../integration/auth/helpers/fake-clock.js';
@@ -29,8 +29,13 @@ const providers = parseProvidersFile({
 
 function setup(store = new MemorySecretStore(), clock = new FakeClock()) {
   const desktop = new FakeDesktop('/nonexistent');
-  const service = createAuthService({ providers, desktop, secretStore: store, logger: pino({ level: 'silent' }), clock });
+  // The jitter pinned near its top: each wait is just under its ceiling.
+  const service = createAuthService({ providers, desktop, secretStore: store, logger: pino({ level: 'silent' }), clock, random: () => 0.999 });
   return { service, desktop, store, clock };
+}
+
+async function waitFor(check: () => boolean): Promise<void> {
+  for (let i = 0; i < 200 && !check(); i += 1) await new Promise((r) => setTimeout(r, 5));
 }
 
 describe('auth service (no provider reachable)', () => {
@@ -80,7 +85,7 @@ describe('auth service (no provider reachable)', () => {
     await assert.rejects(setup().service.getAccessToken(), { code: 'NOT_SIGNED_IN' });
   });
 
-  it('on restart with the provider unreachable, shows the stored agent and retries with backoff', async () => {
+  it('on restart with the provider unreachable, shows the stored agent and retries with a growing, jittered wait', async () => {
     const store = new MemorySecretStore();
     const clock = new FakeClock();
     await store.set(
@@ -91,10 +96,23 @@ describe('auth service (no provider reachable)', () => {
     const state = await service.restore();
     assert.equal(state.status, 'signed-in');
     assert.deepEqual(state.status === 'signed-in' && state.agent, { name: 'Ada', email: 'ada@acme.example' });
-    assert.deepEqual(clock.pending(), { count: 1, nextInMs: REFRESH_BACKOFF_INITIAL_MS });
+    // The first wait is the floor between requests (half of 5 s would be under it).
+    assert.deepEqual(clock.pending(), { count: 1, nextInMs: REFRESH_MIN_INTERVAL_MS });
     await assert.rejects(service.getAccessToken(), { code: 'PROVIDER_UNREACHABLE' });
     assert.equal(service.currentAgent().status, 'signed-in');
-    assert.equal(clock.pending().nextInMs, REFRESH_BACKOFF_INITIAL_MS * 2, 'the wait doubles');
+    assert.equal(clock.pending().nextInMs, REFRESH_MIN_INTERVAL_MS, 'asking for a token does not restart or shorten the wait');
+    const waits: number[] = [];
+    for (let i = 0; i < 6; i += 1) {
+      clock.advance(clock.pending().nextInMs!);
+      assert.equal(clock.pending().count, 0, 'the retry is running');
+      await waitFor(() => clock.pending().count === 1);
+      waits.push(clock.pending().nextInMs!);
+    }
+    assert.deepEqual(
+      waits.map((w) => Math.round(w / 1000)),
+      [REFRESH_BACKOFF_INITIAL_MS * 2, REFRESH_BACKOFF_INITIAL_MS * 4, REFRESH_BACKOFF_INITIAL_MS * 8, 60_000, 60_000, 60_000].map((w) => Math.round((w * 0.9995) / 1000)),
+      'the ceiling doubles up to the 60 s cap',
+    );
     await service.dispose();
   });
 
