@@ -42,6 +42,11 @@ export async function createProviderClient(provider: ProviderConfig): Promise<oi
     for (const fn of execute) fn(config);
     config.timeout = PROVIDER_HTTP_TIMEOUT_S;
   }
+  // openid-client trusts an ID token that came over TLS from the token endpoint without checking its
+  // signature (OIDC Core §3.1.3.7 allows it); we check it against the provider's JWKS anyway, at
+  // sign-in and on every refresh that returns one, so a token endpoint answer that was altered in
+  // transit or by a proxy is refused (ID_TOKEN_INVALID).
+  if (provider.oidc) oidc.enableNonRepudiationChecks(config);
   return config;
 }
 
@@ -124,7 +129,13 @@ export function toAuthError(err: unknown, step: ProviderStep): AgentDeskError {
   return new AgentDeskError(code, undefined, { cause });
 }
 
-const ID_TOKEN_CHECKS = new Set(['OAUTH_JWT_CLAIM_COMPARISON_FAILED', 'OAUTH_JWT_TIMESTAMP_CHECK_FAILED', 'OAUTH_KEY_SELECTION_FAILED']);
+const ID_TOKEN_CHECKS = new Set([
+  'OAUTH_JWT_CLAIM_COMPARISON_FAILED',
+  'OAUTH_JWT_TIMESTAMP_CHECK_FAILED',
+  'OAUTH_KEY_SELECTION_FAILED',
+  // The signature against the provider's JWKS (enableNonRepudiationChecks).
+  'OAUTH_JWS_SIGNATURE_VERIFICATION_FAILED',
+]);
 
 // Claim, time and key-selection failures are all about the ID token here (the only JWT we check);
 // a malformed response counts when the library says it was the JWT (signature, alg, claim types).

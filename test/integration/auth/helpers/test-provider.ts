@@ -17,6 +17,13 @@ export interface TestProviderOptions {
   readonly claimsInIdToken?: boolean;
 }
 
+/** A canned answer the token endpoint gives instead of oidc-provider's, while set. */
+export interface TokenRefusal {
+  readonly status: number;
+  readonly body: string;
+  readonly contentType?: string;
+}
+
 export interface TestProvider {
   readonly issuer: string;
   readonly port: number;
@@ -25,6 +32,12 @@ export interface TestProvider {
   readonly hits: { token: number; revocation: number; userinfo: number; discovery: number };
   /** Every access, refresh and ID token the token endpoint handed out, for leak scans. */
   readonly issuedTokens: Set<string>;
+  /** While set, every token request gets this answer (a provider refusing refreshes its own way). */
+  tokenRefusal: TokenRefusal | null;
+  /** While set, /jwks publishes these keys instead of the signing key (a JWKS that does not match). */
+  jwksOverride: { keys: object[] } | null;
+  /** While set, tokens are issued for this account id (the ID token's `sub`) whoever signed in. */
+  accountIdOverride: string | null;
   /** Stops listening (the provider is "down"); `start` brings it back on the same port. */
   stop(): Promise<void>;
   start(): Promise<void>;
@@ -51,6 +64,7 @@ function html(res: ServerResponse, body: string): void {
 
 export async function startTestProvider(options: TestProviderOptions = {}): Promise<TestProvider> {
   const { privateKey } = await generateKeyPair('RS256', { extractable: true });
+  const hooks: Pick<TestProvider, 'tokenRefusal' | 'jwksOverride' | 'accountIdOverride'> = { tokenRefusal: null, jwksOverride: null, accountIdOverride: null };
   const jwk = { ...(await exportJWK(privateKey)), kid: 'test-key-1', alg: 'RS256', use: 'sig' };
 
   const server = createServer();
@@ -79,8 +93,11 @@ export async function startTestProvider(options: TestProviderOptions = {}): Prom
     },
     claims: { openid: ['sub'], email: ['email', 'email_verified'], profile: ['name'] },
     conformIdTokenClaims: !options.claimsInIdToken,
-    findAccount: async (_ctx, id) =>
-      id === TEST_AGENT.id ? { accountId: id, claims: async () => ({ sub: id, email: TEST_AGENT.email, email_verified: true, name: TEST_AGENT.name }) } : undefined,
+    findAccount: async (_ctx, id) => {
+      if (id !== TEST_AGENT.id) return undefined;
+      const accountId = hooks.accountIdOverride ?? id;
+      return { accountId, claims: async () => ({ sub: accountId, email: TEST_AGENT.email, email_verified: true, name: TEST_AGENT.name }) };
+    },
     // Refresh tokens for the desktop client even without prompt=consent (offline_access is
     // otherwise dropped by oidc-provider), rotated on every use.
     issueRefreshToken: async (_ctx, c) => c.grantTypeAllowed('refresh_token'),
@@ -159,7 +176,19 @@ export async function startTestProvider(options: TestProviderOptions = {}): Prom
     const path = (req.url ?? '/').split('?')[0] ?? '/';
     if (path === '/token') {
       hits.token += 1;
+      if (hooks.tokenRefusal) {
+        const { status, body, contentType } = hooks.tokenRefusal;
+        req.resume();
+        res.writeHead(status, contentType ? { 'content-type': contentType } : {});
+        res.end(body);
+        return;
+      }
       recordTokens(res);
+    }
+    if (path === '/jwks' && hooks.jwksOverride) {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify(hooks.jwksOverride));
+      return;
     }
     if (path === '/token/revocation') hits.revocation += 1;
     if (path === '/me') hits.userinfo += 1;
@@ -184,7 +213,8 @@ export async function startTestProvider(options: TestProviderOptions = {}): Prom
       server.closeAllConnections();
     });
   };
-  return {
+  // The hooks object is the returned provider itself, so a test's assignments reach the handlers.
+  return Object.assign(hooks, {
     issuer,
     port,
     clientId: TEST_CLIENT_ID,
@@ -197,7 +227,7 @@ export async function startTestProvider(options: TestProviderOptions = {}): Prom
       listening = true;
     },
     close: stop,
-  };
+  });
 }
 
 /** Asks the provider directly whether a refresh token still works (true) or is refused (false). */
