@@ -48,8 +48,10 @@ const skip =
       ? 'No display for Electron: run this file under xvfb-run (as .github/workflows/desktop.yml does)'
       : false;
 // Ubuntu 24.04 forbids the unprivileged user namespaces Chromium's sandbox uses unless chrome-sandbox
-// is setuid root, which an npm install never makes it; the renderer stays sandboxed by Electron's
-// own `sandbox: true` (the Chromium process sandbox is what this flag turns off).
+// is setuid root, which an npm install never makes it. --no-sandbox turns off the OS sandbox of
+// every child process (renderers, GPU, utility), not only the renderer's: the page keeps only
+// Electron's `sandbox: true` limits (no Node, the narrow preload), which are no OS sandbox. Fine for
+// a test runner; the packaged-app smoke test (scripts/smoke-packaged-app.ts) runs with the sandbox.
 const CHROMIUM_FLAGS = process.platform === 'linux' ? ['--no-sandbox'] : [];
 
 describe('agent desktop (Electron shell): sign in through the system browser and join a session', () => {
@@ -98,7 +100,8 @@ describe('agent desktop (Electron shell): sign in through the system browser and
     await chromium?.close();
     await server?.stop('SIGTERM').catch(() => undefined);
     await idp?.close();
-    if (root) rmSync(root, { recursive: true, force: true });
+    // Windows keeps the exited app's files (keychain, logs, Chromium's profile) locked for a moment.
+    if (root) rmSync(root, { recursive: true, force: true, maxRetries: 10, retryDelay: 200 });
   });
 
   /** Starts Electron with the callback URL as its argument, as the OS does; it must hand over and quit. */
@@ -127,7 +130,8 @@ describe('agent desktop (Electron shell): sign in through the system browser and
         };
       });
       const page = await app.firstWindow();
-      await page.waitForLoadState('domcontentloaded');
+      // The first window may still show about:blank; wait for the agent UI itself.
+      await page.waitForURL('app://agentdesk/index.html', { waitUntil: 'domcontentloaded' });
       assert.equal(page.url(), 'app://agentdesk/index.html');
       const surface = await page.evaluate(() => ({
         require: typeof (globalThis as { require?: unknown }).require,

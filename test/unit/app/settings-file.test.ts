@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AgentDeskError } from '../../../common/errors.js';
 import { EMPTY_SETTINGS, readSettings, settingsPath, writeSettings } from '../../../src/app/settings-file.js';
+import { SKIP_WITHOUT_POSIX_MODES } from '../../support/file-modes.js';
 
 const dirs: string[] = [];
 function dir(): string {
@@ -15,7 +16,13 @@ function dir(): string {
 afterEach(() => dirs.splice(0).forEach((d) => rmSync(d, { recursive: true, force: true })));
 
 describe('settings file', () => {
-  it('starts empty, and reads back what was written, private to the user', async () => {
+  it('is written private to the user', { skip: SKIP_WITHOUT_POSIX_MODES }, async () => {
+    const path = settingsPath(dir());
+    await writeSettings(path, EMPTY_SETTINGS);
+    assert.equal(statSync(path).mode & 0o077, 0, 'not readable by others');
+  });
+
+  it('starts empty, and reads back what was written', async () => {
     const path = settingsPath(dir());
     assert.deepEqual(await readSettings(path), EMPTY_SETTINGS);
     const settings = {
@@ -24,7 +31,6 @@ describe('settings file', () => {
     };
     await writeSettings(path, settings);
     assert.deepEqual(await readSettings(path), settings);
-    assert.equal(statSync(path).mode & 0o077, 0, 'not readable by others');
   });
 
   it('reports a damaged file with the field at fault and leaves it as it was', async () => {

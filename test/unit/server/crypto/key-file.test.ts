@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { AgentDeskError } from '../../../../common/errors.js';
 import { createKeyFile, readKeyFile, replaceKeyFile } from '../../../../server/crypto/key-file.js';
 import { rotateKeyring } from '../../../../server/crypto/keyring.js';
+import { SKIP_WITHOUT_POSIX_MODES } from '../../../support/file-modes.js';
 
 function code(err: unknown): string | undefined {
   return err instanceof AgentDeskError ? err.code : undefined;
@@ -20,9 +21,13 @@ describe('options key file', () => {
   });
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-  it('is created with mode 0600 and read back as the same keyring, leaving no temp file', () => {
-    const ring = createKeyFile(path);
+  it('is created with mode 0600', { skip: SKIP_WITHOUT_POSIX_MODES }, () => {
+    createKeyFile(path);
     assert.equal(statSync(path).mode & 0o777, 0o600);
+  });
+
+  it('is created and read back as the same keyring, leaving no temp file', () => {
+    const ring = createKeyFile(path);
     const read = readKeyFile(path);
     assert.equal(read?.activeId, ring.activeId);
     assert.deepEqual(readdirSync(dir), ['options.key']);
@@ -40,7 +45,7 @@ describe('options key file', () => {
     assert.equal(readKeyFile(path), null);
   });
 
-  it('is refused when group or others may read it, with the chmod to run', () => {
+  it('is refused when group or others may read it, with the chmod to run', { skip: SKIP_WITHOUT_POSIX_MODES }, () => {
     createKeyFile(path);
     chmodSync(path, 0o644);
     assert.throws(
@@ -59,11 +64,15 @@ describe('options key file', () => {
     assert.throws(() => readKeyFile(path), (err: unknown) => code(err) === 'SERVER_KEY_FILE_UNREADABLE' && (err as Error).message.includes('not a regular file'));
   });
 
-  it('is replaced atomically with a rotated keyring, keeping mode 0600', () => {
+  it('keeps mode 0600 when replaced', { skip: SKIP_WITHOUT_POSIX_MODES }, () => {
+    replaceKeyFile(path, rotateKeyring(createKeyFile(path)));
+    assert.equal(statSync(path).mode & 0o777, 0o600);
+  });
+
+  it('is replaced atomically with a rotated keyring', () => {
     const ring = createKeyFile(path);
     const next = rotateKeyring(ring);
     replaceKeyFile(path, next);
-    assert.equal(statSync(path).mode & 0o777, 0o600);
     const read = readKeyFile(path);
     assert.equal(read?.activeId, next.activeId);
     assert.ok(read?.keys.has(ring.activeId));

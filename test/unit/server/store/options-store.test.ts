@@ -8,6 +8,7 @@ import { OptionsStore } from '../../../../server/store/options-store.js';
 import { readKeyFile } from '../../../../server/crypto/key-file.js';
 import { sealOption } from '../../../../server/crypto/option-cipher.js';
 import { filesContaining, tempDataDir } from './store-fixture.js';
+import { SKIP_WITHOUT_POSIX_MODES } from '../../../support/file-modes.js';
 
 const TOKEN_A = '11111111112222222222333333';
 const TOKEN_B = '44444444445555555555666666';
@@ -30,11 +31,16 @@ describe('OptionsStore', () => {
     tmp.cleanup();
   });
 
-  it('creates the database and a 0600 key file on first open, and starts with no token', () => {
-    const s = open();
-    assert.ok(existsSync(join(tmp.dir, 'agentdesk.db')));
+  it('creates the database and the key file with mode 0600', { skip: SKIP_WITHOUT_POSIX_MODES }, () => {
+    open();
     assert.equal(statSync(tmp.keyFile).mode & 0o777, 0o600);
     assert.equal(statSync(join(tmp.dir, 'agentdesk.db')).mode & 0o777, 0o600);
+  });
+
+  it('creates the database and a key file on first open, and starts with no token', () => {
+    const s = open();
+    assert.ok(existsSync(join(tmp.dir, 'agentdesk.db')));
+    assert.ok(existsSync(tmp.keyFile));
     assert.deepEqual(s.readAgentToken(), { current: null, previous: null });
     assert.equal(s.hasAgentToken(), false);
   });
