@@ -1,5 +1,5 @@
-// The page stream: rrweb records the DOM (already masked by MaskPolicy), and this file turns its
-// events into binary page frames (byte 0 = kind, then the UTF-8 JSON text of an eventWithTime[]).
+// The page stream: rrweb records the DOM, every event goes through the privacy filter (the one
+// point where masking is enforced, privacy-filter.ts), and this file turns the events into binary page frames (byte 0 = kind, then the UTF-8 JSON text of an eventWithTime[]).
 // A snapshot frame is [Meta, FullSnapshot]; incremental events are batched and flushed every
 // FLUSH_INTERVAL_MS. Nothing is kept while no agent watches: the next agent gets a fresh snapshot.
 import { record } from '@rrweb/record';
@@ -7,9 +7,11 @@ import { EventType, type eventWithTime } from '@rrweb/types';
 import { PageFrameKind } from '../../common/protocol-constants.js';
 import { FLUSH_EVENT_COUNT, FLUSH_INTERVAL_MS, MAX_INCREMENTAL_FRAME_BYTES, MAX_SNAPSHOT_FRAME_BYTES } from './limits.js';
 import type { MaskPolicy } from './masking.js';
+import type { PrivacyFilter } from './privacy-filter.js';
 
 export interface CaptureOptions {
   readonly policy: MaskPolicy;
+  readonly filter: PrivacyFilter;
   readonly blockSelector: string;
   /** Sends one page frame; false when it could not be sent (no socket). */
   readonly send: (frame: Uint8Array<ArrayBuffer>) => boolean;
@@ -74,14 +76,16 @@ export class PageCapture {
     performance.mark('agentdesk:snapshot-start');
     this.#stopRecording =
       record({
-        emit: (event) => this.#onEvent(event),
+        emit: (event) => {
+          const safe = this.#options.filter.apply(event);
+          if (safe) this.#onEvent(safe);
+        },
         // Every field goes through maskInput (which decides); rrweb's own "all inputs" list
         // leaves out hidden and file inputs, so the list is given here.
         maskAllInputs: false,
         maskInputOptions: EVERY_FIELD as Record<string, boolean>,
         maskInputFn: policy.maskInput,
-        maskTextSelector: policy.textSelector,
-        maskTextFn: policy.maskText,
+        // Text is masked by the filter, which follows the live mask set (rrweb's selector is fixed).
         blockSelector,
         inlineStylesheet: true,
         recordCanvas: false,
@@ -131,9 +135,26 @@ export class PageCapture {
     this.#flushTimer = null;
   }
 
+  /**
+   * The masks changed (an element gained or lost one, a rule applies after a route change): what
+   * the agent has may show what is now masked, so a fresh snapshot replaces it.
+   */
+  recheckMasks(): void {
+    if (this.#streaming && this.#options.filter.marksChanged()) {
+      this.#batch = [];
+      this.#cancelFlush();
+      this.#snapshotNow();
+    }
+  }
+
   #flush(): void {
     this.#cancelFlush();
     if (!this.#streaming || this.#batch.length === 0) return;
+    if (this.#options.filter.marksChanged()) {
+      this.#batch = [];
+      this.#snapshotNow();
+      return;
+    }
     const started = performance.now();
     const frame = encodeFrame(PageFrameKind.Incremental, this.#batch);
     this.#batch = [];

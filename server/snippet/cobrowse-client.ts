@@ -7,7 +7,10 @@ import type { ControlState, CreatedSession, CustomerToServer, ServerToCustomer, 
 import { applyAction } from './actions.js';
 import { parseServerMessage } from './server-messages.js';
 import { PageCapture } from './capture.js';
-import { pageAddress, type SnippetConfig } from './config.js';
+import { pageAddress, shareableAddress, type SnippetConfig } from './config.js';
+import { watchClosedShadowRoots } from './closed-shadow.js';
+import { PrivacyFilter } from './privacy-filter.js';
+import { watchAddress } from './url-watch.js';
 import { MAX_TITLE_CHARS, MAX_URL_CHARS, RECONNECT_FIRST_DELAY_MS, RECONNECT_MAX_DELAY_MS } from './limits.js';
 import { isLocked, lockSelector } from './locking.js';
 import { ALWAYS_BLOCKED, MaskPolicy } from './masking.js';
@@ -59,6 +62,18 @@ export class CobrowseClient {
     this.#config = config;
     this.#policy = new MaskPolicy(config, pageAddress(location));
     this.#policy.trackPasswords(document);
+    const frameDocs = new WeakSet<Document>();
+    const filter = new PrivacyFilter({
+      policy: this.#policy,
+      nodeOf: (id) => record.mirror.getNode(id),
+      shareableAddress: (href) => shareableAddress(href, config.allowQueryParams).slice(0, MAX_URL_CHARS),
+      onFrameDocument: (doc) => {
+        if (frameDocs.has(doc)) return;
+        frameDocs.add(doc);
+        this.#policy.trackPasswords(doc);
+        if (doc.defaultView) watchClosedShadowRoots(doc.defaultView as Window & typeof globalThis);
+      },
+    });
     this.#locks = lockSelector(config);
     this.#blocks = [ALWAYS_BLOCKED, `#${UI_HOST_ID}`, ...config.blockSelectors].join(', ');
     this.#ui = new SnippetUi({
@@ -71,12 +86,20 @@ export class CobrowseClient {
     });
     this.#capture = new PageCapture({
       policy: this.#policy,
+      filter,
       blockSelector: this.#blocks,
       send: (frame) => this.#sendFrame(frame),
       onTooLarge: () => this.#finish('This page is too large to share with co-browse.', true),
     });
     addEventListener('pagehide', () => {
       this.#unloading = true;
+    });
+    // A single-page app's route change: the rules for the new address apply at once, the agent
+    // hears the new address, and a fresh snapshot replaces what the old masks showed.
+    watchAddress(() => {
+      this.#policy.setAddress(pageAddress(location));
+      this.#sendPage();
+      this.#capture.recheckMasks();
     });
   }
 
@@ -136,7 +159,7 @@ export class CobrowseClient {
         this.#droppedAt = null;
         this.#reconnectDelay = RECONNECT_FIRST_DELAY_MS;
         this.#control = message.control ?? 'none';
-        this.#send({ type: 'page', url: pageAddress(location).slice(0, MAX_URL_CHARS), title: document.title.slice(0, MAX_TITLE_CHARS) });
+        this.#sendPage();
         this.#renderSession();
         return;
       case 'agent-joined':
@@ -238,6 +261,11 @@ export class CobrowseClient {
     // Closed after the end message (if any) has been queued; the server closes its side too.
     if (ws && ws.readyState === WebSocket.OPEN) setTimeout(() => ws.close(1000), 100);
     this.#render({ kind: 'message', text });
+  }
+
+  #sendPage(): void {
+    if (!this.#ready) return;
+    this.#send({ type: 'page', url: shareableAddress(location.href, this.#config.allowQueryParams).slice(0, MAX_URL_CHARS), title: document.title.slice(0, MAX_TITLE_CHARS) });
   }
 
   #send(message: CustomerToServer): void {

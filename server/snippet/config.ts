@@ -21,6 +21,15 @@ const pageConfigSchema = z.strictObject({
   blockSelectors: z.optional(selectors),
   /** Elements the agent may never operate, besides submit buttons and data-cobrowse-lock. */
   lockSelectors: z.optional(selectors),
+  /**
+   * "strict" (recommended for regulated sites): every text and every field is masked unless it
+   * is under data-cobrowse-unmask or one of unmaskSelectors; the layout stays.
+   */
+  privacy: z.optional(z.enum(['standard', 'strict'])),
+  /** Strict mode only: subtrees the agent may read. */
+  unmaskSelectors: z.optional(selectors),
+  /** Query parameters of the page URL the agent may see (all others, and the fragment, never leave). */
+  allowQueryParams: z.optional(z.array(z.string().check(z.minLength(1), z.maxLength(100))).check(z.maxLength(MAX_SELECTORS_PER_RULE))),
 });
 
 export type MaskRule = z.infer<typeof maskRule>;
@@ -31,6 +40,9 @@ export interface SnippetConfig {
   readonly maskRules: readonly MaskRule[];
   readonly blockSelectors: readonly string[];
   readonly lockSelectors: readonly string[];
+  readonly privacy: 'standard' | 'strict';
+  readonly unmaskSelectors: readonly string[];
+  readonly allowQueryParams: readonly string[];
 }
 
 export type ConfigResult = { readonly ok: true; readonly config: SnippetConfig } | { readonly ok: false; readonly problem: string };
@@ -59,12 +71,20 @@ export function readConfig(script: HTMLScriptElement | null, pageObject: unknown
   } catch {
     return { ok: false, problem: `the co-browse server address is not an http(s) URL: ${server}` };
   }
-  const selectors = [...(page.maskRules ?? []).flatMap((r) => r.selectors), ...(page.blockSelectors ?? []), ...(page.lockSelectors ?? [])];
+  const selectors = [...(page.maskRules ?? []).flatMap((r) => r.selectors), ...(page.blockSelectors ?? []), ...(page.lockSelectors ?? []), ...(page.unmaskSelectors ?? [])];
   const bad = selectors.find((s) => !validSelector(s));
   if (bad !== undefined) return { ok: false, problem: `a co-browse selector is not valid CSS: ${bad}` };
   return {
     ok: true,
-    config: { server: origin, maskRules: page.maskRules ?? [], blockSelectors: page.blockSelectors ?? [], lockSelectors: page.lockSelectors ?? [] },
+    config: {
+      server: origin,
+      maskRules: page.maskRules ?? [],
+      blockSelectors: page.blockSelectors ?? [],
+      lockSelectors: page.lockSelectors ?? [],
+      privacy: page.privacy ?? 'standard',
+      unmaskSelectors: page.unmaskSelectors ?? [],
+      allowQueryParams: page.allowQueryParams ?? [],
+    },
   };
 }
 
@@ -85,7 +105,24 @@ export function urlMatches(pattern: string, url: string): boolean {
   return true;
 }
 
-/** The page address the snippet reports and matches rules against: no query, no fragment. */
-export function pageAddress(location: Location): string {
+/** The page address the snippet matches rules against: no query, no fragment. */
+export function pageAddress(location: Pick<Location, 'origin' | 'pathname'>): string {
   return `${location.origin}${location.pathname}`;
+}
+
+/**
+ * A page address as it may travel to the agent (page messages, rrweb's Meta event, audit): no
+ * fragment, and only the query parameters the site's config names. Anything unparsable is dropped.
+ */
+export function shareableAddress(href: string, allowQueryParams: readonly string[]): string {
+  let url: URL;
+  try {
+    url = new URL(href);
+  } catch {
+    return '';
+  }
+  const kept = new URLSearchParams();
+  for (const [name, value] of url.searchParams) if (allowQueryParams.includes(name)) kept.append(name, value);
+  const query = kept.toString();
+  return `${url.origin}${url.pathname}${query ? `?${query}` : ''}`;
 }

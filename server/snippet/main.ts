@@ -4,6 +4,7 @@
 //   <script src="https://cobrowse.example.com/cobrowse/snippet.js" data-server="https://cobrowse.example.com" async></script>
 import { readConfig } from './config.js';
 import { CobrowseClient } from './cobrowse-client.js';
+import { watchClosedShadowRoots } from './closed-shadow.js';
 
 declare global {
   interface Window {
@@ -12,6 +13,9 @@ declare global {
     __agentdeskCobrowse?: true;
   }
 }
+
+// As early as possible: closed shadow roots attached from now on are known (shown as boxes).
+watchClosedShadowRoots(window);
 
 // Only readable while the script itself runs, so it is taken before anything waits.
 const script = document.currentScript instanceof HTMLScriptElement ? document.currentScript : null;

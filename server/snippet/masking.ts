@@ -1,6 +1,10 @@
 // What the agent must never see, decided in the customer's browser before anything is sent.
-// Masked values become PLACEHOLDER, whatever their length; masked text likewise. rrweb calls
-// maskInput for EVERY field (maskAllInputs), so this file alone decides which ones are masked.
+// Masked values become PLACEHOLDER, whatever their length; masked text likewise.
+//
+// Every decision works on any node of the page: the top document, open shadow roots and
+// same-origin iframes (another JavaScript realm, where `instanceof HTMLInputElement` is false), so
+// nothing here uses instanceof against this window's classes: nodeType and nodeName only. "Inside
+// a masked element" walks up through shadow hosts and frame elements, not only parentElement.
 import { urlMatches, type SnippetConfig } from './config.js';
 
 /** Fixed length, so the agent cannot learn how long a masked value is. */
@@ -8,9 +12,43 @@ export const PLACEHOLDER = '••••••••';
 
 /** Always masked, on every page: the page marks them, or they are sensitive by type. */
 const ALWAYS_MASKED = '[data-cobrowse-mask]';
+/** Lifts strict mode's "mask everything" for a subtree. */
+const ALWAYS_UNMASKED = '[data-cobrowse-unmask]';
 export const ALWAYS_BLOCKED = '[data-cobrowse-block]';
 /** rrweb sets this on a field that was a password when recorded, so a show-password toggle stays masked. */
 const RRWEB_WAS_PASSWORD = 'data-rr-is-password';
+
+const ELEMENT_NODE = 1;
+const DOCUMENT_NODE = 9;
+const DOCUMENT_FRAGMENT_NODE = 11;
+
+/** Where a node sits: under a masking element, under an unmasking one (strict mode), or both. */
+export interface Region {
+  readonly masked: boolean;
+  readonly unmasked: boolean;
+}
+
+export const OPEN_REGION: Region = { masked: false, unmasked: false };
+
+export function isElement(node: Node | null | undefined): node is Element {
+  return !!node && node.nodeType === ELEMENT_NODE;
+}
+
+/** The node a node hangs from for masking: parent, or the shadow host, or the frame element. */
+export function maskingParent(node: Node): Node | null {
+  const parent = node.parentNode;
+  if (!parent) return null;
+  if (parent.nodeType === DOCUMENT_FRAGMENT_NODE) return (parent as ShadowRoot).host ?? null;
+  if (parent.nodeType === DOCUMENT_NODE) {
+    try {
+      return (parent as Document).defaultView?.frameElement ?? null;
+    } catch {
+      // A cross-origin parent: nothing above to inherit from (and such frames are never recorded).
+      return null;
+    }
+  }
+  return parent;
+}
 
 function autocompleteIsSensitive(el: Element): boolean {
   const value = el.getAttribute('autocomplete');
@@ -22,61 +60,125 @@ function autocompleteIsSensitive(el: Element): boolean {
     .some((token) => token.startsWith('cc-') || token === 'one-time-code');
 }
 
+/** The input's type as the browser sees it (the property), lower case; '' for other elements. */
+export function inputType(el: Element): string {
+  return el.nodeName === 'INPUT' ? String((el as HTMLInputElement).type).toLowerCase() : '';
+}
+
+export type PrivacyMode = 'standard' | 'strict';
+
 export class MaskPolicy {
   /** Fields that were ever type=password on this page, even after a toggle made them text. */
   readonly #wasPassword = new WeakSet<Element>();
-  readonly #selector: string;
-  #observer: MutationObserver | null = null;
+  readonly #config: SnippetConfig;
+  readonly #observers: MutationObserver[] = [];
+  #maskSelector = ALWAYS_MASKED;
+  readonly #unmaskSelector: string;
+  readonly strict: boolean;
 
   constructor(config: SnippetConfig, address: string) {
-    const ruleSelectors = config.maskRules.filter((rule) => urlMatches(rule.urlPattern, address)).flatMap((rule) => rule.selectors);
-    this.#selector = [ALWAYS_MASKED, ...ruleSelectors].join(', ');
+    this.#config = config;
+    this.strict = config.privacy === 'strict';
+    this.#unmaskSelector = [ALWAYS_UNMASKED, ...config.unmaskSelectors].join(', ');
+    this.setAddress(address);
   }
 
-  /** For rrweb's maskTextSelector: text inside these (or their descendants) is masked. */
-  get textSelector(): string {
-    return this.#selector;
+  /** The page's address changed (a single-page app's route): picks the rules that apply now. */
+  setAddress(address: string): boolean {
+    const ruleSelectors = this.#config.maskRules.filter((rule) => urlMatches(rule.urlPattern, address)).flatMap((rule) => rule.selectors);
+    const next = [ALWAYS_MASKED, ...ruleSelectors].join(', ');
+    const changed = next !== this.#maskSelector;
+    this.#maskSelector = next;
+    return changed;
+  }
+
+  get maskSelector(): string {
+    return this.#maskSelector;
+  }
+
+  get unmaskSelector(): string {
+    return this.#unmaskSelector;
+  }
+
+  /** Whether the element itself carries a mask (or, in strict mode, an unmask) marker or rule. */
+  isMarked(el: Element): boolean {
+    return el.matches(this.#maskSelector) || (this.strict && el.matches(this.#unmaskSelector));
+  }
+
+  /** Every marked element of one document or shadow root, now. */
+  markedIn(scope: Document | ShadowRoot): NodeListOf<Element> {
+    return scope.querySelectorAll(this.strict ? `${this.#maskSelector}, ${this.#unmaskSelector}` : this.#maskSelector);
+  }
+
+  /** The region of `el`'s content, given the region of its masking parent. */
+  childRegion(parent: Region, el: Element): Region {
+    const masked = parent.masked || el.matches(this.#maskSelector);
+    const unmasked = parent.unmasked || (this.strict && el.matches(this.#unmaskSelector));
+    return masked === parent.masked && unmasked === parent.unmasked ? parent : { masked, unmasked };
+  }
+
+  /** The region of a node (an element's own region includes itself), walking up to the top document. */
+  regionOf(node: Node, cache?: Map<Node, Region>): Region {
+    const cached = cache?.get(node);
+    if (cached) return cached;
+    const up = maskingParent(node);
+    const above = up ? this.regionOf(up, cache) : OPEN_REGION;
+    const region = isElement(node) ? this.childRegion(above, node) : above;
+    cache?.set(node, region);
+    return region;
+  }
+
+  /** Whether text, attributes and values in this region are hidden from the agent. */
+  hides(region: Region): boolean {
+    return region.masked || (this.strict && !region.unmasked);
   }
 
   /**
-   * Starts remembering password fields. Runs before capture starts, and its observer is created
-   * before rrweb's, so it hears a type change first.
+   * Starts remembering password fields of one document (the top one or a same-origin frame's).
+   * Runs before capture starts, and its observer is created before rrweb's, so it hears a type
+   * change first.
    */
   trackPasswords(doc: Document): void {
     for (const input of doc.querySelectorAll('input[type=password i]')) this.#wasPassword.add(input);
-    this.#observer = new MutationObserver((records) => {
+    const observer = new MutationObserver((records) => {
       for (const record of records) {
         if (record.type === 'attributes' && (record.oldValue ?? '').toLowerCase() === 'password') this.#wasPassword.add(record.target as Element);
         for (const node of record.addedNodes) {
-          if (!(node instanceof Element)) continue;
+          if (!isElement(node)) continue;
           if (node.matches('input[type=password i]')) this.#wasPassword.add(node);
           for (const input of node.querySelectorAll('input[type=password i]')) this.#wasPassword.add(input);
         }
       }
     });
-    this.#observer.observe(doc, { subtree: true, childList: true, attributes: true, attributeFilter: ['type'], attributeOldValue: true });
+    observer.observe(doc, { subtree: true, childList: true, attributes: true, attributeFilter: ['type'], attributeOldValue: true });
+    this.#observers.push(observer);
   }
 
   stop(): void {
-    this.#observer?.disconnect();
-    this.#observer = null;
+    for (const observer of this.#observers) observer.disconnect();
+    this.#observers.length = 0;
   }
 
-  /** Whether a form field's value is masked. */
-  isMaskedField(el: Element): boolean {
-    if (el instanceof HTMLInputElement) {
-      const type = el.type.toLowerCase();
-      if (type === 'password' || type === 'hidden') return true;
+  /** Sensitive by its own kind, wherever it is: passwords (even toggled to text), hidden and file inputs, card and one-time-code fields. */
+  isSensitiveField(el: Element): boolean {
+    const type = inputType(el);
+    if (type === 'password' || type === 'hidden' || type === 'file') return true;
+    if (type !== '') {
       if (el.hasAttribute(RRWEB_WAS_PASSWORD) || this.#wasPassword.has(el)) return true;
       // The attribute can say password while the property does not (an unknown type override).
       if ((el.getAttribute('type') ?? '').toLowerCase() === 'password') return true;
     }
-    if (autocompleteIsSensitive(el)) return true;
-    return this.isInsideMasked(el);
+    return autocompleteIsSensitive(el);
   }
 
+  /** Whether a form field's value is masked. */
+  isMaskedField(el: Element, cache?: Map<Node, Region>): boolean {
+    return this.isSensitiveField(el) || this.hides(this.regionOf(el, cache));
+  }
+
+  /** Whether the element is inside (or is) a masked element, through shadow roots and frames. */
   isInsideMasked(el: Element): boolean {
-    return el.closest(this.#selector) !== null;
+    return this.hides(this.regionOf(el));
   }
 
   /** rrweb maskInputFn: called for every field value it records. */
@@ -84,7 +186,9 @@ export class MaskPolicy {
     if (text === '') return text;
     return this.isMaskedField(element) ? PLACEHOLDER : text;
   };
+}
 
-  /** rrweb maskTextFn: called only for text under textSelector. Blank text keeps the layout. */
-  readonly maskText = (text: string): string => (/^\s*$/.test(text) ? text : PLACEHOLDER);
+/** Masked text keeps blank text (layout), everything else is the placeholder. */
+export function maskText(text: string): string {
+  return /^\s*$/.test(text) ? text : PLACEHOLDER;
 }
