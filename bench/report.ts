@@ -78,6 +78,8 @@ export function renderReport(results: BenchResults, plan: BenchPlan): string {
   push(
     `Run ${results.startedAt}${results.quick ? ' (--quick)' : ''}: ${m.cpus} × ${m.cpuModel}, Node ${m.node}, load average at start ${m.loadAvgAtStart.map((l) => l.toFixed(1)).join(' ')}, ${Math.round(results.durationS)} s.`,
     '',
+    `CPU pinning: ${results.pinning?.note ?? 'not recorded (run before pinning existed)'}.`,
+    '',
     `### Relay latency and throughput (${plan.framesPerSecond} frames/s of ${plan.frameBytes} B per session, ${plan.measureMs / 1000} s measured)`,
     '',
     '| relay | sessions | p50 ms | p99 ms | p99.9 ms | delivered frames/s | lost | relay CPU % | relay waited for a CPU % | relay RSS MB | generators CPU % |',
@@ -87,6 +89,27 @@ export function renderReport(results: BenchResults, plan: BenchPlan): string {
     push(
       `| ${RELAY_LABEL[s.relay]} | ${s.sessions} | ${fmt(s.latency.p50Ms, 2)} | ${fmt(s.latency.p99Ms, 2)} | ${fmt(s.latency.p999Ms, 2)} | ${s.deliveredFps} | ${s.lost} | ${s.relayCpuPct} | ${s.relayWaitPct}${s.relayWaitPct >= RELAY_STARVED_PCT ? ' (starved)' : ''} | ${s.relayRssMb} | ${s.generatorCpuPct.join(' / ')}${generatorFlag(s)} |`,
     );
+  }
+  const withLoop = results.stream.filter((s) => s.relayLoop);
+  if (withLoop.length > 0) {
+    push(
+      '',
+      '#### Inside each relay in the same windows: event-loop delay (monitorEventLoopDelay, 2 ms timer) and GC pauses',
+      '',
+      '| relay | sessions | loop delay p50 / p99 / max ms | share of samples late ≥ 1 / 5 / 10 / 20 ms % | GC pauses | GC ms in window (max pause) | by kind: count, ms | load avg |',
+      '|---|---:|---:|---:|---:|---:|---|---:|',
+    );
+    for (const s of withLoop) {
+      const w = s.relayLoop!;
+      const d = w.loopDelay;
+      const over = ['1', '5', '10', '20'].map((t) => fmt(d.overMsPct[t], 2)).join(' / ');
+      const kinds = Object.entries(w.gc.byKind)
+        .map(([k, v]) => `${k} ${v.count}, ${fmt(v.totalMs)}`)
+        .join('; ');
+      push(
+        `| ${RELAY_LABEL[s.relay]} | ${s.sessions} | ${fmt(d.p50Ms, 2)} / ${fmt(d.p99Ms, 2)} / ${fmt(d.maxMs, 1)} | ${over} | ${w.gc.count} | ${fmt(w.gc.totalMs)} (${fmt(w.gc.maxMs, 2)}) | ${kinds || '–'} | ${fmt(s.loadAvg1, 2)} |`,
+      );
+    }
   }
   push(
     '',

@@ -1,4 +1,6 @@
-// npm run bench [-- --quick] [-- --profile] [-- --only=stream,admission,memory,customer]
+// npm run bench [-- --quick] [-- --profile] [-- --no-pin] [-- --only=stream,admission,memory,customer]
+// Each relay runs pinned to a CPU of its own and the load generators to the others (lib/cpu-pinning.ts)
+// unless --no-pin; the results record where everything ran.
 // npm run bench -- --render [FILE]   prints the table of a results file (default bench/results.json)
 // --profile writes a CPU profile of each relay's measured windows at the ratio size, and of the
 // generated page's JavaScript while the snippet captures it (bench/.out/<run>/*.cpuprofile;
@@ -11,7 +13,9 @@ import { cpus, loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { HARNESS_LIMITS, benchPlan, type BenchPlan } from './bench-limits.js';
+import { pinningPlan } from './lib/cpu-pinning.js';
 import type { BenchResults } from './lib/results.js';
+import { usePinning } from './lib/rig.js';
 import { runAdmissionPart } from './parts/admission.js';
 import { runCustomerCostPart } from './parts/customer-cost.js';
 import { runMemoryPart } from './parts/memory.js';
@@ -23,13 +27,14 @@ type Part = (typeof PARTS)[number];
 
 const BENCH_DIR = import.meta.dirname;
 
-function parseCli(): { quick: boolean; profile: boolean; only: readonly Part[]; render: string | null } {
+function parseCli(): { quick: boolean; profile: boolean; noPin: boolean; only: readonly Part[]; render: string | null } {
   const { values, positionals } = parseArgs({
     options: {
       quick: { type: 'boolean', default: false },
       profile: { type: 'boolean', default: false },
       only: { type: 'string' },
       render: { type: 'boolean', default: false },
+      'no-pin': { type: 'boolean', default: false },
     },
     allowPositionals: true,
     strict: true,
@@ -38,7 +43,7 @@ function parseCli(): { quick: boolean; profile: boolean; only: readonly Part[]; 
   for (const p of only) if (!(PARTS as readonly string[]).includes(p)) throw new Error(`--only takes a list of ${PARTS.join(', ')}; got "${p}"`);
   if (positionals.length > (values.render ? 1 : 0)) throw new Error(`unexpected argument ${positionals.join(' ')}`);
   const render = values.render ? (positionals[0] ?? join(BENCH_DIR, 'results.json')) : null;
-  return { quick: values.quick, profile: values.profile, only: only as Part[], render };
+  return { quick: values.quick, profile: values.profile, noPin: values['no-pin'], only: only as Part[], render };
 }
 
 async function main(): Promise<void> {
@@ -75,6 +80,9 @@ async function main(): Promise<void> {
     }
   };
 
+  const pinning = pinningPlan(cli.noPin);
+  usePinning(pinning);
+  log(`CPU pinning: ${pinning.note}`);
   const machine = { cpus: cpus().length, cpuModel: cpus()[0]?.model.trim() ?? 'unknown', node: process.version, loadAvgAtStart: loadavg() };
   const { failures: streamFailures, ...streams } = await attempt('stream', 'Relay latency, snapshot bursts, capacity', () => runStreamPart(plan, outDir, log, cli.profile), {
     stream: [],
@@ -91,6 +99,7 @@ async function main(): Promise<void> {
     startedAt: new Date(started).toISOString(),
     quick: cli.quick,
     machine,
+    pinning,
     durationS: (Date.now() - started) / 1000,
     ...streams,
     admission,

@@ -1,6 +1,8 @@
 // The shape of bench/results.json: every number the table shows, plus enough detail (CPU of
 // each process, send lag, setup time) to tell a relay limit from a load-generator limit.
 import type { RelayKind } from '../load/driver.js';
+import type { LoopWindow } from '../relays/loop-monitor.js';
+import type { PinningPlan } from './cpu-pinning.js';
 import type { LatencySummary } from './histogram.js';
 
 export interface StreamRow {
@@ -23,6 +25,10 @@ export interface StreamRow {
   /** p99 of how late sends left against their schedule: a busy generator shows here first. */
   readonly sendLagP99Ms: number | null;
   readonly setupMs: number;
+  /** The relay's event-loop delay and GC pauses in the measured window (null: it did not answer; absent before issue 15). */
+  readonly relayLoop?: LoopWindow | null;
+  /** 1-minute load average of the machine at the end of the window (absent before issue 15). */
+  readonly loadAvg1?: number;
 }
 
 export interface BurstRow {
@@ -106,6 +112,8 @@ export interface BenchResults {
   readonly startedAt: string;
   readonly quick: boolean;
   readonly machine: { readonly cpus: number; readonly cpuModel: string; readonly node: string; readonly loadAvgAtStart: readonly number[] };
+  /** Where the relays and the load generators ran (absent in runs before issue 15). */
+  readonly pinning?: PinningPlan;
   readonly durationS: number;
   readonly stream: readonly StreamRow[];
   readonly burst: readonly BurstRow[];

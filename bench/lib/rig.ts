@@ -9,17 +9,34 @@ import { join, resolve } from 'node:path';
 import { HARNESS_LIMITS } from '../bench-limits.js';
 import type { GeneratorConfig, RelayKind } from '../load/driver.js';
 import type { AdmissionResult, GeneratorRequest, SetupResult, SnapshotPlan, StreamResult } from '../load/generator-protocol.js';
+import type { LoopWindow } from '../relays/loop-monitor.js';
 import type { RelayReady, RelayRequest, RelayStats } from '../relays/relay-control.js';
 import { BenchChild } from './child-process.js';
+import { pinProcess, type PinningPlan } from './cpu-pinning.js';
 import { cpuPercent, runQueueWaitPercent, sampleProcess, type ProcSample } from './proc-stats.js';
 
 const BENCH_DIR = resolve(import.meta.dirname, '..');
+/** How long before the measured window the profilers start (their start stalls the relay). */
+const PROFILER_LEAD_MS = 1000;
 const REPO_ROOT = resolve(BENCH_DIR, '..');
 
 /** The origin the bench's customer pages claim; it is the only entry of the server's customerOrigins. */
 export const BENCH_CUSTOMER_ORIGIN = 'https://shop.bench.agentdesk.test';
 /** `aud` of the agents' access tokens when per-agent identity is on. */
 export const BENCH_AUDIENCE = 'https://cobrowse.bench.agentdesk.test';
+
+const NOT_PINNED: PinningPlan = { relayCpus: null, generatorCpus: null, note: 'not pinned' };
+let pinning: PinningPlan = NOT_PINNED;
+
+/** The run's CPU pinning, applied to every rig started afterwards (bench/run.ts sets it once). */
+export function usePinning(plan: PinningPlan): void {
+  pinning = plan;
+}
+
+/** A helper process of the load side (the identity provider) goes where the generators go. */
+export function pinAsLoad(pid: number): void {
+  pinProcess(pid, pinning.generatorCpus);
+}
 
 export interface RigOptions {
   readonly kind: RelayKind;
@@ -30,6 +47,8 @@ export interface RigOptions {
   readonly label: string;
   /** Run the relay with --expose-gc (memory part). */
   readonly gc?: boolean;
+  /** More Node flags for the relay (diagnosis: --trace-gc, --cpu-prof). */
+  readonly relayNodeFlags?: readonly string[];
   /** Write a CPU profile of the relay's measured window of each stream into outDir. */
   readonly profile?: boolean;
   /** AgentDesk with per-agent identity: the issuer and tokens for the agents. */
@@ -47,6 +66,8 @@ export interface RigStreamResult {
   /** Share of the window the relay was runnable but got no CPU (others' load on a shared machine). */
   readonly relayWaitPct: number;
   readonly relayRssBytes: number;
+  /** The relay's own view of the window: event-loop delay and GC pauses (null if it could not answer). */
+  readonly relayLoop: LoopWindow | null;
 }
 
 function agentToken(): string {
@@ -90,7 +111,7 @@ export class Rig {
   ) {}
 
   static async start(opts: RigOptions): Promise<Rig> {
-    const nodeFlags = opts.gc ? ['--expose-gc'] : [];
+    const nodeFlags = [...(opts.gc ? ['--expose-gc'] : []), ...(opts.relayNodeFlags ?? [])];
     const log = (who: string): string => join(opts.outDir, `${opts.label}.${who}.log`);
     let prepared: ReturnType<typeof prepareAgentDesk> | null = null;
     let relayModule: string;
@@ -111,6 +132,7 @@ export class Rig {
     const relay = await BenchChild.start<RelayReady>(`${opts.label} relay`, join(BENCH_DIR, relayModule), relayArgs, { logFile: log('relay'), nodeFlags });
     const url = `http://127.0.0.1:${relay.ready.port}`;
     try {
+      pinProcess(relay.pid, pinning.relayCpus);
       const gens = await Promise.all(
         Array.from({ length: opts.generators }, (_, g) => {
           const config: GeneratorConfig = {
@@ -122,6 +144,9 @@ export class Rig {
           };
           return BenchChild.start<{ pid: number }>(`${opts.label} generator ${g}`, join(BENCH_DIR, 'load/load-generator.ts'), [JSON.stringify(config)], {
             logFile: log(`gen${g}`),
+          }).then((gen) => {
+            pinProcess(gen.pid, pinning.generatorCpus);
+            return gen;
           });
         }),
       );
@@ -165,28 +190,49 @@ export class Rig {
       ),
     );
     const profileFile = this.opts.profile ? join(this.opts.outDir, `${this.opts.label}.${++this.#streams}.cpuprofile`) : null;
-    const at = (ms: number, then: () => Promise<unknown>): Promise<ProcSample> =>
+    // /proc is read at the exact edges of the window; the relay is asked afterwards (it may be busy).
+    const at = <T>(ms: number, then: () => Promise<T>): Promise<{ sample: ProcSample; answer: T }> =>
       new Promise((res, rej) =>
         setTimeout(() => {
           const sample = sampleProcess(this.relay.pid);
-          then().then(() => res(sample), rej);
+          then().then((answer) => res({ sample, answer }), rej);
         }, ms),
       );
-    // A profile that fails (a relay too busy to answer in time) must not cost the measurement.
-    const relayAsk = (req: RelayRequest) => (): Promise<unknown> =>
-      this.relay.request(req, HARNESS_LIMITS.stepSlackMs).catch((err: unknown) => {
+    // A profile or loop window that fails (a relay too busy to answer in time) must not cost the measurement.
+    const ask = async <T>(req: RelayRequest): Promise<T | null> => {
+      try {
+        return await this.relay.request<T>(req, HARNESS_LIMITS.stepSlackMs);
+      } catch (err) {
         this.profileErrors.push(err instanceof Error ? err.message : String(err));
-      });
-    const [before, after, generators] = await Promise.all([
-      at(plan.warmupMs, profileFile ? relayAsk({ op: 'profile-start' }) : async () => {}),
-      at(plan.warmupMs + plan.measureMs, profileFile ? relayAsk({ op: 'profile-stop', file: profileFile }) : async () => {}),
+        return null;
+      }
+    };
+    const [, before, after, generators] = await Promise.all([
+      // Starting the profiler blocks the relay's loop for hundreds of ms (V8 logs all code): it
+      // starts before the window, never inside it.
+      at(Math.max(0, plan.warmupMs - PROFILER_LEAD_MS), async () => {
+        if (profileFile) {
+          await ask({ op: 'profile-start' });
+          await ask({ op: 'alloc-start' });
+        }
+      }),
+      at(plan.warmupMs, () => ask({ op: 'window-start' })),
+      at(plan.warmupMs + plan.measureMs, async () => {
+        const window = await ask<LoopWindow>({ op: 'window-stop' });
+        if (profileFile) {
+          await ask({ op: 'alloc-stop', file: profileFile.replace(/\.cpuprofile$/, '.heapprofile') });
+          await ask({ op: 'profile-stop', file: profileFile });
+        }
+        return window;
+      }),
       running,
     ]);
     return {
       generators,
-      relayCpuPct: cpuPercent(before, after, plan.measureMs),
-      relayWaitPct: runQueueWaitPercent(before, after, plan.measureMs),
-      relayRssBytes: after.rssBytes,
+      relayCpuPct: cpuPercent(before.sample, after.sample, plan.measureMs),
+      relayWaitPct: runQueueWaitPercent(before.sample, after.sample, plan.measureMs),
+      relayRssBytes: after.sample.rssBytes,
+      relayLoop: after.answer,
     };
   }
 

@@ -8,7 +8,7 @@ import { HARNESS_LIMITS } from '../bench-limits.js';
 import { BenchChild } from '../lib/child-process.js';
 import { Histogram, summarize } from '../lib/histogram.js';
 import type { AdmissionRow } from '../lib/results.js';
-import { BENCH_AUDIENCE, Rig, type RigOptions } from '../lib/rig.js';
+import { BENCH_AUDIENCE, Rig, pinAsLoad, type RigOptions } from '../lib/rig.js';
 import type { JwtIssuerReady, JwtIssuerRequest } from '../relays/jwt-issuer.js';
 
 /** Distinct access tokens the agents present (round-robin): a handful of agents, each with its own. */
@@ -19,6 +19,7 @@ export async function runAdmissionPart(plan: BenchPlan, outDir: string, log: (li
     logFile: join(outDir, 'admission.issuer.log'),
   });
   try {
+    pinAsLoad(issuer.pid);
     const req: JwtIssuerRequest = { op: 'tokens', audience: BENCH_AUDIENCE, count: BEARER_TOKENS };
     const bearerTokens = await issuer.request<string[]>(req, HARNESS_LIMITS.stepSlackMs);
     const modes: { mode: AdmissionRow['mode']; rig: Pick<RigOptions, 'kind' | 'oidc'> }[] = [

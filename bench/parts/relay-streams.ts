@@ -1,6 +1,7 @@
 // Relay latency and throughput (issue 6): N sessions at 20 frames/s of 400 bytes against each
 // relay, interleaved per size so machine noise hits all three alike. At the size the ratios are
 // quoted at, the same sessions then carry the snapshot-burst run and the capacity sweep.
+import { loadavg } from 'node:os';
 import type { BenchPlan } from '../bench-limits.js';
 import { RELAY_KINDS, type RelayKind } from '../load/driver.js';
 import type { StreamResult } from '../load/generator-protocol.js';
@@ -40,6 +41,8 @@ function streamRow(relay: RelayKind, sessions: number, rateHz: number, frameByte
     generatorCpuPct: Rig.generatorCpuPct(gens, windowMs).map(Math.round),
     sendLagP99Ms: summarize(merged(gens, (g) => g.sendLag)).p99Ms,
     setupMs: Math.round(setupMs),
+    relayLoop: run.relayLoop,
+    loadAvg1: Math.round(loadavg()[0]! * 100) / 100,
   };
 }
 
@@ -86,8 +89,9 @@ async function streamRig(
     out.stream.push(row);
     log(
       `  ${relay.padEnd(9)} ${String(sessions).padStart(5)} sessions: p50 ${row.latency.p50Ms} ms, p99 ${row.latency.p99Ms} ms, ` +
-        `${row.deliveredFps} frames/s, lost ${row.lost}, relay CPU ${row.relayCpuPct}% (waited ${row.relayWaitPct}%), generators ${row.generatorCpuPct.join('/')}%`,
+        `${row.deliveredFps} frames/s, lost ${row.lost}, relay CPU ${row.relayCpuPct}% (waited ${row.relayWaitPct}%), generators ${row.generatorCpuPct.join('/')}%, load ${row.loadAvg1}`,
     );
+    log(`  ${' '.repeat(9)} ${loopLine(row)}`);
     if (!atRatioSize) return;
 
     const burst = await rig.stream({
@@ -139,6 +143,20 @@ async function streamRig(
   }
 }
 
+
+/** The relay's loop delay and GC pauses beside its latency: a tail without GC is synchronous work. */
+export function loopLine(row: StreamRow): string {
+  const w = row.relayLoop;
+  if (!w) return 'event loop: not measured';
+  const d = w.loopDelay;
+  const over = Object.entries(d.overMsPct)
+    .map(([t, pct]) => `≥${t} ms ${pct}%`)
+    .join(', ');
+  const kinds = Object.entries(w.gc.byKind)
+    .map(([k, v]) => `${k} ${v.count} (${v.totalMs} ms, max ${v.maxMs})`)
+    .join(', ');
+  return `event loop delay p50 ${d.p50Ms} / p99 ${d.p99Ms} / max ${d.maxMs} ms (${over}); GC ${w.gc.count} pauses, ${w.gc.totalMs} ms, max ${w.gc.maxMs} ms${kinds ? `: ${kinds}` : ''}`;
+}
 
 /** A step counts for capacity when its p99 is within the bound and no frame was lost. */
 export function withinBound(step: StreamRow, boundMs: number): boolean {

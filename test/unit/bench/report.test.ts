@@ -89,6 +89,18 @@ describe('bench report', () => {
     assert.match(text, /AgentDesk at 10000 connections: \*\*7\.8 KB per idle connection\*\* \(target < 10 KB: met\)/);
   });
 
+  it("prints each relay's loop delay and GC pauses beside its latency, and where it ran", () => {
+    const relayLoop = {
+      loopDelay: { samples: 5000, meanMs: 0.2, p50Ms: 0.05, p90Ms: 0.4, p99Ms: 6.25, p999Ms: 12, maxMs: 31.5, overMsPct: { '1': 3.5, '2': 2, '5': 1.25, '10': 0.5, '20': 0.1, '50': 0 } },
+      gc: { count: 21, totalMs: 105, maxMs: 7.6, p99Ms: 7.6, byKind: { minor: { count: 17, totalMs: 86.1, maxMs: 7.6 }, major: { count: 2, totalMs: 13.6, maxMs: 7.5 } } },
+    };
+    const pinning = { relayCpus: '0', generatorCpus: '1', note: 'relay on CPU 0, load generators on CPU 1 (taskset -a -cp)' };
+    const text = renderReport(results([streamRow('agentdesk', 5, 10_000, { relayLoop, loadAvg1: 2.5 }), streamRow('bare', 4, 10_000)], { pinning }), plan);
+    assert.match(text, /CPU pinning: relay on CPU 0, load generators on CPU 1/);
+    assert.match(text, /\| AgentDesk \| 500 \| 0\.05 \/ 6\.25 \/ 31\.5 \| 3\.50 \/ 1\.25 \/ 0\.50 \/ 0\.10 \| 21 \| 105\.0 \(7\.60\) \| minor 17, 86\.1; major 2, 13\.6 \| 2\.50 \|/);
+    assert.doesNotMatch(text, /\| bare ws \| 500 \| .* \| 2\.50 \|/, 'a row without a loop window is not in that table');
+  });
+
   it('a capacity step counts only with p99 within the bound and nothing lost', () => {
     assert.equal(withinBound(streamRow('agentdesk', 50, 10_000), 50), true);
     assert.equal(withinBound(streamRow('agentdesk', 51, 10_000), 50), false);
