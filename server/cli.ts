@@ -4,6 +4,7 @@
 import type { Logger } from 'pino';
 import { AgentDeskError } from '../common/errors.js';
 import { startServer } from './app.js';
+import { tuneGcForRelay } from './runtime/gc-tuning.js';
 import { buildServerConfig } from './config/build-server-config.js';
 import { EXIT_OK, EXIT_UNEXPECTED, exitCodeFor, showsUsage } from './config/exit-codes.js';
 import { SHUTDOWN_TIMEOUT_MS } from './config/limits.js';
@@ -58,6 +59,7 @@ function firstSignal(logger: Logger): Promise<NodeJS.Signals> {
 }
 
 async function serve(command: Extract<Command, { kind: 'serve' }>): Promise<number> {
+  tuneGcForRelay();
   const config = buildServerConfig(command.flags);
   const store = OptionsStore.open({ dataDir: config.dataDir, keyFile: config.keyFile, create: true });
   const logger = createLogger();

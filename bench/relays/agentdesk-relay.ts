@@ -5,6 +5,7 @@
 // per-address session-creation limit is raised, because every bench customer comes from
 // 127.0.0.1 (StartServerInternals, the seam tests use; the product always runs NET_LIMITS).
 import { startServer } from '../../server/app.js';
+import { tuneGcForRelay } from '../../server/runtime/gc-tuning.js';
 import { buildServerConfig } from '../../server/config/build-server-config.js';
 import { createLogger } from '../../server/log/create-logger.js';
 import { startLiveAgentTokenSource } from '../../server/store/live-agent-token-source.js';
@@ -14,6 +15,7 @@ import { runRelayControl } from './relay-control.js';
 const [dataDir, configFile] = process.argv.slice(2);
 if (!dataDir || !configFile) throw new Error('usage: agentdesk-relay DATA_DIR CONFIG_FILE');
 
+if (process.env.AGENTDESK_BENCH_KEEP_PRETENURING !== '1') tuneGcForRelay();
 const config = buildServerConfig({ dataDir, configFile, host: '127.0.0.1', port: 0 });
 const store = OptionsStore.open({ dataDir: config.dataDir, keyFile: config.keyFile, create: true });
 const logger = createLogger();
