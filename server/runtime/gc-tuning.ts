@@ -5,7 +5,8 @@
 // generation GC and, when nearly all do, allocates that site's objects straight in the old
 // generation from then on, and never learns otherwise (tenured objects carry no feedback). A
 // session's setup (handshake, welcome/ready/joined sends, connection objects that live as long as
-// the session) runs through the same socket-write sites as every relayed page frame. Measured at
+// the session) runs through the same ws and stream code as every relayed page frame (the trace
+// names sites by address only; the allocation profile points at the socket-write path). Measured at
 // 500 sessions × 20 frames/s (issue 15, `--trace-gc` and `--trace-pretenuring`): after setup those
 // sites were tenured, each scavenge promoted ~1.6 MB of frame garbage, scavenges took 4-6 ms
 // instead of under 1 ms, and a mark-compact with incremental steps of up to 8 ms ran every ~8 s:
