@@ -18,6 +18,8 @@ export type AgentAuth = 'none' | 'token';
 export interface AgentIdentity {
   readonly sub: string;
   readonly email?: string;
+  /** The token's `name`, else `given_name`: what the customer's page may show. */
+  readonly name?: string;
 }
 
 export const SESSION_END_REASONS = [
@@ -55,7 +57,7 @@ export type ActionRefusal = (typeof ACTION_REFUSALS)[number];
 
 const sessionCode = z.string().regex(SESSION_CODE_PATTERN, 'a session code is 9 digits');
 const endReason = z.enum(SESSION_END_REASONS);
-const identity = z.object({ sub: z.string(), email: z.string().optional() }).nullable();
+const identity = z.object({ sub: z.string(), email: z.string().optional(), name: z.string().optional() }).nullable();
 /** One-use credential to rejoin a session after a dropped link (never the session code). */
 const resumeToken = z.string().min(16).max(128);
 const actionId = z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER);
@@ -84,7 +86,7 @@ export const serverToAgentSchema = z.discriminatedUnion('type', [
   z.object({
     type: z.literal('welcome'),
     agentAuth: z.enum(['none', 'token']),
-    identity: z.object({ sub: z.string(), email: z.string().optional() }).nullable(),
+    identity,
     heartbeatMs: z.number().int().positive(),
   }),
   z.object({
@@ -128,8 +130,11 @@ export type CustomerToServer = z.infer<typeof customerToServerSchema>;
 export const serverToCustomerSchema = z.discriminatedUnion('type', [
   /** `resumed` when this hello rejoined a session whose page had dropped within the grace. */
   z.object({ type: z.literal('ready'), sessionId: z.string(), resumed: z.boolean().optional(), control: z.enum(['none', 'requested', 'granted', 'declined', 'revoked']).optional() }),
-  /** An agent joined or came back: send a fresh full snapshot now. */
-  z.object({ type: z.literal('agent-joined'), identity }),
+  /**
+   * An agent joined or came back: send a fresh full snapshot now. Only the agent's display name
+   * reaches the customer's page (and so every script on it): never sub or e-mail.
+   */
+  z.object({ type: z.literal('agent-joined'), displayName: z.string().min(1).max(80) }),
   z.object({ type: z.literal('agent-left') }),
   /** The agent's link dropped; the session waits `graceSeconds` for it to resume. */
   z.object({ type: z.literal('agent-away'), graceSeconds: z.number().int().positive() }),

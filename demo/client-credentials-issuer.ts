@@ -9,6 +9,8 @@ import Provider from 'oidc-provider';
 
 export const OIDC_CLIENT = { id: 'agentdesk-test-agent', secret: 'a-client-secret-for-tests-only-0123456789' };
 export const AGENT_EMAIL = 'ada@example.test';
+/** The agent's display name (the token's `name` claim): the only thing of the agent the customer's page learns. */
+export const AGENT_NAME = 'Ada L.';
 
 export interface TestIssuer {
   readonly issuer: string;
@@ -54,7 +56,7 @@ export async function startTestIssuer(accessTokenTtlSec = 600): Promise<TestIssu
         }),
       },
     },
-    extraTokenClaims: () => ({ email: AGENT_EMAIL }),
+    extraTokenClaims: () => ({ email: AGENT_EMAIL, name: AGENT_NAME }),
   });
   server.on('request', provider.callback());
 

@@ -121,7 +121,7 @@ export async function startIdentityProvider(options: IdentityProviderOptions): P
     expiresWithSession: () => false,
     extraTokenClaims: (_ctx, token) => {
       const account = 'accountId' in token ? accounts.get(token.accountId) : undefined;
-      return account ? { email: account.email } : undefined;
+      return account ? { email: account.email, name: account.name } : undefined;
     },
     findAccount: (_ctx, sub) => {
       const account = accounts.get(sub);

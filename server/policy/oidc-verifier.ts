@@ -24,7 +24,7 @@ export interface OidcVerifier {
 }
 
 const discoverySchema = z.object({ issuer: z.string(), jwks_uri: z.url() });
-const claimsSchema = z.object({ sub: z.string().min(1), email: z.string().optional() });
+const claimsSchema = z.object({ sub: z.string().min(1), email: z.string().optional(), name: z.string().optional(), given_name: z.string().optional() });
 // Bearer tokens are a few KB at most; a longer header is not a token we would accept.
 const bearerPattern = /^Bearer ([A-Za-z0-9\-_.~+/]{10,8192}=*)$/;
 
@@ -86,7 +86,8 @@ export function createOidcVerifier(
         const claims = claimsSchema.safeParse(payload);
         if (!claims.success) return { ok: false, code: 'AGENT_IDENTITY_INVALID', detail: 'token lacks a usable sub' };
         const { sub, email } = claims.data;
-        return { ok: true, identity: email === undefined ? { sub } : { sub, email } };
+        const name = claims.data.name ?? claims.data.given_name;
+        return { ok: true, identity: { sub, ...(email === undefined ? {} : { email }), ...(name === undefined ? {} : { name }) } };
       } catch (err) {
         return classify(err);
       }

@@ -163,7 +163,7 @@ export class CobrowseClient {
         this.#renderSession();
         return;
       case 'agent-joined':
-        this.#agent = { present: true, away: false, name: message.identity?.email ?? message.identity?.sub ?? null };
+        this.#agent = { present: true, away: false, name: message.displayName };
         this.#capture.startStreaming();
         this.#renderSession();
         return;

@@ -15,7 +15,7 @@ const action = z.discriminatedUnion('kind', [
 
 export const serverMessageSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('ready'), sessionId: z.string(), resumed: z.optional(z.boolean()), control: z.optional(controlState) }),
-  z.object({ type: z.literal('agent-joined'), identity: z.nullable(z.object({ sub: z.string(), email: z.optional(z.string()) })) }),
+  z.object({ type: z.literal('agent-joined'), displayName: z.string().check(z.minLength(1), z.maxLength(80)) }),
   z.object({ type: z.literal('agent-left') }),
   z.object({ type: z.literal('agent-away'), graceSeconds: z.number().check(z.int(), z.positive()) }),
   z.object({ type: z.literal('session-ended'), sessionId: z.string(), reason: endReason }),

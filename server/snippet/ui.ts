@@ -125,7 +125,8 @@ export class SnippetUi {
 
   #active(state: Extract<UiState, { kind: 'active' }>): HTMLElement[] {
     const h = this.#handlers;
-    const who = state.agent ? `An agent (${state.agent})` : 'An agent';
+    // The server sends only a display name ("An agent" when the agent's token has none).
+    const who = state.agent ?? 'An agent';
     if (state.reconnecting) return [text('p', 'Co-browse connection lost: reconnecting…'), this.#row(button('Stop', 'danger', () => h.stop()))];
     if (state.agentAway) return [text('p', "The agent's connection dropped. Waiting for them to come back…"), this.#row(button('Stop', 'danger', () => h.stop()))];
     const parts = [text('p', `${who} can see this page. Masked fields stay hidden from them.`, 'strong')];

@@ -31,6 +31,7 @@ import type { AuditEvent, AuditLog } from '../store/audit-store.js';
 import type { AgentAuthPolicy, AgentTokenState } from '../types.js';
 import type { AgentConnection, CobrowseSession, CustomerConnection } from './connections.js';
 import { parseTextFrame } from './parse-text-frame.js';
+import { agentDisplayName } from '../sessions/agent-display-name.js';
 import { CloseCode, PeerSocket } from './peer-socket.js';
 
 /** One frame the server sent inside a session, as the test tap sees it. */
@@ -302,7 +303,7 @@ export class SessionHub {
     const customerAway = this.#customerAway.get(session);
     if (customerAway) this.#toAgent(session, { type: 'customer-away', graceSeconds: this.#secondsLeft(customerAway) });
     // The customer's page answers agent-joined with a fresh full snapshot: never a cursor over nothing.
-    if (session.customer) this.#toCustomer(session, { type: 'agent-joined', identity: agent.identity });
+    if (session.customer) this.#toCustomer(session, { type: 'agent-joined', displayName: agentDisplayName(agent.identity) });
   }
 
   #agentGone(session: CobrowseSession, agent: AgentConnection): void {
@@ -457,7 +458,7 @@ export class SessionHub {
       this.#audit(session, { kind: 'customer-back' });
       if (session.agent) this.#toAgent(session, { type: 'customer-back' });
     }
-    if (session.agent) this.#toCustomer(session, { type: 'agent-joined', identity: session.agent.identity });
+    if (session.agent) this.#toCustomer(session, { type: 'agent-joined', displayName: agentDisplayName(session.agent.identity) });
     const agentAway = this.#agentAway.get(session);
     if (agentAway) this.#toCustomer(session, { type: 'agent-away', graceSeconds: this.#secondsLeft(agentAway) });
   }

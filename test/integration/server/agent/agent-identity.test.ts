@@ -2,7 +2,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { SignJWT, decodeJwt, generateKeyPair } from 'jose';
 import { ERROR_MESSAGES } from '../../../../common/errors.js';
-import { AGENT_EMAIL, OIDC_CLIENT, startTestIssuer, type TestIssuer } from '../../../../demo/client-credentials-issuer.js';
+import { AGENT_EMAIL, AGENT_NAME, OIDC_CLIENT, startTestIssuer, type TestIssuer } from '../../../../demo/client-credentials-issuer.js';
 import { customerWithSession } from '../net-helpers/sessions.js';
 import { startTestServer, type TestServer } from '../net-helpers/test-server.js';
 import { mustConnect, mustRefuse } from '../net-helpers/ws-client.js';
@@ -35,19 +35,21 @@ describe('per-agent identity against a real OpenID Provider', () => {
     };
   }
 
-  it('a valid access token is accepted; sub and email appear in welcome.identity and on the join', async () => {
+  it('a valid access token is accepted; sub, email and name appear in welcome.identity; the customer learns only the display name', async () => {
     const accessToken = await idp.accessToken(AUDIENCE);
     const agent = await mustConnect(t.wsUrl('/cobrowse/agent'), headers(accessToken));
     assert.deepEqual(await agent.next(), {
       type: 'welcome',
       agentAuth: 'token',
-      identity: { sub: OIDC_CLIENT.id, email: AGENT_EMAIL },
+      identity: { sub: OIDC_CLIENT.id, email: AGENT_EMAIL, name: AGENT_NAME },
       heartbeatMs: 30_000,
     });
     const { session, customer } = await customerWithSession(t);
     agent.send({ type: 'join', code: session.code });
     assert.equal((await agent.next()).type, 'joined');
-    assert.deepEqual(await customer.next(), { type: 'agent-joined', identity: { sub: OIDC_CLIENT.id, email: AGENT_EMAIL } });
+    const joined = await customer.next();
+    assert.deepEqual(joined, { type: 'agent-joined', displayName: AGENT_NAME });
+    assert.ok(!JSON.stringify(joined).includes(OIDC_CLIENT.id) && !JSON.stringify(joined).includes(AGENT_EMAIL), 'neither sub nor e-mail reach the customer');
     assert.ok(!t.log.raw().includes(accessToken), 'the access token never reaches the log');
     agent.close();
   });

@@ -108,7 +108,7 @@ describe('live co-browse on the server (ws clients)', () => {
     const back = await mustConnect(t.wsUrl('/cobrowse/customer'), { origin: CUSTOMER_ORIGIN });
     back.send({ type: 'hello', sessionId: session.sessionId, secret: session.customerSecret });
     assert.deepEqual(await back.next(), { type: 'ready', sessionId: session.sessionId, resumed: true, control: 'none' });
-    assert.deepEqual(await back.next(), { type: 'agent-joined', identity: null }, 'the page is asked for a fresh snapshot');
+    assert.deepEqual(await back.next(), { type: 'agent-joined', displayName: 'An agent' }, 'the page is asked for a fresh snapshot');
     assert.deepEqual(await agent.next(), { type: 'customer-back' });
     await new Promise((r) => setTimeout(r, 2300));
     assert.equal(back.pending().length, 0, 'the grace timer was stopped: no session-ended');

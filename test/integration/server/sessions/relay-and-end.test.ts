@@ -18,7 +18,7 @@ async function joinedPair(t: TestServer) {
   assert.equal(joined.type, 'joined');
   assert.equal(joined.sessionId, session.sessionId);
   assert.equal(joined.customerOrigin, 'https://shop.example.test');
-  assert.deepEqual(await customer.next(), { type: 'agent-joined', identity: null });
+  assert.deepEqual(await customer.next(), { type: 'agent-joined', displayName: 'An agent' });
   return { session, customer, agent };
 }
 
@@ -69,7 +69,7 @@ describe('relay and session end', () => {
     const customer = await mustConnect(t.wsUrl('/cobrowse/customer'), { origin: 'https://shop.example.test' });
     customer.send({ type: 'hello', sessionId: created.sessionId, secret: created.customerSecret });
     assert.equal((await customer.next()).type, 'ready');
-    assert.deepEqual(await customer.next(), { type: 'agent-joined', identity: null });
+    assert.deepEqual(await customer.next(), { type: 'agent-joined', displayName: 'An agent' });
     agent.close();
   });
 
