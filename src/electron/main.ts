@@ -1,28 +1,20 @@
 // The Electron main process entry (bundled to dist/electron/main.js). It only gathers the real
 // Electron modules, the keychain and a logger, and hands them to startElectronShell (shell.ts).
-import { app, BrowserWindow, dialog, ipcMain, protocol, session, shell } from 'electron';
+import { app, BrowserWindow, dialog, ipcMain, Menu, protocol, session, shell } from 'electron';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import pino from 'pino';
-import { AgentDeskError } from '../../common/errors.js';
 import { createDesktopApp } from '../app/desktop-app.js';
 import { createKeytarSecretStore } from '../vault/keytar-secret-store.js';
 import { keychainService } from '../vault/keychain-names.js';
 import { readShellConfig, type ShellConfig } from './shell-config.js';
 import { startElectronShell } from './shell.js';
+import { EXIT_CONFIG, EXIT_STARTUP_FAILED, failStartup } from './startup-failure.js';
 
 // Field names that could carry a secret are masked wherever they appear in a log line.
 const REDACT = ['*.token', '*.accessToken', '*.refreshToken', '*.idToken', '*.secret', '*.password', 'headers.authorization'];
 
-function refuseToStart(error: unknown): void {
-  const message = error instanceof AgentDeskError ? error.message : String(error);
-  process.stderr.write(`${message}\n`);
-  void app.whenReady().then(() => {
-    dialog.showErrorBox('AgentDesk', message);
-    // EX_CONFIG, as the server's CLI uses for configuration errors.
-    app.exit(78);
-  });
-}
+const failureParts = { app, dialog, stderr: process.stderr };
 
 function main(config: ShellConfig): void {
   if (config.userDataDir !== undefined) app.setPath('userData', config.userDataDir);
@@ -36,6 +28,8 @@ function main(config: ShellConfig): void {
   startElectronShell({
     electron: {
       app,
+      dialog,
+      setApplicationMenu: (template) => Menu.setApplicationMenu(Menu.buildFromTemplate(template)),
       protocol,
       defaultSession: () => session.defaultSession,
       shell,
@@ -60,6 +54,7 @@ function main(config: ShellConfig): void {
         }),
     },
     process,
+    registerScheme: config.registerScheme,
     // main.js and preload.cjs sit side by side in dist/electron/; the renderer bundle in dist/renderer/.
     preloadPath: join(import.meta.dirname, 'preload.cjs'),
     rendererDir: join(import.meta.dirname, '..', 'renderer'),
@@ -79,6 +74,13 @@ let config: ShellConfig | null = null;
 try {
   config = readShellConfig(process.env);
 } catch (error) {
-  refuseToStart(error);
+  failStartup(failureParts, error, EXIT_CONFIG);
 }
-if (config !== null) main(config);
+if (config !== null) {
+  try {
+    main(config);
+  } catch (error) {
+    // E.g. the log folder cannot be created, or a module Electron rejects before 'ready'.
+    failStartup(failureParts, error, EXIT_STARTUP_FAILED);
+  }
+}

@@ -18,6 +18,9 @@ const envSchema = z.object({
   // A keychain profile name has the shape of a provider ID: short, lowercase, safe in an account name.
   AGENTDESK_PROFILE: providerIdSchema.optional(),
   AGENTDESK_USER_DATA_DIR: absolutePath('AGENTDESK_USER_DATA_DIR').optional(),
+  // Tests and side-by-side development runs: leave the OS's scheme handler (maybe an installed
+  // AgentDesk) as it is; sign-in links are then handed over by launching the app with the URL.
+  AGENTDESK_SCHEME_REGISTRATION: z.enum(['on', 'off'], { error: 'AGENTDESK_SCHEME_REGISTRATION must be "on" or "off"' }).optional(),
 });
 
 export interface ShellConfig {
@@ -28,6 +31,8 @@ export interface ShellConfig {
   readonly profile: string;
   /** Overrides Electron's userData folder (tests, side-by-side profiles). */
   readonly userDataDir: string | undefined;
+  /** False: do not register as the OS handler of the sign-in scheme (AGENTDESK_SCHEME_REGISTRATION=off). */
+  readonly registerScheme: boolean;
 }
 
 /** Reads the AGENTDESK_* variables; ELECTRON_ENV_INVALID names the variable and what is wrong. */
@@ -45,5 +50,6 @@ export function readShellConfig(env: Readonly<Record<string, string | undefined>
     defaultServerUrl: values.AGENTDESK_SERVER_URL,
     profile: values.AGENTDESK_PROFILE ?? 'default',
     userDataDir: values.AGENTDESK_USER_DATA_DIR,
+    registerScheme: values.AGENTDESK_SCHEME_REGISTRATION !== 'off',
   };
 }

@@ -1,11 +1,13 @@
 // The Electron shell's wiring: single-instance lock, the sign-in scheme hand-over, the app://
 // protocol, the hardened main window and the IPC bridge to the core. Electron itself is passed in
 // by main.ts, so this file imports only Electron's types and its order of operations is unit-tested.
-import type { App, BrowserWindow, BrowserWindowConstructorOptions, Protocol, Session, Shell, WebContents } from 'electron';
+import type { App, BrowserWindow, BrowserWindowConstructorOptions, Dialog, MenuItemConstructorOptions, Protocol, Session, Shell, WebContents } from 'electron';
 import { PAGE_FRAME_CHANNEL, STATE_CHANNEL, type Settings } from '../../common/api.js';
 import type { AppLogger, DesktopApp } from '../app/desktop-app-types.js';
 import type { Desktop } from '../desktop-port.js';
 import { APP_SCHEME, APP_START_URL, createAppProtocolHandler } from './app-protocol.js';
+import { applicationMenuTemplate } from './application-menu.js';
+import { ensureAppImageDesktopEntry, userApplicationsDir } from './appimage-desktop-entry.js';
 import { createElectronDesktop } from './electron-desktop.js';
 import { registerApiHandlers, type ApiIpcMain } from './ipc-handlers.js';
 import { LaunchQueue } from './launch-queue.js';
@@ -13,14 +15,31 @@ import { configuredUrls, externalLinkUrl, isAppNavigation } from './navigation-p
 import { isPermissionGranted } from './permission-policy.js';
 import { protocolClientLaunch, SIGN_IN_SCHEME, type LaunchedProcess } from './protocol-client.js';
 import type { TrustedWindow } from './sender-check.js';
+import { EXIT_STARTUP_FAILED, failStartup } from './startup-failure.js';
 import { mainWindowOptions } from './window-options.js';
+
+/** electron-builder.yml appId: the Windows AppUserModelID the NSIS shortcuts carry, so taskbar and notifications group with them. */
+export const APP_USER_MODEL_ID = 'com.agentdesk.desktop';
 
 /** The Electron modules the shell uses (main.ts passes the real ones). */
 export interface ShellElectron {
   readonly app: Pick<
     App,
-    'requestSingleInstanceLock' | 'quit' | 'on' | 'whenReady' | 'setAsDefaultProtocolClient' | 'isDefaultProtocolClient' | 'getPath'
+    | 'requestSingleInstanceLock'
+    | 'releaseSingleInstanceLock'
+    | 'quit'
+    | 'exit'
+    | 'on'
+    | 'whenReady'
+    | 'setAsDefaultProtocolClient'
+    | 'isDefaultProtocolClient'
+    | 'getPath'
+    | 'setAppUserModelId'
+    | 'isPackaged'
   >;
+  readonly dialog: Pick<Dialog, 'showErrorBox'>;
+  /** Menu.setApplicationMenu(Menu.buildFromTemplate(template)). */
+  readonly setApplicationMenu: (template: MenuItemConstructorOptions[]) => void;
   readonly protocol: Pick<Protocol, 'registerSchemesAsPrivileged' | 'handle'>;
   /** `session.defaultSession`, which exists only once the app is ready. */
   readonly defaultSession: () => Pick<Session, 'setPermissionRequestHandler' | 'setPermissionCheckHandler'>;
@@ -31,7 +50,13 @@ export interface ShellElectron {
 
 export interface ShellOptions {
   readonly electron: ShellElectron;
-  readonly process: LaunchedProcess & { readonly platform: NodeJS.Platform };
+  readonly process: LaunchedProcess & {
+    readonly platform: NodeJS.Platform;
+    readonly env: Readonly<Record<string, string | undefined>>;
+    readonly stderr: { write(text: string): unknown };
+  };
+  /** False under AGENTDESK_SCHEME_REGISTRATION=off (tests): the OS's handler is left as it is. */
+  readonly registerScheme: boolean;
   /** dist/electron/preload.cjs */
   readonly preloadPath: string;
   /** dist/renderer */
@@ -59,15 +84,11 @@ export function startElectronShell(options: ShellOptions): ShellHandle | null {
 
   // Must happen before 'ready': the scheme becomes standard and secure, like https.
   protocol.registerSchemesAsPrivileged([{ scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true } }]);
+  if (options.process.platform === 'win32') app.setAppUserModelId(APP_USER_MODEL_ID);
 
   const launch = protocolClientLaunch(options.process);
-  // Reviewed: the scheme only delivers a URL that the core checks against the exact callback
-  // address (src/app/deep-link.ts); the rest of argv is ignored.
-  const registered =
-    launch.path === undefined
-      ? app.setAsDefaultProtocolClient(SIGN_IN_SCHEME) /* eng-disable PROTOCOL_HANDLER_JS_CHECK */
-      : app.setAsDefaultProtocolClient(SIGN_IN_SCHEME, launch.path, [...(launch.args ?? [])]); /* eng-disable PROTOCOL_HANDLER_JS_CHECK */
-  if (!registered) logger.warn({ scheme: SIGN_IN_SCHEME }, 'could not register as the handler of the sign-in scheme; sign-in falls back to loopback where allowed');
+  if (options.registerScheme) registerScheme();
+  else logger.info({ scheme: SIGN_IN_SCHEME }, 'AGENTDESK_SCHEME_REGISTRATION=off: the sign-in scheme handler is left as it is');
 
   const queue = new LaunchQueue((error) => logger.error({ error: (error as Error).message }, 'a sign-in hand-over failed'));
   let core: DesktopApp | null = null;
@@ -75,14 +96,16 @@ export function startElectronShell(options: ShellOptions): ShellHandle | null {
   let disposed = false;
 
   // macOS delivers a clicked link as open-url, possibly before 'ready': registered first thing.
+  // The window comes forward (or back, if the agent closed it) to show the sign-in's outcome.
   app.on('open-url', (event, url) => {
     event.preventDefault();
     queue.deliver({ kind: 'open-url', url });
+    showWindow();
   });
   // Windows and Linux start a second instance with the URL somewhere in its argv.
   app.on('second-instance', (_event, argv) => {
     queue.deliver({ kind: 'argv', argv });
-    focusWindow();
+    showWindow();
   });
   queue.deliver({ kind: 'argv', argv: options.process.argv });
 
@@ -91,7 +114,7 @@ export function startElectronShell(options: ShellOptions): ShellHandle | null {
     if (options.process.platform !== 'darwin') app.quit();
   });
   app.on('activate', () => {
-    if (core !== null && window === null) window = openWindow();
+    if (core !== null && (window === null || window.isDestroyed())) window = openWindow();
   });
   app.on('before-quit', (event) => {
     if (disposed || core === null) return;
@@ -104,8 +127,33 @@ export function startElectronShell(options: ShellOptions): ShellHandle | null {
       .finally(() => app.quit());
   });
 
-  function focusWindow(): void {
-    if (window === null || window.isDestroyed()) return;
+  function registerScheme(): void {
+    // An AppImage has no installed .desktop file for xdg-mime to name: it writes its own first.
+    const appImage = options.process.env.APPIMAGE;
+    if (options.process.platform === 'linux' && appImage !== undefined && appImage !== '') {
+      try {
+        const written = ensureAppImageDesktopEntry(userApplicationsDir(options.process.env, app.getPath('home')), { appImage, scheme: SIGN_IN_SCHEME });
+        if (written !== null) logger.info({ file: written }, 'wrote the desktop entry of this AppImage');
+      } catch (error) {
+        logger.warn({ error: (error as Error).message }, 'could not write the desktop entry of this AppImage; sign-in links may not reach it');
+      }
+    }
+    // Reviewed: the scheme only delivers a URL that the core checks against the exact callback
+    // address (src/app/deep-link.ts); the rest of argv is ignored.
+    const registered =
+      launch.path === undefined
+        ? app.setAsDefaultProtocolClient(SIGN_IN_SCHEME) /* eng-disable PROTOCOL_HANDLER_JS_CHECK */
+        : app.setAsDefaultProtocolClient(SIGN_IN_SCHEME, launch.path, [...(launch.args ?? [])]); /* eng-disable PROTOCOL_HANDLER_JS_CHECK */
+    if (!registered) logger.warn({ scheme: SIGN_IN_SCHEME }, 'could not register as the handler of the sign-in scheme; sign-in falls back to loopback where allowed');
+  }
+
+  /** Brings the window forward, or opens it again (macOS keeps running without one). */
+  function showWindow(): void {
+    if (core === null) return;
+    if (window === null || window.isDestroyed()) {
+      window = openWindow();
+      return;
+    }
     if (window.isMinimized()) window.restore();
     window.focus();
   }
@@ -167,6 +215,7 @@ export function startElectronShell(options: ShellOptions): ShellHandle | null {
       isPermissionGranted(permission, details.requestingUrl ?? requestingOrigin),
     );
     protocol.handle(APP_SCHEME, createAppProtocolHandler(options.rendererDir));
+    electron.setApplicationMenu(applicationMenuTemplate({ platform: options.process.platform, packaged: app.isPackaged }));
 
     const started = options.createApp(createElectronDesktop({ shell: electron.shell, app, userDataDir: app.getPath('userData'), launch }));
     core = started;
@@ -184,6 +233,11 @@ export function startElectronShell(options: ShellOptions): ShellHandle | null {
       logger.error({ error: (error as Error).message }, 'the desktop core did not start');
     }
     await queue.attach(started);
+  });
+  // Anything thrown while starting ends the process with a box, never a windowless zombie.
+  ready.catch((error: unknown) => {
+    logger.error({ error: (error as Error).message }, 'the app could not start');
+    failStartup({ app, dialog: electron.dialog, stderr: options.process.stderr }, error, EXIT_STARTUP_FAILED);
   });
   return { ready };
 }

@@ -89,6 +89,9 @@ describe('agent desktop (Electron shell): sign in through the system browser and
       AGENTDESK_PROVIDERS_FILE: providersFile,
       AGENTDESK_SERVER_URL: server.url,
       AGENTDESK_PROFILE: `electron-e2e-${process.pid}`,
+      // The runner's (or a developer's installed AgentDesk's) scheme handler is left alone; the
+      // callback is handed over by launching the app with it, as the OS would.
+      AGENTDESK_SCHEME_REGISTRATION: 'off',
     };
     agentToken = token;
     chromium = await launchChromium();

@@ -8,6 +8,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DEFAULT_CUSTOM_SCHEME_REDIRECT } from '../../../src/auth/provider-config.js';
 import { APP_DIR } from '../../../scripts/build-electron.js';
+import { DESKTOP_FILE_NAME } from '../../../src/electron/appimage-desktop-entry.js';
+import { APP_USER_MODEL_ID } from '../../../src/electron/shell.js';
 
 const APP_DIR_ELECTRON = join(APP_DIR, 'dist/electron');
 
@@ -74,6 +76,11 @@ describe('electron-builder.yml', () => {
   it('names the product and its app id', () => {
     assert.equal(config.appId, 'com.agentdesk.desktop');
     assert.equal(config.productName, 'AgentDesk');
+  });
+
+  it('the app uses the same names at run time: AppUserModelID = appId, AppImage entry = desktopName', () => {
+    assert.equal(APP_USER_MODEL_ID, config.appId);
+    assert.equal(DESKTOP_FILE_NAME, appManifest.desktopName);
   });
 
   it('turns the dangerous Electron fuses off and the protective ones on', () => {

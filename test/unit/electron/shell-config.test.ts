@@ -10,7 +10,14 @@ describe('readShellConfig', () => {
       defaultServerUrl: undefined,
       profile: 'default',
       userDataDir: undefined,
+      registerScheme: true,
     });
+  });
+
+  it('turns the sign-in scheme registration off only for AGENTDESK_SCHEME_REGISTRATION=off', () => {
+    assert.equal(readShellConfig({ AGENTDESK_SCHEME_REGISTRATION: 'off' }).registerScheme, false);
+    assert.equal(readShellConfig({ AGENTDESK_SCHEME_REGISTRATION: 'on' }).registerScheme, true);
+    assert.throws(() => readShellConfig({ AGENTDESK_SCHEME_REGISTRATION: 'no' }), /AGENTDESK_SCHEME_REGISTRATION must be "on" or "off"/);
   });
 
   it('reads every AGENTDESK_ setting', () => {
@@ -21,7 +28,7 @@ describe('readShellConfig', () => {
         AGENTDESK_PROFILE: 'e2e-1',
         AGENTDESK_USER_DATA_DIR: '/tmp/agentdesk-e2e',
       }),
-      { providersFile: '/etc/agentdesk/providers.json', defaultServerUrl: 'http://127.0.0.1:8700', profile: 'e2e-1', userDataDir: '/tmp/agentdesk-e2e' },
+      { providersFile: '/etc/agentdesk/providers.json', defaultServerUrl: 'http://127.0.0.1:8700', profile: 'e2e-1', userDataDir: '/tmp/agentdesk-e2e', registerScheme: true },
     );
   });
 

@@ -1,15 +1,18 @@
 // The shell's order of operations with Electron replaced by recording fakes of the parts
 // ShellElectron names (the binary cannot run here): what happens before 'ready', what after, and
 // how OS hand-overs, navigation, new windows and permissions are treated.
-import { describe, it } from 'node:test';
+import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { resolve } from 'node:path';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { PAGE_FRAME_CHANNEL, STATE_CHANNEL, type ApiOperation, type ApiResult, type AppState, type PageFrame } from '../../../common/api.js';
 import type { DesktopApp } from '../../../src/app/desktop-app-types.js';
 import type { Desktop } from '../../../src/desktop-port.js';
 import { startElectronShell, type ShellElectron } from '../../../src/electron/shell.js';
 
 type Fn = (...args: never[]) => unknown;
+type MenuItemConstructorOptions = Parameters<ShellElectron['setApplicationMenu']>[0][number];
 
 class Emitter {
   readonly listeners = new Map<string, Fn[]>();
@@ -54,17 +57,21 @@ class FakeWindow extends Emitter {
   loadURL = async (url: string) => void this.loaded.push(url);
 }
 
-function fakeElectron(options: { lock?: boolean } = {}) {
+function fakeElectron(options: { lock?: boolean; packaged?: boolean } = {}) {
   const log: string[] = [];
   let markReady!: () => void;
   const ready = new Promise<void>((done) => (markReady = done));
   const app = new (class extends Emitter {
     requestSingleInstanceLock = () => (log.push('lock'), options.lock ?? true);
+    releaseSingleInstanceLock = () => void log.push('release lock');
     quit = () => void log.push('quit');
+    exit = (code: number) => void log.push(`exit ${code}`);
+    setAppUserModelId = (id: string) => void log.push(`app user model id ${id}`);
+    isPackaged = options.packaged ?? true;
     whenReady = () => ready;
     setAsDefaultProtocolClient = (...args: unknown[]) => (log.push(`scheme ${JSON.stringify(args)}`), true);
     isDefaultProtocolClient = () => true;
-    getPath = (name: string) => `/data/${name}`;
+    getPath = (name: string) => (name === 'home' ? (homeDir ??= mkdtempSync(join(tmpdir(), 'agentdesk-home-'))) : `/data/${name}`);
     override on(event: string, listener: Fn): this {
       log.push(`on ${event}`);
       return super.on(event, listener);
@@ -74,8 +81,12 @@ function fakeElectron(options: { lock?: boolean } = {}) {
   const windows: FakeWindow[] = [];
   const opened: string[] = [];
   const handled = new Map<string, Fn>();
+  const menus: MenuItemConstructorOptions[][] = [];
+  const errorBoxes: string[][] = [];
   const electron = {
     app,
+    dialog: { showErrorBox: (title: string, content: string) => void errorBoxes.push([title, content]) },
+    setApplicationMenu: (template: MenuItemConstructorOptions[]) => void menus.push(template),
     protocol: {
       registerSchemesAsPrivileged: (schemes: unknown) => log.push(`privileged ${JSON.stringify(schemes)}`),
       handle: (scheme: string, handler: Fn) => (log.push(`handle ${scheme}`), handled.set(scheme, handler)),
@@ -92,7 +103,7 @@ function fakeElectron(options: { lock?: boolean } = {}) {
       return window;
     },
   };
-  return { electron: electron as unknown as ShellElectron, app, log, markReady, permissions, windows, opened, handled };
+  return { electron: electron as unknown as ShellElectron, app, log, markReady, permissions, windows, opened, handled, menus, errorBoxes };
 }
 
 function fakeCore(log: string[]) {
@@ -115,18 +126,37 @@ function fakeCore(log: string[]) {
   return { core, stateListeners, frameListeners, desktop: () => desktop, setDesktop: (d: Desktop) => (desktop = d) };
 }
 
-const PROCESS = { argv: ['/opt/AgentDesk/agentdesk', '--no-sandbox'], execPath: '/opt/AgentDesk/agentdesk', platform: 'linux' as const };
+let homeDir: string | undefined;
+after(() => {
+  if (homeDir !== undefined) rmSync(homeDir, { recursive: true, force: true });
+});
 
-function start(fake: ReturnType<typeof fakeElectron>, process: typeof PROCESS & { defaultApp?: boolean } = PROCESS) {
+const stderr: string[] = [];
+const PROCESS = {
+  argv: ['/opt/AgentDesk/agentdesk', '--no-sandbox'],
+  execPath: '/opt/AgentDesk/agentdesk',
+  platform: 'linux' as NodeJS.Platform,
+  env: {} as Record<string, string | undefined>,
+  stderr: { write: (text: string) => stderr.push(text) },
+};
+
+interface StartOptions {
+  readonly registerScheme?: boolean;
+  readonly createApp?: () => DesktopApp;
+}
+
+function start(fake: ReturnType<typeof fakeElectron>, process: typeof PROCESS & { defaultApp?: boolean } = PROCESS, startOptions: StartOptions = {}) {
   const core = fakeCore(fake.log);
   const logger = { debug: () => {}, info: () => {}, warn: () => {}, error: () => {} };
   const handle = startElectronShell({
     electron: fake.electron,
     process,
+    registerScheme: startOptions.registerScheme ?? true,
     preloadPath: '/app/dist/electron/preload.cjs',
     rendererDir: '/app/dist/renderer',
     logger,
     createApp: (desktop) => {
+      if (startOptions.createApp) return startOptions.createApp();
       fake.log.push('core created');
       core.setDesktop(desktop);
       return core.core;
@@ -268,5 +298,85 @@ describe('startElectronShell', () => {
     const again = fakeEvent();
     fake.app.emit('before-quit', again);
     assert.equal(again.defaultPrevented, false);
+  });
+
+  it('on Windows sets the AppUserModelID of the installer shortcuts before ready; elsewhere not', () => {
+    const windows = fakeElectron();
+    start(windows, { ...PROCESS, platform: 'win32' });
+    assert.ok(windows.log.indexOf('app user model id com.agentdesk.desktop') < windows.log.indexOf('on open-url'));
+    const linux = fakeElectron();
+    start(linux);
+    assert.ok(!linux.log.some((l) => l.startsWith('app user model id')));
+  });
+
+  it('registers the app path, not the switches before it, in development', () => {
+    const fake = fakeElectron();
+    start(fake, { ...PROCESS, defaultApp: true, argv: ['/usr/lib/electron', '--inspect=0', '--remote-debugging-port=0', 'dist/electron/main.js'], execPath: '/usr/lib/electron' });
+    assert.ok(fake.log.includes(`scheme ${JSON.stringify(['com.agentdesk.desktop', '/usr/lib/electron', [resolve('dist/electron/main.js')]])}`), fake.log.join('\n'));
+  });
+
+  it('leaves the OS scheme handler alone when registration is off (AGENTDESK_SCHEME_REGISTRATION=off)', () => {
+    const fake = fakeElectron();
+    start(fake, PROCESS, { registerScheme: false });
+    assert.ok(!fake.log.some((l) => l.startsWith('scheme ')));
+  });
+
+  it("from an AppImage, writes the user's desktop entry with the AppImage path before registering the scheme", () => {
+    const fake = fakeElectron();
+    const home = fake.electron.app.getPath('home');
+    const dataHome = join(home, 'xdg-data');
+    start(fake, { ...PROCESS, env: { APPIMAGE: '/home/agent/Apps/AgentDesk 0.1.0.AppImage', XDG_DATA_HOME: dataHome } });
+    const entry = readFileSync(join(dataHome, 'applications', 'agentdesk.desktop'), 'utf8');
+    assert.match(entry, /^Exec="\/home\/agent\/Apps\/AgentDesk 0\.1\.0\.AppImage" %U$/m);
+    assert.match(entry, /^MimeType=x-scheme-handler\/com\.agentdesk\.desktop;$/m);
+    assert.ok(fake.log.includes('scheme ["com.agentdesk.desktop"]'));
+  });
+
+  it('sets a menu without developer tools or reloads in a packaged build, with them in development', async () => {
+    const roles = (menu: MenuItemConstructorOptions[]): string[] =>
+      menu.flatMap((item) => [String(item.role ?? item.label), ...(Array.isArray(item.submenu) ? roles(item.submenu) : [])]);
+    for (const packaged of [true, false]) {
+      const fake = fakeElectron({ packaged });
+      const { handle } = start(fake);
+      fake.markReady();
+      await handle!.ready;
+      assert.equal(fake.menus.length, 1);
+      const all = roles(fake.menus[0]!);
+      assert.equal(all.includes('toggleDevTools'), !packaged, `packaged=${packaged}: ${all.join(' ')}`);
+      assert.equal(all.includes('forceReload'), !packaged);
+      assert.ok(all.includes('copy') && all.includes('paste') && all.includes('quit'));
+    }
+  });
+
+  it('on macOS, a sign-in link (open-url) reopens a closed window and focuses an open one', async () => {
+    const fake = fakeElectron();
+    const { handle } = start(fake, { ...PROCESS, platform: 'darwin' });
+    fake.markReady();
+    await handle!.ready;
+    const first = fake.windows[0]!;
+    fake.app.emit('open-url', fakeEvent(), 'com.agentdesk.desktop:/oauth/callback?code=a&state=b');
+    assert.equal(first.focused, 1);
+    first.emit('closed');
+    fake.app.emit('window-all-closed');
+    assert.ok(!fake.log.includes('quit'), 'macOS apps stay running without windows');
+    fake.app.emit('open-url', fakeEvent(), 'com.agentdesk.desktop:/oauth/callback?code=c&state=d');
+    assert.equal(fake.windows.length, 2, 'a new window');
+    assert.deepEqual(fake.windows[1]!.loaded, ['app://agentdesk/index.html']);
+  });
+
+  it('a start-up that throws shows an error box, releases the lock and exits, leaving no zombie', async () => {
+    const fake = fakeElectron();
+    const { handle } = start(fake, PROCESS, {
+      createApp: () => {
+        throw new Error('keychain module failed to load');
+      },
+    });
+    fake.markReady();
+    await assert.rejects(handle!.ready, /keychain module failed to load/);
+    await new Promise((done) => setImmediate(done));
+    assert.deepEqual(fake.errorBoxes, [['AgentDesk', 'AgentDesk could not start: keychain module failed to load']]);
+    const tail = fake.log.slice(fake.log.indexOf('release lock'));
+    assert.deepEqual(tail, ['release lock', 'exit 1']);
+    assert.equal(fake.windows.length, 0);
   });
 });
