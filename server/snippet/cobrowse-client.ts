@@ -9,6 +9,7 @@ import { parseServerMessage } from './server-messages.js';
 import { PageCapture } from './capture.js';
 import { pageAddress, shareableAddress, type SnippetConfig } from './config.js';
 import { watchClosedShadowRoots } from './closed-shadow.js';
+import { closestAcross } from './composed-tree.js';
 import { PrivacyFilter } from './privacy-filter.js';
 import { watchAddress } from './url-watch.js';
 import { MAX_TITLE_CHARS, MAX_URL_CHARS, RECONNECT_FIRST_DELAY_MS, RECONNECT_MAX_DELAY_MS } from './limits.js';
@@ -199,7 +200,7 @@ export class CobrowseClient {
             : applyAction(message.action, {
                 nodeOf: (id) => record.mirror.getNode(id),
                 isMasked: (el) => this.#policy.isMaskedField(el),
-                isBlocked: (el) => el.closest(this.#blocks) !== null,
+                isBlocked: (el) => closestAcross(el, this.#blocks) !== null,
                 isLocked: (el) => isLocked(el, this.#locks),
                 isOwnUi: (el) => this.#ui.contains(el),
               });

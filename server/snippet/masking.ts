@@ -5,7 +5,10 @@
 // same-origin iframes (another JavaScript realm, where `instanceof HTMLInputElement` is false), so
 // nothing here uses instanceof against this window's classes: nodeType and nodeName only. "Inside
 // a masked element" walks up through shadow hosts and frame elements, not only parentElement.
+import { isElement, maskingParent } from './composed-tree.js';
 import { urlMatches, type SnippetConfig } from './config.js';
+
+export { isElement };
 
 /** Fixed length, so the agent cannot learn how long a masked value is. */
 export const PLACEHOLDER = '••••••••';
@@ -18,10 +21,6 @@ export const ALWAYS_BLOCKED = '[data-cobrowse-block]';
 /** rrweb sets this on a field that was a password when recorded, so a show-password toggle stays masked. */
 const RRWEB_WAS_PASSWORD = 'data-rr-is-password';
 
-const ELEMENT_NODE = 1;
-const DOCUMENT_NODE = 9;
-const DOCUMENT_FRAGMENT_NODE = 11;
-
 /** Where a node sits: under a masking element, under an unmasking one (strict mode), or both. */
 export interface Region {
   readonly masked: boolean;
@@ -29,26 +28,6 @@ export interface Region {
 }
 
 export const OPEN_REGION: Region = { masked: false, unmasked: false };
-
-export function isElement(node: Node | null | undefined): node is Element {
-  return !!node && node.nodeType === ELEMENT_NODE;
-}
-
-/** The node a node hangs from for masking: parent, or the shadow host, or the frame element. */
-export function maskingParent(node: Node): Node | null {
-  const parent = node.parentNode;
-  if (!parent) return null;
-  if (parent.nodeType === DOCUMENT_FRAGMENT_NODE) return (parent as ShadowRoot).host ?? null;
-  if (parent.nodeType === DOCUMENT_NODE) {
-    try {
-      return (parent as Document).defaultView?.frameElement ?? null;
-    } catch {
-      // A cross-origin parent: nothing above to inherit from (and such frames are never recorded).
-      return null;
-    }
-  }
-  return parent;
-}
 
 function autocompleteIsSensitive(el: Element): boolean {
   const value = el.getAttribute('autocomplete');
