@@ -2,7 +2,9 @@
 // process), the co-browse server (a child, on its embedded SQLite data dir .demo/server, with a
 // random demo agent token set on the first run and per-agent identity checked against the
 // provider), and the agent desktop's browser shell (a child, with the same agent token in its
-// keychain). Ctrl-C stops everything cleanly.
+// keychain). It first builds what it serves (the agent UI and the snippet, scripts/build.ts, only
+// what changed). Ctrl-C stops everything cleanly; if this process dies any other way (kill -9),
+// the children see their link to it close and stop too (scripts/exit-with-parent.mjs).
 //
 // The demo customer site (demo/site, an insurance claim form) runs in this process too; its
 // origin is one of the server's customerOrigins, and its pages load the snippet from the server.
@@ -12,14 +14,21 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { randomInt } from 'node:crypto';
 import { createWriteStream, mkdirSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 
 import { startIdentityProvider } from '../demo/identity-provider.js';
 import { startCustomerSite } from '../demo/site/serve-site.js';
+import { build } from './build.js';
 
 const root = resolve(import.meta.dirname, '..');
 const serverBin = join(root, 'bin/agentdesk-server.js');
 const desktopBin = join(root, 'bin/agentdesk.js');
+/** Preloaded into each long-running child: it stops when its link to this process closes. */
+const exitWithParent = ['--import', pathToFileURL(join(root, 'scripts/exit-with-parent.mjs')).href];
+/** The child's file descriptor for that link: the fourth stdio entry. */
+const PARENT_FD = 3;
+const childEnv = { ...process.env, AGENTDESK_PARENT_FD: String(PARENT_FD) };
 const URL_LINE = 'Co-browse server: ';
 const DESKTOP_LINE = 'Agent desktop: ';
 const SITE_LINE = 'Customer site: ';
@@ -67,9 +76,10 @@ async function ensureDemoToken(dataDir: string): Promise<boolean> {
 
 /** Starts the server; resolves with its URL once it prints it. Its JSON logs go to `logFile`. */
 function startServerChild(dataDir: string, port: string, configFile: string, logFile: string): Promise<{ child: Child; url: string }> {
-  const proc = spawn(process.execPath, [serverBin, 'serve', '--data-dir', dataDir, '--port', port, '--config', configFile], {
+  const proc = spawn(process.execPath, [...exitWithParent, serverBin, 'serve', '--data-dir', dataDir, '--port', port, '--config', configFile], {
     cwd: root,
-    stdio: ['ignore', 'pipe', 'inherit'],
+    env: childEnv,
+    stdio: ['ignore', 'pipe', 'inherit', 'pipe'],
     // Its own process group: Ctrl-C reaches the demo only, which then stops the children in order.
     detached: true,
   });
@@ -151,6 +161,7 @@ function startDesktopChild(options: {
   logFile: string;
 }): Promise<{ child: Child; url: string }> {
   const args = [
+    ...exitWithParent,
     desktopBin,
     '--data-dir', options.dataDir,
     '--port', options.port,
@@ -161,7 +172,7 @@ function startDesktopChild(options: {
   ];
   const command = process.env.DBUS_SESSION_BUS_ADDRESS ? [process.execPath, ...args] : ['bash', join(root, 'scripts/with-secret-service.sh'), process.execPath, ...args];
   const [file, ...rest] = command as [string, ...string[]];
-  const proc = spawn(file, rest, { cwd: root, stdio: ['pipe', 'pipe', 'pipe'], detached: true });
+  const proc = spawn(file, rest, { cwd: root, env: childEnv, stdio: ['pipe', 'pipe', 'pipe', 'pipe'], detached: true });
   proc.stdin!.end(`${options.agentToken}\n`);
   const log = createWriteStream(options.logFile, { flags: 'a', mode: 0o600 });
   proc.stderr!.pipe(log);
@@ -183,6 +194,9 @@ async function main(): Promise<number> {
     },
     strict: true,
   });
+  // Before anything listens: a fresh clone has no dist/ yet.
+  await build(['renderer', 'snippet']);
+
   const demoDir = resolve(values['demo-dir']);
   const dataDir = join(demoDir, 'server');
   const desktopDir = join(demoDir, 'desktop');

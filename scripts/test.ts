@@ -134,10 +134,9 @@ for (const level of levels) {
       runCheck('security', process.execPath, ['--import', 'tsx', join(root, 'scripts/electronegativity.ts')]);
       break;
     case 'build':
-      // The integration and end-to-end levels serve the built agent UI (dist/renderer).
-      runCheck('build', process.execPath, [join(root, 'node_modules/vite/bin/vite.js'), 'build', '--logLevel', 'warn']);
-      // The customer snippet the server serves at /cobrowse/snippet.js (server/snippet/, esbuild).
-      runCheck('build-snippet', join(root, 'node_modules/.bin/esbuild'), ['server/snippet/main.ts', '--bundle', '--format=iife', '--minify', '--target=es2020', '--legal-comments=none', '--log-level=warning', '--outfile=dist/snippet/agentdesk-cobrowse.js']);
+      // The integration and end-to-end levels serve the built agent UI and snippet; scripts/build.ts
+      // builds each part that changed (renderer, snippet, Electron shell).
+      runCheck('build', process.execPath, ['--import', 'tsx', join(root, 'scripts/build.ts')]);
       break;
     case 'unit':
       runTests('unit', []);

@@ -4,17 +4,13 @@
 // the customer approves in the banner, the agent types, the customer takes control back.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import { chromium, type Browser, type FrameLocator, type Page } from '@playwright/test';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../../support/chromium.js';
 import { snippetUi } from '../../support/snippet-ui.js';
-import { REPO_ROOT } from '../../integration/server/helpers/server-process.js';
 import { openAgentDesktop, screenshots, signInThroughSystemBrowser } from '../desktop/support/agent-journey.js';
 import { randomToken, startDesktopStack, type DesktopStack } from '../desktop/support/desktop-stack.js';
 import { CUSTOMER_SITE } from './support/customer-site.js';
 
-const SNIPPET = join(REPO_ROOT, 'dist/snippet/agentdesk-cobrowse.js');
 const CANARY = 'Snippet-Canary-93be1f';
 
 function claimPage(serverUrl: string): string {
@@ -28,7 +24,7 @@ function claimPage(serverUrl: string): string {
   </body></html>`;
 }
 
-describe('live co-browse with the real customer snippet', { skip: existsSync(SNIPPET) ? false : 'the snippet is not built (npm run build:snippet)' }, () => {
+describe('live co-browse with the real customer snippet', () => {
   let browser: Browser;
   let stack: DesktopStack;
   let agent: Page;

@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startIdentityProvider, type RunningIdentityProvider } from '../../../../demo/identity-provider.js';
 import { REPO_ROOT, runCli, startServerProcess, type ServerProcess } from '../../../integration/server/helpers/server-process.js';
+import { build } from '../../../../scripts/build.js';
 
 export const AGENT = { sub: 'agent-e2e', email: 'ada@example.test', name: 'Ada Agent', password: 'e2e-password' } as const;
 export const PROVIDER_LABEL = 'Demo identity provider';
@@ -48,6 +49,8 @@ export function randomToken(): string {
 let profiles = 0;
 
 export async function startDesktopStack(options: DesktopStackOptions): Promise<DesktopStack> {
+  // What the desktop and the server serve (only what changed since the last build).
+  await build(['renderer', 'snippet'], { log: () => undefined });
   const root = mkdtempSync(join(tmpdir(), 'agentdesk-e2e-'));
   const serverDir = join(root, 'server');
   const desktopDir = join(root, 'desktop');

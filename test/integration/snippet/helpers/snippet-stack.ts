@@ -3,9 +3,10 @@
 // with esbuild, and Debian's Chromium. The agent is a plain `ws` client speaking protocol.ts.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import type { Browser } from '@playwright/test';
 import { build } from 'esbuild';
+import { snippetBuildOptions } from '../../../../scripts/build.js';
 import { startServer, type StartServerInternals } from '../../../../server/app.js';
 import type { AdminKeyCheck } from '../../../../server/store/admin-key-store.js';
 import type { RunningServer } from '../../../../server/types.js';
@@ -17,8 +18,6 @@ import { MemoryTokenSource } from '../../server/net-helpers/memory-token-source.
 import { networkConfig } from '../../server/net-helpers/test-server.js';
 import { mustConnect, type TestSocket } from '../../server/net-helpers/ws-client.js';
 
-const ROOT = resolve(import.meta.dirname, '../../../..');
-
 export interface SnippetStack {
   readonly server: RunningServer;
   readonly site: CustomerSite;
@@ -29,11 +28,11 @@ export interface SnippetStack {
   close(): Promise<void>;
 }
 
-/** Bundles server/snippet/main.ts exactly as `npm run build:snippet` does, into a temp dir. */
+/** Bundles server/snippet/main.ts with the build entry's options (scripts/build.ts), into a temp dir. */
 export async function bundleSnippet(): Promise<{ file: string; dispose: () => void }> {
   const dir = mkdtempSync(join(tmpdir(), 'agentdesk-snippet-'));
   const file = join(dir, 'agentdesk-cobrowse.js');
-  await build({ entryPoints: [join(ROOT, 'server/snippet/main.ts')], bundle: true, format: 'iife', minify: true, target: 'es2020', legalComments: 'none', outfile: file, logLevel: 'warning' });
+  await build(snippetBuildOptions(file));
   return { file, dispose: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
