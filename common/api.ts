@@ -30,8 +30,17 @@ export interface ProviderSummary {
   readonly label: string;
 }
 
+/** How the last sign-out went at the identity provider (shown on the sign-in screen). */
+export interface SignOutSummary {
+  readonly providerLabel: string;
+  /** `offered`: the agent may still end the provider's browser session (endProviderSession). */
+  readonly endSession: 'performed' | 'offered' | 'failed' | 'unsupported';
+  /** What may still be valid at the provider, in plain words (SIGN_OUT_NOT_REVOKED ...). */
+  readonly notices: readonly UiError[];
+}
+
 export type SignInState =
-  | { readonly status: 'signed-out' }
+  | { readonly status: 'signed-out'; readonly signOut?: SignOutSummary }
   /** The system browser is open on the provider; `deadline` is epoch ms when the attempt expires. */
   | { readonly status: 'waiting'; readonly providerId: string; readonly providerLabel: string; readonly deadline: number }
   | { readonly status: 'signed-in'; readonly agent: { readonly name: string; readonly email: string } }
@@ -218,6 +227,8 @@ export interface AgentDeskApi {
   /** The authorization URL of the pending sign-in (to paste into another browser), or null. */
   getSignInLink(): Promise<ApiResult<string | null>>;
   signOut(): Promise<ApiResult>;
+  /** After a sign-out that offered it: opens the provider's sign-out page in the system browser. */
+  endProviderSession(): Promise<ApiResult>;
   join(code: string): Promise<ApiResult>;
   leave(): Promise<ApiResult>;
   /** Reconnects the co-browse channel now (after `failed`, or to skip a reconnect wait). */
@@ -255,6 +266,7 @@ export const API_ARGUMENT_SCHEMAS = {
   cancelSignIn: none,
   getSignInLink: none,
   signOut: none,
+  endProviderSession: none,
   join: z.tuple([sessionCodeSchema]),
   leave: none,
   retry: none,

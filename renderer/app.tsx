@@ -6,6 +6,7 @@ import { Notice } from './notice.js';
 import { SessionScreen } from './session-screen.js';
 import { SettingsScreen } from './settings-screen.js';
 import { SignInScreen } from './sign-in-screen.js';
+import { SignOutNotice } from './sign-out-notice.js';
 import { getBridge, useAppState } from './use-app-state.js';
 
 export function App() {
@@ -67,7 +68,10 @@ function Desk({ api }: { readonly api: AgentDeskApi }) {
         ) : state.signIn.status === 'signed-in' ? (
           <SessionScreen api={api} connection={state.connection} session={state.session} />
         ) : (
-          <SignInScreen api={api} signIn={state.signIn} providers={state.settings.providers} onOpenSettings={() => setView('settings')} />
+          <>
+            {state.signIn.status === 'signed-out' && state.signIn.signOut && <SignOutNotice api={api} summary={state.signIn.signOut} />}
+            <SignInScreen api={api} signIn={state.signIn} providers={state.settings.providers} onOpenSettings={() => setView('settings')} />
+          </>
         )}
       </main>
     </div>

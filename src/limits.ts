@@ -28,6 +28,10 @@ export const REFRESH_BACKOFF_MAX_MS = 60_000;
  * abandoned after this many seconds, so no network wait is unbounded (openid-client's unit). */
 export const PROVIDER_HTTP_TIMEOUT_S = 15;
 
+/** After a sign-out, "also sign out of the provider in the browser" stays offered this long: the
+ * agent decides right then, and the ID token it needs (id_token_hint) should not linger in memory. */
+export const END_SESSION_OFFER_TTL_MS = 10 * 60_000;
+
 /** Revocation at sign-out is best effort: the agent must not wait longer than this to be signed out. */
 export const REVOCATION_TIMEOUT_S = 5;
 

@@ -24,6 +24,12 @@ export const AUTH_ERRORS = {
   SIGN_IN_ENDED: 'Your sign-in ended at your identity provider. Sign in again.',
   ID_TOKEN_SUBJECT_CHANGED:
     'Your identity provider renewed the sign-in for a different person than the one signed in. You were signed out; sign in again.',
+  SIGN_OUT_NOT_REVOKED:
+    'You are signed out of AgentDesk, but your identity provider could not be told to end the sign-in. Your sign-in may still be valid at the provider until it expires.',
+  SIGN_OUT_REVOCATION_UNSUPPORTED:
+    'You are signed out of AgentDesk. Your identity provider offers AgentDesk no way to end the sign-in there, so it may still be valid at the provider until it expires.',
+  END_SESSION_UNAVAILABLE:
+    "AgentDesk could not open your identity provider's sign-out page. Sign out of the provider in your browser, or close the browser.",
   SIGN_IN_EXPIRED: 'Your sign-in has expired and cannot be renewed. Please sign in again.',
   BROWSER_UNAVAILABLE: 'AgentDesk could not open your web browser to sign in. Check that a default browser is set.',
   NOT_SIGNED_IN: 'You are not signed in. Sign in to continue.',

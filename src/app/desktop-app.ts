@@ -230,6 +230,10 @@ class Core implements DesktopApp {
       await this.#auth?.signOut({});
       this.#emit();
     },
+    endProviderSession: async () => {
+      if (!this.#auth) throw new AgentDeskError('END_SESSION_UNAVAILABLE');
+      await this.#auth.endProviderSession();
+    },
     join: async (code: string) => this.#requireChannel().join(code),
     leave: async () => this.#channel?.leave(),
     retry: async () => {
@@ -406,7 +410,10 @@ function signInStateOf(auth: AuthState | null): SignInState {
   if (!auth) return { status: 'signed-out' };
   switch (auth.status) {
     case 'signed-out':
-      return auth.reason ? { status: 'error', error: auth.reason } : { status: 'signed-out' };
+      if (auth.reason) return { status: 'error', error: auth.reason };
+      return auth.signOut
+        ? { status: 'signed-out', signOut: { providerLabel: auth.signOut.providerLabel, endSession: auth.signOut.endSession, notices: auth.signOut.notices } }
+        : { status: 'signed-out' };
     case 'waiting':
       return { status: 'waiting', providerId: auth.providerId, providerLabel: auth.providerLabel, deadline: auth.deadline };
     case 'signed-in':

@@ -2,7 +2,7 @@ import * as oidc from 'openid-client';
 import { assertNever } from '../../common/assert-never.js';
 import { AgentDeskError, type ErrorBody } from '../../common/errors.js';
 import type { Desktop } from '../desktop-port.js';
-import { PENDING_LOGIN_TTL_MS, REFRESH_MIN_INTERVAL_MS, REVOCATION_TIMEOUT_S } from '../limits.js';
+import { END_SESSION_OFFER_TTL_MS, PENDING_LOGIN_TTL_MS, REFRESH_MIN_INTERVAL_MS, REVOCATION_TIMEOUT_S } from '../limits.js';
 import { FallbackSecretStore } from '../vault/fallback-secret-store.js';
 import { providerAccount } from '../vault/keychain-names.js';
 import type { SecretStore } from '../vault/secret-store.js';
@@ -31,9 +31,21 @@ interface StateCommon {
   readonly warning: ErrorBody | null;
 }
 
+/** How the last sign-out went at the provider, for the agent to read. */
+export interface SignOutReport {
+  readonly providerId: string;
+  readonly providerLabel: string;
+  /** RFC 7009 revocation of the refresh token; `none` when there was no refresh token. */
+  readonly revocation: 'revoked' | 'failed' | 'unsupported' | 'none';
+  /** RP-initiated logout: opened in the browser, still offered, could not be opened, or the provider has none. */
+  readonly endSession: 'performed' | 'offered' | 'failed' | 'unsupported';
+  /** Plain words about what remains valid at the provider (coded), most important first. */
+  readonly notices: readonly ErrorBody[];
+}
+
 export type AuthState = StateCommon &
   (
-    | { readonly status: 'signed-out'; readonly reason: ErrorBody | null }
+    | { readonly status: 'signed-out'; readonly reason: ErrorBody | null; readonly signOut: SignOutReport | null }
     | { readonly status: 'waiting'; readonly providerId: string; readonly providerLabel: string; readonly deadline: number }
     | { readonly status: 'signed-in'; readonly providerId: string; readonly agent: AgentIdentity }
   );
@@ -44,18 +56,15 @@ export interface SignInOptions {
 }
 
 export interface SignOutOptions {
-  /** Open the provider's end-session URL in the system browser, ending its browser session too. */
+  /** Open the provider's end-session page in the system browser now, ending its browser session
+   * too. Always done for shared-workstation providers; otherwise offered afterwards (endProviderSession). */
   readonly endSession?: boolean;
   /** Shared workstation: the next sign-in in this run asks for the password again. */
   readonly forceLoginNextTime?: boolean;
 }
 
-export interface SignOutResult {
-  /** The provider's end-session URL (RP-initiated logout), when it has one. */
-  readonly endSessionUrl: string | null;
-  /** True when the provider confirmed the refresh token revocation (RFC 7009). */
-  readonly revoked: boolean;
-}
+/** What signOut did; null when nobody was signed in. */
+export type SignOutResult = SignOutReport | null;
 
 export interface AuthServiceOptions {
   readonly providers: readonly ProviderConfig[];
@@ -87,6 +96,8 @@ export interface AuthService {
   /** Main process only: a fresh access token for the co-browse handshake. */
   getAccessToken(): Promise<string>;
   signOut(options?: SignOutOptions): Promise<SignOutResult>;
+  /** After a sign-out that offered it: opens the provider's end-session page in the system browser. */
+  endProviderSession(): Promise<void>;
   /** Called with every new state; returns the unsubscribe function. */
   onChange(listener: (state: AuthState) => void): () => void;
   /** Stops timers and listeners (app quit). Keeps the stored sign-in. */
@@ -116,6 +127,8 @@ interface Session {
   /** Epoch ms at which the access token is renewed (refresh-schedule.ts); null: never by time. */
   refreshAt: number | null;
   refreshToken: string | null;
+  /** The latest ID token, in memory only: the end-session request's id_token_hint. */
+  idToken: string | null;
   cancelTimer: (() => void) | null;
   /** Network failures of the refresh in a row (the retry's backoff step). */
   failures: number;
@@ -146,6 +159,9 @@ class SignInService implements AuthService {
   #lastReason: ErrorBody | null = null;
   #warning: ErrorBody | null = null;
   #forceLoginNext = false;
+  #signOutReport: SignOutReport | null = null;
+  /** What endProviderSession needs after a sign-out that offered it; dropped after a while. */
+  #endSessionOffer: { readonly provider: ProviderConfig; readonly config: oidc.Configuration; readonly idToken: string | null; readonly cancel: () => void } | null = null;
 
   constructor(options: AuthServiceOptions) {
     this.#providers = new Map(options.providers.map((p) => [p.id, p]));
@@ -170,7 +186,7 @@ class SignInService implements AuthService {
       return { ...common, status: 'waiting', providerId: provider.id, providerLabel: provider.label, deadline: login.expiresAt };
     }
     if (this.#session) return { ...common, status: 'signed-in', providerId: this.#session.provider.id, agent: this.#session.identity };
-    return { ...common, status: 'signed-out', reason: this.#lastReason };
+    return { ...common, status: 'signed-out', reason: this.#lastReason, signOut: this.#signOutReport };
   }
 
   onChange(listener: (state: AuthState) => void): () => void {
@@ -252,6 +268,8 @@ class SignInService implements AuthService {
     }
     this.#forceLoginNext = false;
     this.#lastReason = null;
+    this.#dropEndSessionOffer();
+    this.#signOutReport = null;
     this.#logger.info({ providerId, redirect: redactUrl(attempt.login.redirectUri), loopback: attempt.receiver !== null }, 'sign-in started');
     this.#emit();
     try {
@@ -386,6 +404,7 @@ class SignInService implements AuthService {
       accessExpiresAt: null,
       refreshAt: null,
       refreshToken: tokens.refresh_token ?? null,
+      idToken: tokens.id_token ?? null,
       cancelTimer: null,
       failures: 0,
       nextAttemptAt: 0,
@@ -560,6 +579,7 @@ class SignInService implements AuthService {
     }
     const rotated = tokens.refresh_token ?? refreshToken;
     session.refreshToken = rotated;
+    if (tokens.id_token) session.idToken = tokens.id_token;
     if (claims) {
       session.identity = { name: nameFrom(claims) ?? session.identity.name, email: text(claims.email) ?? session.identity.email };
     }
@@ -641,6 +661,7 @@ class SignInService implements AuthService {
         accessExpiresAt: null,
         refreshAt: null,
         refreshToken: stored.refresh_token,
+        idToken: null,
         cancelTimer: null,
         failures: 0,
         nextAttemptAt: 0,
@@ -664,47 +685,120 @@ class SignInService implements AuthService {
     if (options.forceLoginNextTime) this.#forceLoginNext = true;
     if (this.#refreshing) await this.#refreshing.catch(() => {});
     const session = this.#session;
-    if (!session) return { endSessionUrl: null, revoked: false };
+    if (!session) return null;
+    const { provider } = session;
     this.#session = null;
     session.cancelTimer?.();
     const refreshToken = session.refreshToken;
+    const idToken = session.idToken;
     session.refreshToken = null;
     session.accessToken = null;
+    session.idToken = null;
     await this.#store.delete(session.account);
     let config: oidc.Configuration | null = null;
     try {
-      config = await this.#config(session.provider);
+      config = await this.#config(provider);
     } catch (err) {
-      this.#logger.warn({ providerId: session.provider.id, error: describeProviderError(err) }, 'sign-out: provider unreachable, refresh token not revoked');
+      this.#logger.warn({ providerId: provider.id, error: describeProviderError(err) }, 'sign-out: provider unreachable, refresh token not revoked');
     }
-    let revoked = false;
-    if (config && refreshToken && config.serverMetadata().revocation_endpoint) {
-      const previousTimeout = config.timeout;
-      config.timeout = REVOCATION_TIMEOUT_S;
-      try {
-        await oidc.tokenRevocation(config, refreshToken, { token_type_hint: 'refresh_token' });
-        revoked = true;
-      } catch (err) {
-        this.#logger.warn({ providerId: session.provider.id, error: describeProviderError(err) }, 'sign-out: revocation failed');
-      } finally {
-        config.timeout = previousTimeout;
+    const metadata = config?.serverMetadata();
+    let revocation: SignOutReport['revocation'] = 'none';
+    if (refreshToken) revocation = config === null ? 'failed' : metadata?.revocation_endpoint ? await this.#revoke(provider, config, refreshToken) : 'unsupported';
+    let endSession: SignOutReport['endSession'] = 'unsupported';
+    if (config && metadata?.end_session_endpoint) {
+      if (options.endSession === true || provider.sharedWorkstation) {
+        endSession = (await this.#openEndSession(provider, config, idToken)) ? 'performed' : 'failed';
+      } else {
+        endSession = 'offered';
+        this.#offerEndSession(provider, config, idToken);
       }
     }
-    // client_id instead of id_token_hint: the ID token is not kept, and would travel in a URL.
-    const endSessionUrl = config?.serverMetadata().end_session_endpoint ? oidc.buildEndSessionUrl(config, { client_id: session.provider.clientId }).href : null;
-    if (options.endSession && endSessionUrl) {
-      await this.#desktop.openExternal(endSessionUrl).catch((err: unknown) => {
-        this.#logger.warn({ error: (err as Error).message }, 'sign-out: the end-session page could not be opened');
-      });
-    }
+    const notices: ErrorBody[] = [];
+    if (revocation === 'failed') notices.push(new AgentDeskError('SIGN_OUT_NOT_REVOKED').toBody());
+    if (revocation === 'unsupported') notices.push(new AgentDeskError('SIGN_OUT_REVOCATION_UNSUPPORTED').toBody());
+    if (endSession === 'failed') notices.push(new AgentDeskError('END_SESSION_UNAVAILABLE').toBody());
+    this.#signOutReport = { providerId: provider.id, providerLabel: provider.label, revocation, endSession, notices };
     this.#lastReason = null;
-    this.#logger.info({ providerId: session.provider.id, revoked }, 'signed out');
+    this.#logger.info({ providerId: provider.id, revocation, endSession }, 'signed out');
     this.#emit();
-    return { endSessionUrl, revoked };
+    return this.#signOutReport;
+  }
+
+  async #revoke(provider: ProviderConfig, config: oidc.Configuration, refreshToken: string): Promise<'revoked' | 'failed'> {
+    const previousTimeout = config.timeout;
+    config.timeout = REVOCATION_TIMEOUT_S;
+    try {
+      await oidc.tokenRevocation(config, refreshToken, { token_type_hint: 'refresh_token' });
+      return 'revoked';
+    } catch (err) {
+      this.#logger.warn({ providerId: provider.id, error: describeProviderError(err) }, 'sign-out: revocation failed');
+      return 'failed';
+    } finally {
+      config.timeout = previousTimeout;
+    }
+  }
+
+  /**
+   * RP-initiated logout in the system browser: a GET with client_id (and post_logout_redirect_uri
+   * when configured). id_token_hint only for providers set to need it: it puts the ID token in the
+   * browser's address bar and history, and a POST would not carry the provider's SameSite=Lax
+   * session cookie (oidc-provider refuses POST there for that reason), so it could not end anything.
+   */
+  async #openEndSession(provider: ProviderConfig, config: oidc.Configuration, idToken: string | null): Promise<boolean> {
+    const params: Record<string, string> = {
+      client_id: provider.clientId,
+      ...(provider.postLogoutRedirectUri ? { post_logout_redirect_uri: provider.postLogoutRedirectUri } : {}),
+      ...(provider.endSessionIdTokenHint && idToken ? { id_token_hint: idToken } : {}),
+    };
+    try {
+      const url = oidc.buildEndSessionUrl(config, params).href;
+      await this.#desktop.openExternal(url);
+      this.#logger.info({ providerId: provider.id, endSession: redactUrl(url) }, 'sign-out: end-session page opened');
+      return true;
+    } catch (err) {
+      this.#logger.warn({ providerId: provider.id, error: (err as Error).message }, 'sign-out: the end-session page could not be opened');
+      return false;
+    }
+  }
+
+  #offerEndSession(provider: ProviderConfig, config: oidc.Configuration, idToken: string | null): void {
+    this.#dropEndSessionOffer();
+    const cancel = this.#clock.setTimer(END_SESSION_OFFER_TTL_MS, () => {
+      this.#endSessionOffer = null;
+      if (this.#signOutReport?.endSession === 'offered') {
+        this.#signOutReport = { ...this.#signOutReport, endSession: 'unsupported' };
+        this.#emit();
+      }
+    });
+    this.#endSessionOffer = { provider, config, idToken, cancel };
+  }
+
+  #dropEndSessionOffer(): void {
+    this.#endSessionOffer?.cancel();
+    this.#endSessionOffer = null;
+  }
+
+  async endProviderSession(): Promise<void> {
+    const offer = this.#endSessionOffer;
+    const report = this.#signOutReport;
+    if (!offer || !report || this.#session) throw new AgentDeskError('END_SESSION_UNAVAILABLE');
+    this.#dropEndSessionOffer();
+    const opened = await this.#openEndSession(offer.provider, offer.config, offer.idToken);
+    if (this.#signOutReport === report) {
+      const notices = report.notices.filter((n) => n.code !== 'END_SESSION_UNAVAILABLE');
+      this.#signOutReport = {
+        ...report,
+        endSession: opened ? 'performed' : 'failed',
+        notices: opened ? notices : [...notices, new AgentDeskError('END_SESSION_UNAVAILABLE').toBody()],
+      };
+      this.#emit();
+    }
+    if (!opened) throw new AgentDeskError('END_SESSION_UNAVAILABLE');
   }
 
   async dispose(): Promise<void> {
     this.cancel();
+    this.#dropEndSessionOffer();
     this.#session?.cancelTimer?.();
     this.#listeners.clear();
   }

@@ -24,8 +24,13 @@ export interface ProviderConfig {
   readonly server: { readonly kind: 'discovery'; readonly issuer: string } | ({ readonly kind: 'explicit' } & ExplicitEndpoints & { readonly userinfoUrl?: string });
   readonly redirect: { readonly mode: RedirectMode; readonly customSchemeUri: string };
   readonly authorizationParams: Readonly<Record<string, string>>;
-  /** Shared workstation: every sign-in asks for the password again (prompt=login). */
+  /** Shared workstation: every sign-in asks for the password again (prompt=login), and sign-out
+   * always ends the provider's browser session too (end-session). */
   readonly sharedWorkstation: boolean;
+  /** Where the provider sends the browser after end-session; registered with the provider. */
+  readonly postLogoutRedirectUri: string | null;
+  /** Send id_token_hint with end-session (providers that require it); it then appears in the browser's URL. */
+  readonly endSessionIdTokenHint: boolean;
 }
 
 export function isLoopbackHost(hostname: string): boolean {
@@ -85,6 +90,8 @@ const providerEntrySchema = z
       .refine((params) => Object.keys(params).every((k) => !RESERVED_PARAMS.has(k)), 'may not set a parameter AgentDesk sets itself (state, nonce, redirect_uri, scope, PKCE...)')
       .optional(),
     shared_workstation: z.boolean().optional(),
+    post_logout_redirect_uri: z.union([endpointUrl, customSchemeUri]).optional(),
+    end_session_id_token_hint: z.boolean().optional(),
   })
   .strict()
   .superRefine((entry, ctx) => {
@@ -104,6 +111,8 @@ const providerEntrySchema = z
 
 export const providersFileSchema = z
   .object({
+    /** The administrator's switch for machines several agents share: applies to every provider. */
+    shared_workstation: z.boolean().optional(),
     providers: z
       .array(providerEntrySchema)
       .min(1, 'list at least one provider')
@@ -120,7 +129,7 @@ export const providersFileSchema = z
 
 type ProviderEntry = z.infer<typeof providerEntrySchema>;
 
-function normalize(entry: ProviderEntry): ProviderConfig {
+function normalize(entry: ProviderEntry, sharedWorkstation: boolean): ProviderConfig {
   const preset = entry.preset ? expandPreset(entry.preset) : null;
   const scopes = entry.scopes ?? preset?.scopes ?? DEFAULT_SCOPES;
   let server: ProviderConfig['server'];
@@ -154,7 +163,9 @@ function normalize(entry: ProviderEntry): ProviderConfig {
       customSchemeUri: entry.redirect?.uri ?? DEFAULT_CUSTOM_SCHEME_REDIRECT,
     },
     authorizationParams: { ...preset?.authorizationParams, ...entry.authorization_params },
-    sharedWorkstation: entry.shared_workstation ?? false,
+    sharedWorkstation: sharedWorkstation || (entry.shared_workstation ?? false),
+    postLogoutRedirectUri: entry.post_logout_redirect_uri ?? null,
+    endSessionIdTokenHint: entry.end_session_id_token_hint ?? false,
   };
 }
 
@@ -173,7 +184,7 @@ export function parseProvidersFile(value: unknown): ProviderConfig[] {
     const issue = parsed.error.issues[0];
     throw configError(issue ? describePath(issue.path) || 'file' : 'file', issue?.message ?? 'invalid');
   }
-  return parsed.data.providers.map(normalize);
+  return parsed.data.providers.map((entry) => normalize(entry, parsed.data.shared_workstation ?? false));
 }
 
 /** Reads and validates the providers file an agent or administrator provides. */

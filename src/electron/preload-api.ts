@@ -32,6 +32,7 @@ export function createAgentDeskApi(ipcRenderer: BridgeIpcRenderer): AgentDeskApi
     cancelSignIn: () => ipcRenderer.invoke(apiChannel('cancelSignIn')),
     getSignInLink: () => ipcRenderer.invoke(apiChannel('getSignInLink')),
     signOut: () => ipcRenderer.invoke(apiChannel('signOut')),
+    endProviderSession: () => ipcRenderer.invoke(apiChannel('endProviderSession')),
     join: (code) => ipcRenderer.invoke(apiChannel('join'), code),
     leave: () => ipcRenderer.invoke(apiChannel('leave')),
     retry: () => ipcRenderer.invoke(apiChannel('retry')),

@@ -13,6 +13,7 @@ contextBridge.exposeInMainWorld('agentdesk', {
   cancelSignIn: api.cancelSignIn,
   getSignInLink: api.getSignInLink,
   signOut: api.signOut,
+  endProviderSession: api.endProviderSession,
   join: api.join,
   leave: api.leave,
   retry: api.retry,

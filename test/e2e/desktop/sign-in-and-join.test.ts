@@ -2,7 +2,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Browser } from '@playwright/test';
 import { launchChromium } from '../../support/chromium.js';
-import { AGENT, randomToken, startDesktopStack } from './support/desktop-stack.js';
+import { AGENT, PROVIDER_LABEL, randomToken, startDesktopStack } from './support/desktop-stack.js';
 import { createCustomerSession, openAgentDesktop, screenshots, signInThroughSystemBrowser, waitForSignInEntries } from './support/agent-journey.js';
 
 describe('agent desktop (browser shell): sign in through the system browser and join a session', () => {
@@ -42,6 +42,20 @@ describe('agent desktop (browser shell): sign in through the system browser and 
     await page.getByRole('button', { name: /^Sign in with/ }).waitFor();
     await shot(page, '05-signed-out');
     assert.deepEqual(await waitForSignInEntries(stack, (a) => a.length === 0), [], 'signing out removes the sign-in from the keychain');
+
+    // The provider's browser session is still alive: the desktop offers to end it too.
+    await page.getByText(`Your browser may still be signed in to ${PROVIDER_LABEL}`).waitFor();
+    await page.getByRole('button', { name: `Sign out of ${PROVIDER_LABEL} too` }).click();
+    const endSession = new URL(await stack.nextBrowserUrl());
+    assert.equal(endSession.pathname, '/session/end');
+    assert.equal(endSession.searchParams.has('id_token_hint'), false, 'no token in the URL');
+    // A new tab of the same browser (its cookies hold the provider's session).
+    const tab = await system.context().newPage();
+    await tab.goto(endSession.href);
+    await tab.getByRole('button', { name: 'Sign out' }).click();
+    await tab.getByText('You are signed out').waitFor();
+    await page.getByText(`${PROVIDER_LABEL}’s sign-out page was opened in your browser`).waitFor();
+    await shot(page, '06-provider-signed-out');
   });
 
   it('loopback: the provider redirects to the desktop on 127.0.0.1 and the agent is signed in', async (t) => {

@@ -170,6 +170,7 @@ describe('the renderer ↔ main contract (common/api.ts)', () => {
       [
         'cancelSignIn',
         'clearAgentToken',
+        'endProviderSession',
         'getSettings',
         'getSignInLink',
         'getState',

@@ -37,6 +37,7 @@ const SAMPLE_ARGS: Record<(typeof API_OPERATIONS)[number], unknown[]> = {
   cancelSignIn: [],
   getSignInLink: [],
   signOut: [],
+  endProviderSession: [],
   join: ['123456789'],
   leave: [],
   retry: [],

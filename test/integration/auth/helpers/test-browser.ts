@@ -9,6 +9,8 @@ export interface BrowseOptions {
   readonly isAppRedirect: (url: string) => boolean;
   /** Follow a link whose text matches, instead of submitting the form (e.g. /Cancel/). */
   readonly clickLink?: RegExp;
+  /** End at the first page without a form (returns its URL) instead of failing there. */
+  readonly stopAtPage?: boolean;
 }
 
 const MAX_STEPS = 25;
@@ -17,6 +19,8 @@ export class TestBrowser {
   readonly #cookies = new Map<string, string>();
   /** Every page and redirect target the browser saw, for assertions and debugging. */
   readonly visited: string[] = [];
+  /** The page a `stopAtPage` browse ended on. */
+  lastPage = '';
 
   /** Goes from the authorization URL to the app redirect; returns that redirect URL. */
   async authorize(startUrl: string, options: BrowseOptions): Promise<string> {
@@ -48,6 +52,10 @@ export class TestBrowser {
         }
       }
       const form = /<form[^>]*action="([^"]*)"[^>]*>([\s\S]*?)<\/form>/i.exec(page) ?? /<form[^>]*>([\s\S]*?)<\/form>/i.exec(page);
+      if (!form && options.stopAtPage) {
+        this.lastPage = page;
+        return request.url;
+      }
       if (!form) throw new Error(`no form and no redirect at ${request.url} (HTTP ${response.status}): ${page.slice(0, 300)}`);
       const action = form.length === 3 ? decodeEntities(form[1]!) : request.url;
       const inner = form[form.length - 1]!;

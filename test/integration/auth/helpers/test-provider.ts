@@ -15,7 +15,12 @@ export interface TestProviderOptions {
   readonly accessTokenTtl?: number;
   /** Put email/name into the ID token itself instead of only userinfo. */
   readonly claimsInIdToken?: boolean;
+  /** RFC 7009 revocation endpoint (default true); false: a provider without one. */
+  readonly revocation?: boolean;
 }
+
+/** Where the test client may be sent after end-session (registered with the provider). */
+export const POST_LOGOUT_REDIRECT = 'http://127.0.0.1/agentdesk-signed-out';
 
 /** A canned answer the token endpoint gives instead of oidc-provider's, while set. */
 export interface TokenRefusal {
@@ -34,6 +39,8 @@ export interface TestProvider {
   readonly issuedTokens: Set<string>;
   /** While set, every token request gets this answer (a provider refusing refreshes its own way). */
   tokenRefusal: TokenRefusal | null;
+  /** While set, the revocation endpoint answers this (e.g. a provider revoking for confidential clients only). */
+  revocationRefusal: TokenRefusal | null;
   /** While set, /jwks publishes these keys instead of the signing key (a JWKS that does not match). */
   jwksOverride: { keys: object[] } | null;
   /** While set, tokens are issued for this account id (the ID token's `sub`) whoever signed in. */
@@ -64,7 +71,17 @@ function html(res: ServerResponse, body: string): void {
 
 export async function startTestProvider(options: TestProviderOptions = {}): Promise<TestProvider> {
   const { privateKey } = await generateKeyPair('RS256', { extractable: true });
-  const hooks: Pick<TestProvider, 'tokenRefusal' | 'jwksOverride' | 'accountIdOverride'> = { tokenRefusal: null, jwksOverride: null, accountIdOverride: null };
+  const hooks: Pick<TestProvider, 'tokenRefusal' | 'revocationRefusal' | 'jwksOverride' | 'accountIdOverride'> = {
+    tokenRefusal: null,
+    revocationRefusal: null,
+    jwksOverride: null,
+    accountIdOverride: null,
+  };
+  const refuse = (req: IncomingMessage, res: ServerResponse, { status, body, contentType }: TokenRefusal): void => {
+    req.resume();
+    res.writeHead(status, contentType ? { 'content-type': contentType } : {});
+    res.end(body);
+  };
   const jwk = { ...(await exportJWK(privateKey)), kid: 'test-key-1', alg: 'RS256', use: 'sig' };
 
   const server = createServer();
@@ -77,7 +94,7 @@ export async function startTestProvider(options: TestProviderOptions = {}): Prom
     application_type: 'native',
     token_endpoint_auth_method: 'none',
     redirect_uris: [CUSTOM_SCHEME_REDIRECT, 'http://127.0.0.1/oauth/callback'],
-    post_logout_redirect_uris: [],
+    post_logout_redirect_uris: [POST_LOGOUT_REDIRECT],
     grant_types: ['authorization_code', 'refresh_token'],
     response_types: ['code'],
   };
@@ -88,8 +105,15 @@ export async function startTestProvider(options: TestProviderOptions = {}): Prom
     cookies: { keys: ['agentdesk-test-cookie-key'] },
     features: {
       devInteractions: { enabled: false },
-      revocation: { enabled: true },
-      rpInitiatedLogout: { enabled: true },
+      revocation: { enabled: options.revocation ?? true },
+      rpInitiatedLogout: {
+        enabled: true,
+        // The confirmation form carries logout=yes as an input, so the test browser's submit ends the session.
+        logoutSource: async (ctx, form) => {
+          ctx.type = 'html';
+          ctx.body = `<!doctype html><html><body><h1>Sign out?</h1>${form.replace('</form>', '<input type="hidden" name="logout" value="yes"></form>')}</body></html>`;
+        },
+      },
     },
     claims: { openid: ['sub'], email: ['email', 'email_verified'], profile: ['name'] },
     conformIdTokenClaims: !options.claimsInIdToken,
@@ -176,13 +200,7 @@ export async function startTestProvider(options: TestProviderOptions = {}): Prom
     const path = (req.url ?? '/').split('?')[0] ?? '/';
     if (path === '/token') {
       hits.token += 1;
-      if (hooks.tokenRefusal) {
-        const { status, body, contentType } = hooks.tokenRefusal;
-        req.resume();
-        res.writeHead(status, contentType ? { 'content-type': contentType } : {});
-        res.end(body);
-        return;
-      }
+      if (hooks.tokenRefusal) return refuse(req, res, hooks.tokenRefusal);
       recordTokens(res);
     }
     if (path === '/jwks' && hooks.jwksOverride) {
@@ -190,7 +208,10 @@ export async function startTestProvider(options: TestProviderOptions = {}): Prom
       res.end(JSON.stringify(hooks.jwksOverride));
       return;
     }
-    if (path === '/token/revocation') hits.revocation += 1;
+    if (path === '/token/revocation') {
+      hits.revocation += 1;
+      if (hooks.revocationRefusal) return refuse(req, res, hooks.revocationRefusal);
+    }
     if (path === '/me') hits.userinfo += 1;
     if (path === '/.well-known/openid-configuration') hits.discovery += 1;
     const m = /^\/interaction\/([A-Za-z0-9_-]+)(?:\/(login|confirm|abort))?$/.exec(path);
