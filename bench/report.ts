@@ -188,7 +188,7 @@ export function renderReport(results: BenchResults, plan: BenchPlan): string {
   if (results.customerCost.length > 0) {
     push('', '### Customer cost (Chromium)', '');
     push(
-      '| page | capture | elements | full snapshot ms | snapshot KB | main thread ms/s while mutating: page alone → capturing | of which script | frames to the agent | long tasks > 50 ms after the snapshot (longest ms) |',
+      '| page | capture | elements | full snapshot ms | snapshot KB on the wire (JSON KB) | main thread ms/s while mutating: page alone → capturing | of which script | frames to the agent | long tasks > 50 ms after the snapshot (longest ms) |',
     );
     push('|---|---|---:|---:|---:|---:|---:|---:|---:|');
     for (const c of results.customerCost) {
@@ -196,7 +196,7 @@ export function renderReport(results: BenchResults, plan: BenchPlan): string {
       const script = c.mutationsPerS === null ? '–' : `${c.scriptMsPerSBaseline} → ${c.scriptMsPerSCapturing}`;
       const frames = c.incrementalFrames === null ? '–' : `${c.incrementalFrames} (${fmt((c.incrementalBytesPerS ?? 0) / 1024)} KB/s)`;
       push(
-        `| ${c.page} | ${c.what} | ${c.nodes} | ${fmt(c.snapshotMs)} | ${Math.round(c.snapshotBytes / 1024)} | ${mutating} | ${script} | ${frames} | ${c.longTasksOver50Ms} (${c.longestTaskMs}) |`,
+        `| ${c.page} | ${c.what} | ${c.nodes} | ${fmt(c.snapshotMs)} | ${Math.round(c.snapshotBytes / 1024)}${c.snapshotJsonBytes ? ` (${Math.round(c.snapshotJsonBytes / 1024)})` : ''} | ${mutating} | ${script} | ${frames} | ${c.longTasksOver50Ms} (${c.longestTaskMs}) |`,
       );
     }
     const gen = results.customerCost.find((c) => c.page.startsWith('generated') && c.what.includes('snippet'));

@@ -9,5 +9,18 @@ export const PageFrameKind = {
 } as const;
 export type PageFrameKind = (typeof PageFrameKind)[keyof typeof PageFrameKind];
 
+/**
+ * Bit 7 of a page frame's byte 0: the payload after it is deflate-raw (RFC 1951), compressed in
+ * the customer's browser. The low bits still name the kind; the server reads only those.
+ */
+export const PAGE_FRAME_DEFLATED = 0x80;
+
+/** The kind a page frame's byte 0 names, compressed or not; null for anything else. */
+export function pageFrameKindOf(byte0: number | undefined): PageFrameKind | null {
+  if (byte0 === undefined) return null;
+  const kind = byte0 & ~PAGE_FRAME_DEFLATED;
+  return kind === PageFrameKind.Snapshot || kind === PageFrameKind.Incremental ? kind : null;
+}
+
 /** How long either side may be gone before the session ends for both (seconds, issue 5). */
 export const RESUME_GRACE_SECONDS = 30;

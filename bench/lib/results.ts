@@ -90,7 +90,10 @@ export interface CustomerCostRow {
   readonly what: string;
   readonly nodes: number;
   readonly snapshotMs: number;
+  /** The snapshot frame as it crossed the wire (compressed when the browser could). */
   readonly snapshotBytes: number;
+  /** Its JSON text before compression (absent before issue 15). */
+  readonly snapshotJsonBytes?: number | null;
   /** Main-thread busy time per second while the page mutates, without and with capture (null: page not mutated). */
   readonly mainThreadMsPerSBaseline: number | null;
   readonly mainThreadMsPerSCapturing: number | null;

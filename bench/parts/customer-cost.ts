@@ -9,7 +9,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright';
-import { AGENT_TOKEN_HEADER, PageFrameKind } from '../../common/protocol.js';
+import { AGENT_TOKEN_HEADER, PageFrameKind, pageFrameKindOf } from '../../common/protocol.js';
 import { startCustomerSite } from '../../demo/site/serve-site.js';
 import { HARNESS_LIMITS, type BenchPlan } from '../bench-limits.js';
 import { generatedPageHtml } from '../browser/generated-page.js';
@@ -113,6 +113,7 @@ async function rrwebReference(browser: Browser, url: string, plan: BenchPlan): P
       nodes,
       snapshotMs: round1(capture.snapshotMs),
       snapshotBytes: capture.snapshotBytes,
+      snapshotJsonBytes: capture.snapshotBytes,
       mainThreadMsPerSBaseline: Math.round(baseline.msPerS),
       mainThreadMsPerSCapturing: Math.round(capturing.msPerS),
       scriptMsPerSBaseline: Math.round(baseline.scriptMsPerS),
@@ -161,20 +162,20 @@ async function snippetOnPage(
     agent.ws.send(JSON.stringify({ type: 'join', code }));
     await agent.inbox.next('joined');
     const deadline = Date.now() + SOCKET_WAIT_MS;
-    while (!frames.some((f) => f[0] === PageFrameKind.Snapshot)) {
+    while (!frames.some((f) => pageFrameKindOf(f[0]) === PageFrameKind.Snapshot)) {
       if (Date.now() > deadline) throw new Error(`${label}: no snapshot frame reached the agent within ${SOCKET_WAIT_MS} ms`);
       await new Promise((r) => setTimeout(r, 20));
     }
-    const snapshotFrame = frames.find((f) => f[0] === PageFrameKind.Snapshot)!;
+    const snapshotFrame = frames.find((f) => pageFrameKindOf(f[0]) === PageFrameKind.Snapshot)!;
     // The snippet measures its own snapshot (capture.ts: performance.measure 'agentdesk:snapshot').
     const [measure] = await page.evaluate(
-      `performance.getEntriesByName('agentdesk:snapshot').map((e) => ({ start: e.startTime, duration: e.duration }))`,
-    ) as { start: number; duration: number }[];
+      `performance.getEntriesByName('agentdesk:snapshot').map((e) => ({ start: e.startTime, duration: e.duration, jsonBytes: e.detail?.jsonBytes ?? null }))`,
+    ) as { start: number; duration: number; jsonBytes: number | null }[];
     if (!measure) throw new Error(`${label}: the snippet recorded no agentdesk:snapshot measure`);
     const snapshotEnd = measure.start + measure.duration;
     const framesBefore = frames.length;
     const capturing = await mainThreadPhase(page, plan.mutationMs, mutate, profileFile);
-    const incremental = frames.slice(framesBefore).filter((f) => f[0] === PageFrameKind.Incremental);
+    const incremental = frames.slice(framesBefore).filter((f) => pageFrameKindOf(f[0]) === PageFrameKind.Incremental);
     const tasks = await probe<LongTask[]>(page, 'longTasksSince', 0);
     const after = longTaskSummary(tasks.filter((t) => t.start >= snapshotEnd));
     return {
@@ -183,6 +184,7 @@ async function snippetOnPage(
       nodes,
       snapshotMs: round1(measure.duration),
       snapshotBytes: snapshotFrame.length,
+      snapshotJsonBytes: measure.jsonBytes,
       mainThreadMsPerSBaseline: baseline ? Math.round(baseline.msPerS) : null,
       mainThreadMsPerSCapturing: mutate ? Math.round(capturing.msPerS) : null,
       scriptMsPerSBaseline: baseline ? Math.round(baseline.scriptMsPerS) : null,

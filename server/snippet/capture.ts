@@ -1,12 +1,16 @@
 // The page stream: rrweb records the DOM, every event goes through the privacy filter (the one
-// point where masking is enforced, privacy-filter.ts), and this file turns the events into binary page frames (byte 0 = kind, then the UTF-8 JSON text of an eventWithTime[]).
-// A snapshot frame is [Meta, FullSnapshot]; incremental events are batched and flushed every
-// FLUSH_INTERVAL_MS. Nothing is kept while no agent watches: the next agent gets a fresh snapshot.
+// point where masking is enforced, privacy-filter.ts), and this file turns the events into binary
+// page frames (byte 0 = kind, then the JSON text of an eventWithTime[], deflated in the browser
+// when it can: page-frame-encoder.ts). A snapshot frame is [Meta, FullSnapshot]; incremental
+// events are batched and flushed every FLUSH_INTERVAL_MS. Compression is asynchronous, so frames
+// go through one queue and leave in the order they were made. Nothing is kept while no agent
+// watches: the next agent gets a fresh snapshot.
 import { record } from '@rrweb/record';
 import { EventType, type eventWithTime } from '@rrweb/types';
 import { PageFrameKind } from '../../common/protocol-constants.js';
-import { FLUSH_EVENT_COUNT, FLUSH_INTERVAL_MS, MAX_INCREMENTAL_FRAME_BYTES, MAX_SNAPSHOT_FRAME_BYTES } from './limits.js';
+import { FLUSH_EVENT_COUNT, FLUSH_INTERVAL_MS, MAX_INCREMENTAL_FRAME_BYTES, MAX_SNAPSHOT_FRAME_BYTES, MAX_SNAPSHOT_JSON_BYTES } from './limits.js';
 import type { MaskPolicy } from './masking.js';
+import { encodePageFrame, utf8Of } from './page-frame-encoder.js';
 import type { PrivacyFilter } from './privacy-filter.js';
 
 export interface CaptureOptions {
@@ -19,21 +23,11 @@ export interface CaptureOptions {
   readonly onTooLarge: () => void;
 }
 
-const encoder = new TextEncoder();
-
 const EVERY_FIELD: Readonly<Record<string, true>> = Object.fromEntries(
   ['text', 'search', 'email', 'tel', 'url', 'number', 'range', 'color', 'date', 'datetime-local', 'month', 'week', 'time', 'password', 'hidden', 'file', 'textarea', 'select'].map(
     (type) => [type, true],
   ),
 );
-
-export function encodeFrame(kind: PageFrameKind, events: readonly eventWithTime[]): Uint8Array<ArrayBuffer> {
-  const json = encoder.encode(JSON.stringify(events));
-  const frame = new Uint8Array(json.length + 1);
-  frame[0] = kind;
-  frame.set(json, 1);
-  return frame;
-}
 
 export class PageCapture {
   readonly #options: CaptureOptions;
@@ -43,6 +37,10 @@ export class PageCapture {
   #snapshot: eventWithTime[] | null = null;
   #batch: eventWithTime[] = [];
   #flushTimer: ReturnType<typeof setTimeout> | null = null;
+  /** Frames being compressed, in order; each waits for the one before it. */
+  #sending: Promise<void> = Promise.resolve();
+  /** Bumped by every pause: frames made before it are not sent after it. */
+  #epoch = 0;
 
   constructor(options: CaptureOptions) {
     this.#options = options;
@@ -59,6 +57,7 @@ export class PageCapture {
   /** Nobody is watching (agent away, socket down): stop sending; events are not kept. */
   pauseStreaming(): void {
     this.#streaming = false;
+    this.#epoch += 1;
     this.#batch = [];
     this.#cancelFlush();
   }
@@ -108,15 +107,36 @@ export class PageCapture {
   #finishSnapshot(): void {
     const events = this.#snapshot ?? [];
     this.#snapshot = null;
-    const frame = encodeFrame(PageFrameKind.Snapshot, events);
-    performance.clearMeasures('agentdesk:snapshot');
-    performance.measure('agentdesk:snapshot', { start: 'agentdesk:snapshot-start', detail: { bytes: frame.length } });
-    if (frame.length > MAX_SNAPSHOT_FRAME_BYTES) {
-      this.pauseStreaming();
-      this.#options.onTooLarge();
+    const utf8 = utf8Of(events);
+    if (utf8.length > MAX_SNAPSHOT_JSON_BYTES) {
+      this.#tooLarge();
       return;
     }
-    if (this.#streaming) this.#options.send(frame);
+    this.#enqueue(PageFrameKind.Snapshot, utf8, (frame) => {
+      performance.clearMeasures('agentdesk:snapshot');
+      performance.measure('agentdesk:snapshot', { start: 'agentdesk:snapshot-start', detail: { bytes: frame.length, jsonBytes: utf8.length } });
+      if (frame.length <= MAX_SNAPSHOT_FRAME_BYTES) return true;
+      this.#tooLarge();
+      return false;
+    });
+  }
+
+  #tooLarge(): void {
+    this.pauseStreaming();
+    this.#options.onTooLarge();
+  }
+
+  /**
+   * Compresses and sends in order. `check` sees the finished frame first and may keep it back;
+   * a pause in between (agent gone) drops what was made before it.
+   */
+  #enqueue(kind: PageFrameKind, utf8: Uint8Array<ArrayBuffer>, check: (frame: Uint8Array<ArrayBuffer>) => boolean = () => true): void {
+    const epoch = this.#epoch;
+    this.#sending = this.#sending.then(async () => {
+      const frame = await encodePageFrame(kind, utf8);
+      if (epoch !== this.#epoch || !this.#streaming) return;
+      if (check(frame)) this.#options.send(frame);
+    });
   }
 
   #onEvent(event: eventWithTime): void {
@@ -156,15 +176,18 @@ export class PageCapture {
       return;
     }
     const started = performance.now();
-    const frame = encodeFrame(PageFrameKind.Incremental, this.#batch);
+    const utf8 = utf8Of(this.#batch);
     this.#batch = [];
-    if (frame.length > MAX_INCREMENTAL_FRAME_BYTES) {
-      // Too big for an incremental frame: the page changed wholesale, so a snapshot says it better.
+    // Checked on the text, before compression: a batch that big means the page changed
+    // wholesale, and a snapshot says it better (the compressed frame is never larger).
+    if (utf8.length > MAX_INCREMENTAL_FRAME_BYTES) {
       this.#snapshotNow();
       return;
     }
-    this.#options.send(frame);
-    performance.clearMeasures('agentdesk:flush');
-    performance.measure('agentdesk:flush', { start: started, detail: { bytes: frame.length } });
+    this.#enqueue(PageFrameKind.Incremental, utf8, (frame) => {
+      performance.clearMeasures('agentdesk:flush');
+      performance.measure('agentdesk:flush', { start: started, detail: { bytes: frame.length, jsonBytes: utf8.length } });
+      return true;
+    });
   }
 }

@@ -10,13 +10,24 @@ export const FLUSH_INTERVAL_MS = 50;
 export const FLUSH_EVENT_COUNT = 200;
 
 /**
- * The server closes the socket on an incremental frame over 512 KiB. A batch that would exceed
- * this (a huge mutation) is replaced by a full snapshot, which may be up to 8 MiB.
+ * The server closes the socket on an incremental frame over 512 KiB. A batch whose JSON text
+ * exceeds this (a huge mutation) is replaced by a full snapshot, which may be up to 8 MiB. It is
+ * checked before compression, which never makes a frame meaningfully larger.
  */
 export const MAX_INCREMENTAL_FRAME_BYTES = 400 * 1024;
 
-/** The server's ceiling for a full snapshot frame (customerMaxPayloadBytes): a bigger page cannot be shared. */
+/**
+ * The server's ceiling for a full snapshot frame (customerMaxPayloadBytes), applied to the frame
+ * as sent (compressed when the browser can): a bigger page cannot be shared.
+ */
 export const MAX_SNAPSHOT_FRAME_BYTES = 8 * 1024 * 1024 - 1024;
+
+/**
+ * A snapshot's JSON text before compression: the desktop inflates at most this much
+ * (src/cobrowse/limits.ts MAX_INFLATED_PAGE_FRAME_BYTES, the replay log's budget); a page whose
+ * snapshot text is bigger cannot be replayed, however well it compresses.
+ */
+export const MAX_SNAPSHOT_JSON_BYTES = 32 * 1024 * 1024;
 
 /** How long the pointer highlight stays on the customer's page. */
 export const POINTER_HIGHLIGHT_MS = 1500;

@@ -8,6 +8,7 @@ import type { RawData, WebSocket } from 'ws';
 import type { ErrorCode } from '../../common/errors.js';
 import {
   PageFrameKind,
+  pageFrameKindOf,
   agentToServerSchema,
   customerToServerSchema,
   type AgentAction,
@@ -483,7 +484,8 @@ export class SessionHub {
       this.#refuseCustomer(customer, 'CUSTOMER_HELLO_EXPECTED');
       return;
     }
-    const kind = frame[0];
+    // Bit 7 (compressed in the page) is the desktop's business; the limits apply to these bytes.
+    const kind = pageFrameKindOf(frame[0]);
     let kindName: 'snapshot' | 'incremental';
     if (kind === PageFrameKind.Snapshot) {
       kindName = 'snapshot';

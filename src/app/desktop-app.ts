@@ -122,7 +122,7 @@ class Core implements DesktopApp {
   #forwardFrame(bytes: Buffer, receivedAt: number, clockOffsetMs: number | null): void {
     const frame = decodePageFrame(bytes, receivedAt, clockOffsetMs);
     if (frame === null) {
-      this.#logger.warn({ bytes: bytes.length, kind: bytes[0] ?? null }, 'page frame of an unknown kind dropped');
+      this.#logger.warn({ bytes: bytes.length, kind: bytes[0] ?? null }, 'page frame dropped: unknown kind, or a compressed payload that does not inflate within the limit');
       return;
     }
     this.#frameLog.add(frame);

@@ -80,3 +80,12 @@ export const CHANNEL_LIMITS: ChannelLimits = {
   resumeGraceMs: RESUME_GRACE_SECONDS * 1000,
   replayLogMaxChars: 32 * 1024 * 1024,
 };
+
+/**
+ * Largest text a compressed page frame may inflate to. A hostile page can send a few KiB that
+ * inflate to gigabytes (a compression bomb), so inflation stops here and the frame is dropped.
+ * 32 MiB is the replay log's whole budget (`replayLogMaxChars`): a bigger snapshot could not be
+ * replayed to a late renderer anyway. The snippet's own ceiling on a snapshot's JSON is the same
+ * (server/snippet/limits.ts MAX_SNAPSHOT_JSON_BYTES).
+ */
+export const MAX_INFLATED_PAGE_FRAME_BYTES = 32 * 1024 * 1024;

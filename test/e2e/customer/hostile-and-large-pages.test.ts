@@ -4,6 +4,7 @@
 // it: tested on the agent side), and the capture cost on the demo page and a 10,000-node page.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { frameBytes } from '../../integration/snippet/helpers/page-frames.js';
 import { startSnippetStack, type SnippetStack } from '../../integration/snippet/helpers/snippet-stack.js';
 import { join as joinSession, startCobrowse } from '../../integration/snippet/helpers/customer-page.js';
 
@@ -44,7 +45,7 @@ describe('hostile and large customer pages', () => {
     assert.ok(text.includes('86400;url=https://evil.example/'), 'the meta refresh is carried');
     assert.ok(text.includes('"tagName":"base"'), 'the base element is carried');
     const frame = stack.relayed.slice(before).find((f) => f.binary && f.to === 'agent');
-    assert.ok(frame && Buffer.isBuffer(frame.data) && frame.data.subarray(1).toString('utf8') === text, 'the server did not alter the frame');
+    assert.ok(frame && Buffer.isBuffer(frame.data) && frameBytes(frame.data).subarray(1).toString('utf8') === text, 'the server did not alter the frame');
     agent.close();
     await customer.context.close();
   });
@@ -67,6 +68,12 @@ describe('hostile and large customer pages', () => {
     console.log(`large page (${nodes} elements): full snapshot ${snap.bytes} bytes in ${ms.toFixed(1)} ms`);
     assert.ok(nodes > 10_000);
     assert.ok(snap.bytes < 8 * 1024 * 1024, 'fits the snapshot ceiling');
+    // Chromium compresses in the page: the frame on the wire is a fraction of its JSON text.
+    const jsonBytes = Buffer.byteLength(JSON.stringify(snap.snapshot));
+    const measured = (await large.page.evaluate(`performance.getEntriesByName('agentdesk:snapshot')[0].detail`)) as { bytes: number; jsonBytes: number };
+    assert.equal(measured.bytes, snap.bytes, 'the page measured the frame the agent got');
+    assert.equal(measured.jsonBytes, jsonBytes, 'which inflates to exactly the text the page serialized');
+    assert.ok(snap.bytes * 4 < jsonBytes, `compressed ${snap.bytes} B of ${jsonBytes} B of JSON`);
 
     // 3 s of churn: every 100 ms, 500 cells change text. Long tasks and the worst frame gap tell
     // whether capture freezes the page.

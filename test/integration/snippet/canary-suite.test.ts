@@ -6,10 +6,10 @@
 // each place, so a canary that "held" was really there to leak.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { PageFrameKind } from '../../../common/protocol-constants.js';
+import { PageFrameKind, pageFrameKindOf } from '../../../common/protocol-constants.js';
 import { startSnippetStack, type SnippetStack } from './helpers/snippet-stack.js';
 import { join as joinSession, startCobrowse } from './helpers/customer-page.js';
-import { leakForms, serializedElement } from './helpers/page-frames.js';
+import { frameBytes, leakForms, serializedElement } from './helpers/page-frames.js';
 
 const PLACEHOLDER = '••••••••';
 
@@ -78,8 +78,8 @@ interface LeakClass {
 
 function agentBytes(stack: SnippetStack, from: number): { text: string; latin1: string } {
   const frames = stack.relayed.slice(from).filter((f) => f.to === 'agent');
-  const text = frames.map((f) => (typeof f.data === 'string' ? f.data : f.data.toString('utf8'))).join('\n');
-  const latin1 = Buffer.concat(frames.map((f) => (typeof f.data === 'string' ? Buffer.from(f.data) : f.data))).toString('latin1');
+  const text = frames.map((f) => frameBytes(f.data).toString('utf8')).join('\n');
+  const latin1 = Buffer.concat(frames.map((f) => frameBytes(f.data))).toString('latin1');
   return { text, latin1 };
 }
 
@@ -185,10 +185,10 @@ describe('privacy canary suite (real snippet in Chromium, raw agent socket, ever
     // The late mask corrected what the agent already had: a fresh snapshot without the old text.
     const snapshots = stack.relayed
       .slice(from)
-      .flatMap((f) => (f.to === 'agent' && Buffer.isBuffer(f.data) && f.data[0] === PageFrameKind.Snapshot ? [f.data] : []));
+      .flatMap((f) => (f.to === 'agent' && Buffer.isBuffer(f.data) && pageFrameKindOf(f.data[0]) === PageFrameKind.Snapshot ? [f.data] : []));
     const last = snapshots.at(-1);
     assert.ok(snapshots.length >= 2 && last, 'a fresh snapshot followed the mask change');
-    const lastText = last.subarray(1).toString('utf8');
+    const lastText = frameBytes(last).subarray(1).toString('utf8');
     assert.ok(!lastText.includes('Text before the mask') && !lastText.includes('Visible before the route'), 'the fresh snapshot masks what the new masks cover');
     // What the first snapshot says, structurally.
     const masked = serializedElement(snapshot, 'masked-attrs');

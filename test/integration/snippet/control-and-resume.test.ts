@@ -4,7 +4,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { startSnippetStack, type SnippetStack } from './helpers/snippet-stack.js';
 import { join as joinSession, nextOfType, nextSnapshot, startCobrowse, waitInPage } from './helpers/customer-page.js';
-import { nodeIdOf } from './helpers/page-frames.js';
+import { frameBytes, nodeIdOf } from './helpers/page-frames.js';
 import { mustConnect } from '../server/net-helpers/ws-client.js';
 
 describe('snippet write mode, pointer, navigation and resume (real Chromium, real server)', () => {
@@ -120,7 +120,7 @@ describe('snippet write mode, pointer, navigation and resume (real Chromium, rea
     const deadline = Date.now() + 5000;
     let seenAt = 0;
     while (!seenAt && Date.now() < deadline) {
-      if (stack.relayed.slice(before).some((f) => f.to === 'agent' && f.binary && f.data.includes(marker))) seenAt = Date.now();
+      if (stack.relayed.slice(before).some((f) => f.to === 'agent' && f.binary && frameBytes(f.data).includes(marker))) seenAt = Date.now();
       else await new Promise((r) => setTimeout(r, 5));
     }
     assert.ok(seenAt > 0, 'the text change was relayed to the agent');

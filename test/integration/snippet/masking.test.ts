@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { startSnippetStack, type SnippetStack } from './helpers/snippet-stack.js';
 import { join as joinSession, startCobrowse, waitInPage } from './helpers/customer-page.js';
 import { snippetUi } from '../../support/snippet-ui.js';
-import { leakForms, serializedElement, serializedElements } from './helpers/page-frames.js';
+import { frameBytes, leakForms, serializedElement, serializedElements } from './helpers/page-frames.js';
 
 const PLACEHOLDER = '••••••••';
 const SITE = join(import.meta.dirname, '../../../demo/site');
@@ -79,14 +79,14 @@ describe('snippet masking (real Chromium, real server, relayed bytes)', () => {
     const text = () =>
       stack.relayed
         .filter((f) => f.to === 'agent')
-        .map((f) => (typeof f.data === 'string' ? f.data : f.data.toString('utf8')))
+        .map((f) => frameBytes(f.data).toString('utf8'))
         .join('\n');
     while (!text().includes('Rear-ended at a junction') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
     const seen = text();
     assert.ok(seen.includes('Alex Visible Example'), 'unmasked typing reaches the agent');
     assert.ok(seen.includes('Rear-ended at a junction'));
 
-    const raw = Buffer.concat(stack.relayed.filter((f) => f.to === 'agent').map((f) => (typeof f.data === 'string' ? Buffer.from(f.data) : f.data)));
+    const raw = Buffer.concat(stack.relayed.filter((f) => f.to === 'agent').map((f) => frameBytes(f.data)));
     const bytesAsLatin1 = raw.toString('latin1');
     for (const [kind, canary] of Object.entries(canaries)) {
       for (const form of leakForms(canary)) {

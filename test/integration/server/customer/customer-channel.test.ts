@@ -1,7 +1,7 @@
 import { afterEach, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { ERROR_MESSAGES } from '../../../../common/errors.js';
-import { PageFrameKind } from '../../../../common/protocol.js';
+import { PAGE_FRAME_DEFLATED, PageFrameKind } from '../../../../common/protocol.js';
 import { CUSTOMER_ORIGIN, startTestServer, type TestServer } from '../net-helpers/test-server.js';
 import { agentSocket, createSession, customerWithSession } from '../net-helpers/sessions.js';
 import { mustConnect, mustRefuse } from '../net-helpers/ws-client.js';
@@ -93,6 +93,16 @@ describe('customer socket /cobrowse/customer', () => {
     incremental[0] = PageFrameKind.Incremental;
     first.customer.ws.send(incremental);
     assert.deepEqual(await first.customer.waitClose(), { code: 1009, reason: 'PAGE_FRAME_TOO_LARGE' });
+    // The limit is on the bytes relayed: a compressed incremental frame over it is closed too.
+    const compressedPage = await customerWithSession(t);
+    const secondAgent = await agentSocket(t);
+    secondAgent.send({ type: 'join', code: compressedPage.session.code });
+    assert.equal((await secondAgent.next()).type, 'joined');
+    const deflated = Buffer.alloc(2048, 7);
+    deflated[0] = PageFrameKind.Incremental | PAGE_FRAME_DEFLATED;
+    compressedPage.customer.ws.send(deflated);
+    assert.deepEqual(await compressedPage.customer.waitClose(), { code: 1009, reason: 'PAGE_FRAME_TOO_LARGE' });
+    secondAgent.close();
 
     const second = await customerWithSession(t);
     const huge = Buffer.alloc(65 * 1024, 1);

@@ -1,7 +1,7 @@
 import { afterEach, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { PageFrameKind } from '../../../../common/protocol.js';
+import { PAGE_FRAME_DEFLATED, PageFrameKind } from '../../../../common/protocol.js';
 import { startTestServer, type TestServer } from '../net-helpers/test-server.js';
 import { agentSocket, customerWithSession } from '../net-helpers/sessions.js';
 import { mustConnect } from '../net-helpers/ws-client.js';
@@ -43,6 +43,20 @@ describe('relay and session end', () => {
     assert.match(text, new RegExp(`^agentdesk_relayed_bytes_total ${total}$`, 'm'));
     assert.match(text, /^agentdesk_active_sessions 1$/m);
     assert.match(text, /^agentdesk_open_connections\{side="customer"\} 1$/m);
+    agent.close();
+  });
+
+  it('relays frames the page compressed (bit 7 of byte 0) untouched, and counts them by their kind', async () => {
+    t = await startTestServer();
+    const { customer, agent } = await joinedPair(t);
+    const frames = [frame(PageFrameKind.Snapshot | PAGE_FRAME_DEFLATED, 4000), frame(PageFrameKind.Incremental | PAGE_FRAME_DEFLATED, 120)];
+    for (const f of frames) customer.ws.send(f);
+    for (const f of frames) assert.ok((await agent.nextBinary()).equals(f), 'the compressed frame reaches the agent as sent');
+    const text = await metrics(t);
+    assert.match(text, /^agentdesk_relayed_frames_total\{kind="snapshot"\} 1$/m);
+    assert.match(text, /^agentdesk_relayed_frames_total\{kind="incremental"\} 1$/m);
+    customer.ws.send(frame(0x80 | 3, 10));
+    assert.equal((await customer.next()).code, 'MESSAGE_INVALID', 'a flagged byte 0 of no known kind is a bad frame');
     agent.close();
   });
 

@@ -1,5 +1,7 @@
-// Reading page frames as the agent gets them: byte 0 is the kind, the rest an rrweb event array.
-import { PageFrameKind } from '../../../../common/protocol.js';
+// Reading page frames as the agent gets them: byte 0 is the kind (bit 7: deflated in the page),
+// the rest an rrweb event array. Inflated the way the desktop does (src/cobrowse/page-frame.ts).
+import { PageFrameKind, pageFrameKindOf } from '../../../../common/protocol.js';
+import { pageFramePayload } from '../../../../src/cobrowse/page-frame.js';
 
 export interface SerializedNode {
   readonly id: number;
@@ -17,9 +19,24 @@ export interface RrwebEvent {
 }
 
 export function decodeFrame(frame: Buffer): { kind: 'snapshot' | 'incremental'; events: RrwebEvent[] } {
-  const kind = frame[0] === PageFrameKind.Snapshot ? 'snapshot' : frame[0] === PageFrameKind.Incremental ? 'incremental' : null;
+  const byte = pageFrameKindOf(frame[0]);
+  const kind = byte === PageFrameKind.Snapshot ? 'snapshot' : byte === PageFrameKind.Incremental ? 'incremental' : null;
   if (!kind) throw new Error(`unknown page-frame kind ${frame[0]}`);
-  return { kind, events: JSON.parse(frame.subarray(1).toString('utf8')) as RrwebEvent[] };
+  const payload = pageFramePayload(frame);
+  if (!payload) throw new Error('a compressed page frame that does not inflate');
+  return { kind, events: JSON.parse(payload.toString('utf8')) as RrwebEvent[] };
+}
+
+/**
+ * What a frame the server sent carries, as the agent reads it: control text as is, page frames
+ * inflated. Leak scans look here, so compression cannot hide a secret from them.
+ */
+export function frameBytes(data: Buffer | string): Buffer {
+  if (typeof data === 'string') return Buffer.from(data, 'utf8');
+  if (pageFrameKindOf(data[0]) === null) return data;
+  const payload = pageFramePayload(data);
+  if (!payload) throw new Error('a compressed page frame that does not inflate');
+  return Buffer.concat([data.subarray(0, 1), payload]);
 }
 
 /** The rrweb node id of the element with this HTML id in a snapshot frame. */
