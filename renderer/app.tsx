@@ -45,9 +45,25 @@ function Desk({ api }: { readonly api: AgentDeskApi }) {
 
   async function signOut(): Promise<void> {
     setSigningOut(true);
+    // Mid-session (the agent confirmed in the session bar): end the session first, so the
+    // customer is told the agent ended it rather than that the agent's connection dropped.
+    const session = state?.session.status;
+    if (session === 'joined' || session === 'reconnecting') await api.leave();
     const result = await api.signOut();
     setSigningOut(false);
     setSignOutError(result.ok ? null : result.error);
+  }
+
+  const live = view === 'home' && state.signIn.status === 'signed-in' && (state.session.status === 'joined' || state.session.status === 'reconnecting');
+  if (live) {
+    // The session is the whole window: one compact bar and the customer's page.
+    return (
+      <div className="app app-live">
+        <main id="main" className="main-live" ref={mainRef} tabIndex={-1}>
+          <SessionScreen api={api} connection={state.connection} session={state.session} onOpenSettings={() => setView('settings')} onSignOut={() => void signOut()} />
+        </main>
+      </div>
+    );
   }
 
   return (
@@ -66,7 +82,7 @@ function Desk({ api }: { readonly api: AgentDeskApi }) {
         {view === 'settings' ? (
           <SettingsScreen api={api} agentTokenSet={state.settings.agentTokenSet} />
         ) : state.signIn.status === 'signed-in' ? (
-          <SessionScreen api={api} connection={state.connection} session={state.session} />
+          <SessionScreen api={api} connection={state.connection} session={state.session} onOpenSettings={() => setView('settings')} onSignOut={() => void signOut()} />
         ) : (
           <>
             {state.signIn.status === 'signed-out' && state.signIn.signOut && <SignOutNotice api={api} summary={state.signIn.signOut} />}

@@ -1,17 +1,19 @@
-import { useEffect, useLayoutEffect, useRef, useState, type KeyboardEvent, type MouseEvent } from 'react';
+import { useEffect, useImperativeHandle, useLayoutEffect, useRef, useState, type KeyboardEvent, type MouseEvent, type ReactNode, type Ref, type WheelEvent } from 'react';
 import 'rrweb/dist/style.css';
-import type { AgentDeskApi, ApiResult, LiveSession, UiError } from '../common/api.js';
-import { formatLag } from './lag.js';
-import { MirrorPlayer, type MirrorStatus, type MirrorTarget } from './mirror-player.js';
+import type { AgentDeskApi, ApiResult, LiveSession } from '../common/api.js';
+import { errorText } from './error-text.js';
+import { mirrorGeometry, viewportOutline, type Size, type ViewMode } from './mirror-geometry.js';
+import { MirrorPlayer, type MirrorStatus, type MirrorTarget, type ProtectedArea, type Protection } from './mirror-player.js';
 import type { PageStream } from './page-stream.js';
+import type { ShowToast } from './toasts.js';
 import { clickIntent, type ClickIntent } from './write-mode.js';
 
-/** How often the view re-reads the customer's scroll position. */
-const SCROLL_POLL_MS = 250;
+/** How often the view re-reads the frame's scroll and the protected areas (rrweb scrolls smoothly). */
+const POLL_MS = 250;
 /** How long the agent's own click marker stays on the mirror. */
 const POINT_MARK_MS = 900;
-/** The mirror is never scaled below this height, however short the window. */
-const MIN_MIRROR_HEIGHT = 240;
+/** Arrow keys scroll the mirror by this many agent px. */
+const KEY_SCROLL_PX = 48;
 
 interface Editor {
   readonly nodeId: number;
@@ -22,21 +24,43 @@ interface Editor {
   readonly inputType: string;
 }
 
+/** What the session view (bar, keyboard picker) asks of the mirror. */
+export interface MirrorHandle {
+  /** Back to what the customer sees. */
+  follow(): void;
+  focus(): void;
+  /** The customer's controls in view, by label. */
+  controls(): MirrorTarget[];
+  /** Points at a control and, with write mode, operates it as a click on it would. */
+  use(target: MirrorTarget, operate: boolean): void;
+}
+
 export interface MirrorViewProps {
   readonly api: AgentDeskApi;
   readonly session: LiveSession;
   readonly stream: PageStream;
-  /** Problems of the agent's own calls (pointer, action), shown by the session view. */
-  readonly onCallError: (error: UiError | null) => void;
+  readonly mode: ViewMode;
+  /** Greys the mirror out with this line (nothing arrives, or the link is down). */
+  readonly veil: { readonly title: string; readonly detail: string; readonly action?: ReactNode } | null;
+  readonly toast: ShowToast;
   readonly onStatus: (status: MirrorStatus) => void;
+  readonly handleRef: Ref<MirrorHandle>;
 }
 
-export function MirrorView({ api, session, stream, onCallError, onStatus }: MirrorViewProps) {
-  const frameRef = useRef<HTMLDivElement>(null);
+const REFUSAL: Readonly<Record<Protection, { code: string; message: string }>> = {
+  masked: { code: 'ACTION_TARGET_MASKED', message: 'This field is masked: its value never leaves the customer’s browser, so you cannot type in it. Ask the customer to fill it in.' },
+  blocked: { code: 'ACTION_TARGET_MASKED', message: 'This part of the page is hidden by the website: you cannot see or operate it. Ask the customer to do it.' },
+  locked: { code: 'ACTION_TARGET_LOCKED', message: 'The customer’s page does not let agents operate this element (for example a submit button). Ask the customer to do it.' },
+};
+
+export function MirrorView({ api, session, stream, mode, veil, toast, onStatus, handleRef }: MirrorViewProps) {
+  const areaRef = useRef<HTMLDivElement>(null);
   const stageRef = useRef<HTMLDivElement>(null);
+  const overlayRef = useRef<HTMLDivElement>(null);
   const playerRef = useRef<MirrorPlayer | null>(null);
   const [status, setStatus] = useState<MirrorStatus | null>(null);
-  const [scale, setScale] = useState(1);
+  const [area, setArea] = useState<Size>({ width: 0, height: 0 });
+  const [areas, setAreas] = useState<readonly ProtectedArea[]>([]);
   const [mark, setMark] = useState<{ x: number; y: number; key: number } | null>(null);
   const [editor, setEditor] = useState<Editor | null>(null);
   const onStatusRef = useRef(onStatus);
@@ -52,7 +76,11 @@ export function MirrorView({ api, session, stream, onCallError, onStatus }: Mirr
     });
     playerRef.current = player;
     const off = stream.subscribe((frame) => player.push(frame));
-    const poll = setInterval(() => player.refresh(), SCROLL_POLL_MS);
+    const poll = setInterval(() => {
+      player.refresh();
+      const next = player.protectedAreas();
+      setAreas((current) => (JSON.stringify(current) === JSON.stringify(next) ? current : next));
+    }, POLL_MS);
     return () => {
       off();
       clearInterval(poll);
@@ -66,49 +94,51 @@ export function MirrorView({ api, session, stream, onCallError, onStatus }: Mirr
     if (clockOffsetMs !== null) playerRef.current?.clockOffsetKnown(clockOffsetMs);
   }, [clockOffsetMs]);
 
-  const viewport = status?.viewport ?? null;
-
-  // Fit the customer's viewport into the space the window leaves, never enlarging it.
+  // The space the mirror may fill: the whole area below the bar.
   useLayoutEffect(() => {
-    const frame = frameRef.current;
-    if (!frame || !viewport) return undefined;
-    const fit = () => {
-      const available = frame.parentElement?.clientWidth ?? viewport.width;
-      const top = frame.getBoundingClientRect().top;
-      const height = Math.max(MIN_MIRROR_HEIGHT, window.innerHeight - Math.max(0, top) - 24);
-      setScale(Math.min(1, available / viewport.width, height / viewport.height));
-    };
-    fit();
-    const observer = new ResizeObserver(fit);
-    if (frame.parentElement) observer.observe(frame.parentElement);
-    window.addEventListener('resize', fit);
-    return () => {
-      observer.disconnect();
-      window.removeEventListener('resize', fit);
-    };
-  }, [viewport]);
+    const element = areaRef.current;
+    if (!element) return undefined;
+    const measure = () => setArea({ width: element.clientWidth, height: element.clientHeight });
+    measure();
+    const observer = new ResizeObserver(measure);
+    observer.observe(element);
+    return () => observer.disconnect();
+  }, []);
+
+  const viewport = status?.viewport ?? null;
+  const geometry = viewport && area.width > 0 ? mirrorGeometry(mode, area, viewport) : null;
+  const frameWidth = geometry?.frame.width;
+  const frameHeight = geometry?.frame.height;
+  useLayoutEffect(() => {
+    playerRef.current?.setFrameSize(frameWidth && frameHeight ? { width: frameWidth, height: frameHeight } : null);
+  }, [frameWidth, frameHeight, status?.hasPage]);
+  const scale = geometry?.scale ?? 1;
 
   // Write mode ended: close the editor, nothing more may be typed.
   useEffect(() => {
     if (session.control !== 'granted') setEditor(null);
   }, [session.control]);
 
+  useEffect(() => {
+    if (!mark) return undefined;
+    const timer = setTimeout(() => setMark(null), POINT_MARK_MS);
+    return () => clearTimeout(timer);
+  }, [mark]);
+
   function report(result: ApiResult<unknown>): void {
-    onCallError(result.ok ? null : result.error);
+    if (!result.ok) toast({ tone: 'error', text: errorText(result.error), kind: 'action-problem' });
   }
 
-  function onClick(event: MouseEvent<HTMLDivElement>): void {
-    const player = playerRef.current;
-    if (!player) return;
-    const box = event.currentTarget.getBoundingClientRect();
-    const x = (event.clientX - box.left) / scale;
-    const y = (event.clientY - box.top) / scale;
-    setMark({ x: event.clientX - box.left, y: event.clientY - box.top, key: Date.now() });
-    const target = player.targetAt(x, y);
-    if (!target) return;
+  /** Points at `target` and, in write mode, operates it: a click, or an editor over a field. */
+  function use(target: MirrorTarget, operate: boolean): void {
     void api.pointAt(target.nodeId).then(report);
     const intent = clickIntent(session.control, target.info);
-    if (intent === 'point') return;
+    if (!operate || intent === 'point') return;
+    if (target.protection) {
+      // Refused here at once: the customer's page would refuse it too, and no editor may open on it.
+      toast({ tone: 'error', text: errorText(REFUSAL[target.protection]), kind: 'action-problem' });
+      return;
+    }
     void api.sendAction({ kind: 'click', nodeId: target.nodeId }).then(report);
     if (intent === 'click') {
       setEditor(null);
@@ -117,11 +147,47 @@ export function MirrorView({ api, session, stream, onCallError, onStatus }: Mirr
     setEditor({ nodeId: target.nodeId, kind: intent, value: target.value, options: target.options, label: target.label, inputType: target.info.inputType });
   }
 
-  useEffect(() => {
-    if (!mark) return undefined;
-    const timer = setTimeout(() => setMark(null), POINT_MARK_MS);
-    return () => clearTimeout(timer);
-  }, [mark]);
+  useImperativeHandle(handleRef, () => ({
+    follow: () => playerRef.current?.follow(),
+    focus: () => overlayRef.current?.focus(),
+    controls: () => playerRef.current?.controls() ?? [],
+    use: (target, operate) => {
+      const rect = playerRef.current?.rectOf(target.nodeId);
+      if (rect) setMark({ x: (rect.x + rect.width / 2) * scale, y: (rect.y + rect.height / 2) * scale, key: Date.now() });
+      use(target, operate);
+    },
+  }));
+
+  function onClick(event: MouseEvent<HTMLDivElement>): void {
+    const player = playerRef.current;
+    if (!player) return;
+    const box = event.currentTarget.getBoundingClientRect();
+    setMark({ x: event.clientX - box.left, y: event.clientY - box.top, key: Date.now() });
+    const target = player.targetAt((event.clientX - box.left) / scale, (event.clientY - box.top) / scale);
+    if (target) use(target, true);
+  }
+
+  function onWheel(event: WheelEvent<HTMLDivElement>): void {
+    const unit = event.deltaMode === 1 ? 16 : event.deltaMode === 2 ? area.height : 1;
+    playerRef.current?.scrollBy((event.deltaX * unit) / scale, (event.deltaY * unit) / scale);
+  }
+
+  function onKeyDown(event: KeyboardEvent<HTMLDivElement>): void {
+    const page = (geometry?.box.height ?? area.height) * 0.9;
+    const moves: Record<string, [number, number]> = {
+      ArrowDown: [0, KEY_SCROLL_PX],
+      ArrowUp: [0, -KEY_SCROLL_PX],
+      ArrowLeft: [-KEY_SCROLL_PX, 0],
+      ArrowRight: [KEY_SCROLL_PX, 0],
+      PageDown: [0, page],
+      PageUp: [0, -page],
+      ' ': [0, event.shiftKey ? -page : page],
+    };
+    const move = moves[event.key];
+    if (!move) return;
+    event.preventDefault();
+    playerRef.current?.scrollBy(move[0] / scale, move[1] / scale);
+  }
 
   function type(value: string): void {
     if (!editor) return;
@@ -132,7 +198,10 @@ export function MirrorView({ api, session, stream, onCallError, onStatus }: Mirr
   function onEditorKey(event: KeyboardEvent<HTMLElement>): void {
     if (event.key === 'Escape' || (event.key === 'Enter' && editor?.kind === 'edit-text')) {
       event.preventDefault();
+      // Escape closes the editor only; a second Escape releases control.
+      event.stopPropagation();
       setEditor(null);
+      overlayRef.current?.focus();
     }
   }
 
@@ -141,24 +210,54 @@ export function MirrorView({ api, session, stream, onCallError, onStatus }: Mirr
     ? { left: rect.x * scale, top: rect.y * scale, width: Math.max(rect.width * scale, 120), minHeight: Math.max(rect.height * scale, 28) }
     : undefined;
   const editorLabel = editor ? `Type into “${editor.label}” on the customer’s page` : '';
+  const outline = geometry && viewport && status?.scroll ? viewportOutline(geometry, viewport, status.scroll, status.frameScroll) : null;
+  const granted = session.control === 'granted';
 
   return (
-    <div className="mirror-area">
+    <div ref={areaRef} className={`mirror-area mode-${mode}${veil ? ' veiled' : ''}`}>
       <div
-        ref={frameRef}
         className={`mirror-frame${status?.hasPage ? '' : ' mirror-empty'}`}
-        style={viewport ? { width: viewport.width * scale, height: viewport.height * scale } : undefined}
+        style={geometry ? { width: geometry.box.width, height: geometry.box.height } : undefined}
+        data-testid="mirror-frame"
       >
-        <div ref={stageRef} className="mirror-stage" style={{ transform: `scale(${scale})` }} />
-        {/* The overlay takes the agent's clicks; the sandboxed mirror below never receives them. */}
+        {/* inert: the replayed page is never a focus stop nor reachable by assistive tech; the overlay speaks for it. */}
+        <div ref={stageRef} className="mirror-stage" style={{ transform: `scale(${scale})` }} inert />
+        {/* The overlay takes the agent's clicks, wheel and keys; the sandboxed mirror below never receives them. */}
         <div
-          className={`mirror-overlay${session.control === 'granted' ? ' write' : ''}`}
+          ref={overlayRef}
+          className={`mirror-overlay${granted ? ' write' : ''}`}
           role="application"
+          tabIndex={0}
           aria-roledescription="mirrored page"
-          aria-label={`The customer’s page${session.page ? `, ${session.page.title}` : ''}. Click to point${session.control === 'granted' ? ', click and type to act' : ''}.`}
+          aria-label={`The customer’s page${session.page ? `, ${session.page.title}` : ''}. Arrow keys scroll. Click to point${granted ? ', click and type to act' : ''}.`}
           onClick={onClick}
+          onWheel={onWheel}
+          onKeyDown={onKeyDown}
           data-testid="mirror-overlay"
         >
+          {areas.map((a, i) => (
+            <span
+              key={i}
+              className={`protected protected-${a.kind}`}
+              style={{ left: a.rect.x * scale, top: a.rect.y * scale, width: a.rect.width * scale, height: a.rect.height * scale }}
+              data-testid="protected-area"
+            >
+              <span className="protected-label">
+                <LockIcon />
+                {a.kind === 'locked' ? 'Locked by the website' : 'Hidden by the website'}
+              </span>
+            </span>
+          ))}
+          {outline && (
+            <span
+              className="viewport-outline"
+              style={{ left: outline.x, top: outline.y, width: outline.width, height: outline.height }}
+              data-testid="viewport-outline"
+              aria-hidden="true"
+            >
+              <span className="viewport-outline-label">Customer’s view</span>
+            </span>
+          )}
           {mark && <span key={mark.key} className="point-mark" style={{ left: mark.x, top: mark.y }} aria-hidden="true" />}
         </div>
         {editor && editorStyle && (
@@ -187,7 +286,14 @@ export function MirrorView({ api, session, stream, onCallError, onStatus }: Mirr
           </div>
         )}
       </div>
-      {!status?.hasPage && (
+      {veil && (
+        <div className="mirror-veil" data-testid="mirror-veil">
+          <p className="mirror-veil-title">{veil.title}</p>
+          {veil.detail !== '' && <p>{veil.detail}</p>}
+          {veil.action}
+        </div>
+      )}
+      {!status?.hasPage && !veil && (
         <p className="mirror-waiting" role="status">
           Waiting for the customer’s page…
         </p>
@@ -201,24 +307,11 @@ export function MirrorView({ api, session, stream, onCallError, onStatus }: Mirr
   );
 }
 
-/** One line on the mirror: viewport, scroll, lag. */
-export function MirrorFacts({ status }: { readonly status: MirrorStatus | null }) {
-  const viewport = status?.viewport;
-  const scroll = status?.scroll;
+function LockIcon() {
   return (
-    <dl className="mirror-facts">
-      <div>
-        <dt>Customer’s window</dt>
-        <dd data-testid="viewport">{viewport ? `${viewport.width} × ${viewport.height}` : '–'}</dd>
-      </div>
-      <div>
-        <dt>Scrolled to</dt>
-        <dd data-testid="scroll">{scroll ? `${scroll.x}, ${scroll.y}` : '–'}</dd>
-      </div>
-      <div>
-        <dt>Lag</dt>
-        <dd data-testid="lag">{formatLag(status?.lagMs ?? null)}</dd>
-      </div>
-    </dl>
+    <svg className="lock-icon" width="12" height="12" viewBox="0 0 12 12" aria-hidden="true" focusable="false">
+      <rect x="2" y="5" width="8" height="6" rx="1" fill="currentColor" />
+      <path d="M4 5V3.5a2 2 0 0 1 4 0V5" fill="none" stroke="currentColor" strokeWidth="1.4" />
+    </svg>
   );
 }

@@ -6,7 +6,7 @@ import type { PageFrame } from '../common/api.js';
 /** rrweb's EventType numbers this view relies on (rrweb's own enum, restated to stay import-free). */
 export const RRWEB_EVENT = { FullSnapshot: 2, IncrementalSnapshot: 3, Meta: 4 } as const;
 /** rrweb's IncrementalSource numbers this view relies on. */
-export const RRWEB_SOURCE = { MouseMove: 1, MouseInteraction: 2, Scroll: 3, ViewportResize: 4, Input: 5 } as const;
+export const RRWEB_SOURCE = { Mutation: 0, MouseMove: 1, MouseInteraction: 2, Scroll: 3, ViewportResize: 4, Input: 5 } as const;
 
 /** The part of an rrweb event this view reads; the rest is passed to the replayer untouched. */
 export interface PageEvent {

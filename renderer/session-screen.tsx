@@ -7,23 +7,32 @@ import { checkSessionCode } from './form-validation.js';
 import { LiveSessionView } from './live-session.js';
 import { Notice } from './notice.js';
 import { pageStreamFor } from './page-stream.js';
+import { askForNotifications } from './session-alerts.js';
+import { describeSummary, summarize, type SessionSummary } from './session-summary.js';
 
-export function SessionScreen(props: { readonly api: AgentDeskApi; readonly connection: ConnectionState; readonly session: SessionState }) {
+export function SessionScreen(props: {
+  readonly api: AgentDeskApi;
+  readonly connection: ConnectionState;
+  readonly session: SessionState;
+  readonly onOpenSettings: () => void;
+  readonly onSignOut: () => void;
+}) {
   const { session } = props;
+  const [summary, setSummary] = useState<SessionSummary | null>(null);
+  useEffect(() => setSummary((current) => summarize(current, session)), [session]);
   // Subscribed while signed in, before any join, so no frame of a session is missed.
   const stream = pageStreamFor(props.api);
   const live = session.status === 'joined' || session.status === 'reconnecting';
   useEffect(() => {
     if (!live) stream.clear();
   }, [live, stream]);
+  if (session.status === 'joined' || session.status === 'reconnecting') {
+    return <LiveSessionView api={props.api} session={session} connection={props.connection} stream={stream} onOpenSettings={props.onOpenSettings} onSignOut={props.onSignOut} />;
+  }
   return (
     <div className="stack">
       <ConnectionStatus api={props.api} connection={props.connection} />
-      {session.status === 'joined' || session.status === 'reconnecting' ? (
-        <LiveSessionView api={props.api} session={session} stream={stream} />
-      ) : (
-        <JoinForm api={props.api} connection={props.connection} session={session} />
-      )}
+      <JoinForm api={props.api} connection={props.connection} session={session} summary={session.status === 'ended' && summary?.sessionId === session.sessionId ? summary : null} />
     </div>
   );
 }
@@ -32,6 +41,7 @@ function JoinForm(props: {
   readonly api: AgentDeskApi;
   readonly connection: ConnectionState;
   readonly session: Exclude<SessionState, { status: 'joined' | 'reconnecting' }>;
+  readonly summary: SessionSummary | null;
 }) {
   const { session } = props;
   const [code, setCode] = useState('');
@@ -48,6 +58,7 @@ function JoinForm(props: {
       return;
     }
     setProblem(null);
+    askForNotifications();
     const result = await props.api.join(checked.value);
     if (!result.ok) setProblem(errorText(result.error));
   }
@@ -59,6 +70,7 @@ function JoinForm(props: {
       {session.status === 'ended' && (
         <Notice tone="neutral" title="Session ended">
           <p>{describeSessionEnd(session.reason)}</p>
+          {props.summary && <p data-testid="session-summary">{describeSummary(props.summary)}</p>}
         </Notice>
       )}
       {serverProblem && !problem && (

@@ -36,6 +36,8 @@ export function clickIntent(control: ControlState, target: TargetInfo | null): C
 export interface ControlView {
   /** One line on write mode's state. */
   readonly text: string;
+  /** The same, short enough for the session bar. */
+  readonly short: string;
   readonly tone: 'neutral' | 'busy' | 'ok' | 'warning';
   /** Which button to offer. */
   readonly action: 'request' | 'release' | 'cancel' | null;
@@ -44,15 +46,15 @@ export interface ControlView {
 export function describeControl(control: ControlState): ControlView {
   switch (control) {
     case 'none':
-      return { text: 'Pointer mode: your clicks show the customer where to look.', tone: 'neutral', action: 'request' };
+      return { text: 'Pointer mode: your clicks show the customer where to look.', short: 'Pointer mode', tone: 'neutral', action: 'request' };
     case 'requested':
-      return { text: 'Control requested: waiting for the customer to accept.', tone: 'busy', action: 'cancel' };
+      return { text: 'Control requested: waiting for the customer to accept.', short: 'Requested: waiting for the customer', tone: 'busy', action: 'cancel' };
     case 'granted':
-      return { text: 'Write mode: the customer let you click and type on their page.', tone: 'ok', action: 'release' };
+      return { text: 'Write mode: the customer let you click and type on their page.', short: 'Write mode', tone: 'ok', action: 'release' };
     case 'declined':
-      return { text: 'The customer declined control. Pointer mode stays on.', tone: 'warning', action: 'request' };
+      return { text: 'The customer declined control. Pointer mode stays on.', short: 'Control declined', tone: 'warning', action: 'request' };
     case 'revoked':
-      return { text: 'The customer took control back. Pointer mode stays on.', tone: 'warning', action: 'request' };
+      return { text: 'The customer took control back. Pointer mode stays on.', short: 'Customer took control back', tone: 'warning', action: 'request' };
     default:
       return assertNever(control, 'control state');
   }

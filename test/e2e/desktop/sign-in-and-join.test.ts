@@ -38,7 +38,10 @@ describe('agent desktop (browser shell): sign in through the system browser and 
     await page.getByRole('heading', { name: /^In session/ }).waitFor();
     await shot(page, '04-joined');
 
-    await page.getByRole('button', { name: 'Sign out' }).click();
+    // Mid-session, Sign out is in the session bar's menu and asks before it ends the session.
+    await page.getByText('More').click();
+    await page.getByRole('button', { name: 'Sign out…' }).click();
+    await page.getByRole('dialog', { name: 'End the session and sign out?' }).getByRole('button', { name: 'End session and sign out' }).click();
     await page.getByRole('button', { name: /^Sign in with/ }).waitFor();
     await shot(page, '05-signed-out');
     assert.deepEqual(await waitForSignInEntries(stack, (a) => a.length === 0), [], 'signing out removes the sign-in from the keychain');

@@ -1,0 +1,257 @@
+// The agent's workspace in Chromium, on the demo site with the real snippet: the keyboard-only
+// journey from sign-in to typing into the customer's field with consent, the mirror's share of the
+// window and the customer's text size at 1024×640, 1440×900 and 1920×1080 in light and dark (measured,
+// asserted against the issue's floor, recorded in test-results/e2e/workspace/measurements.json),
+// free scrolling with the customer's viewport outlined, protected content labelled, reload
+// mid-session, a hung server (SIGSTOP) greying the mirror and recovering (SIGCONT), sign out
+// mid-session, and axe-core on every screen and on the customer's banner.
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Browser, FrameLocator, Page } from '@playwright/test';
+import { REPO_ROOT } from '../../integration/server/helpers/server-process.js';
+import { snippetUi, type SnippetUiDriver } from '../../support/snippet-ui.js';
+import { screenshots } from '../desktop/support/agent-journey.js';
+import { AGENT, randomToken, startDesktopStack, type DesktopStack } from '../desktop/support/desktop-stack.js';
+import { launchBrowser, measureMirror, openCustomer, seriousViolations, snippetUiViolations, tabTo, type AxeViolation, type MirrorMeasure } from './support/workspace-stack.js';
+
+const SNIPPET = join(REPO_ROOT, 'dist/snippet/agentdesk-cobrowse.js');
+const SIZES = [
+  { width: 1024, height: 640 },
+  { width: 1440, height: 900 },
+  { width: 1920, height: 1080 },
+] as const;
+const MODES = [
+  { value: 'fit-page', label: 'Fit page' },
+  { value: 'fit-width', label: 'Fit width' },
+  { value: 'actual', label: '100 %' },
+] as const;
+
+function noSerious(where: string, violations: readonly AxeViolation[]): void {
+  assert.deepEqual(violations, [], `${where}: serious or critical accessibility violations`);
+}
+
+const activeTestId = (page: Page) => page.evaluate(`document.activeElement && document.activeElement.getAttribute('data-testid')`) as Promise<string | null>;
+
+describe('the agent workspace', { skip: existsSync(SNIPPET) ? false : 'the snippet is not built (npm run build:snippet)' }, () => {
+  let browser: Browser;
+  let stack: DesktopStack;
+  let agent: Page;
+  let customer: Page;
+  let ui: SnippetUiDriver;
+  let mirror: FrameLocator;
+  const shot = screenshots('workspace');
+  const measurements: (MirrorMeasure & { mode: string; scheme: string })[] = [];
+
+  before(async () => {
+    browser = await launchBrowser();
+    const token = randomToken();
+    stack = await startDesktopStack({ redirect: 'loopback', serverToken: token, desktopToken: token });
+    // bypassCSP only lets the test inject axe-core; the renderer's own policy is tested elsewhere.
+    const context = await browser.newContext({ viewport: SIZES[0], bypassCSP: true });
+    agent = await context.newPage();
+    await agent.goto(stack.desktopUrl);
+    mirror = agent.frameLocator('.mirror-stage iframe');
+  });
+
+  after(async () => {
+    writeFileSync(join(REPO_ROOT, 'test-results/e2e/workspace/measurements.json'), `${JSON.stringify(measurements, null, 2)}\n`);
+    await browser?.close();
+    await stack?.close();
+  });
+
+  it('signs in from the keyboard (sign-in screen passes axe)', async () => {
+    await agent.getByRole('button', { name: /^Sign in with/ }).waitFor();
+    noSerious('sign-in screen', await seriousViolations(agent));
+    await tabTo(agent, /^Sign in with/);
+    await agent.keyboard.press('Enter');
+    // The provider's page is the system browser's, not AgentDesk's.
+    const system = await (await browser.newContext()).newPage();
+    await system.goto(await stack.nextBrowserUrl());
+    await system.getByLabel('Email').fill(AGENT.email);
+    await system.getByLabel('Password').fill(AGENT.password);
+    await system.getByRole('button', { name: 'Sign in' }).click();
+    await agent.getByRole('heading', { name: 'Connected to the co-browse server' }).waitFor({ timeout: 15_000 });
+    await system.context().close();
+  });
+
+  it('joins from the keyboard; focus lands on the mirror, which is one focus stop', async () => {
+    ({ page: customer } = await openCustomer(browser, stack.server.url));
+    ui = snippetUi(customer);
+    const code = await ui.code();
+    noSerious('join screen', await seriousViolations(agent));
+    await shot(agent, '00-join');
+    await tabTo(agent, /^Session code/);
+    await agent.keyboard.type(code);
+    await agent.keyboard.press('Enter');
+    await mirror.getByRole('heading', { name: 'File a car insurance claim' }).waitFor({ timeout: 15_000 });
+    assert.equal(await activeTestId(agent), 'mirror-overlay', 'focus moved to the mirror after Join');
+    // Tab never walks into the replayed page: every stop is AgentDesk's own, and the cycle returns to the mirror.
+    for (let i = 0; i < 20; i += 1) {
+      await agent.keyboard.press('Tab');
+      const where = (await agent.evaluate(`(() => { const el = document.activeElement; const f = document.querySelector('.mirror-stage iframe'); return { tag: el ? el.tagName : '', inFrame: !!(f && f.contentDocument && f.contentDocument.hasFocus()) }; })()`)) as { tag: string; inFrame: boolean };
+      assert.notEqual(where.tag, 'IFRAME', `Tab press ${i + 1} focused the replay frame`);
+      assert.equal(where.inFrame, false, `Tab press ${i + 1} went into the replayed page`);
+      if ((await activeTestId(agent)) === 'mirror-overlay') break;
+    }
+    assert.equal(await activeTestId(agent), 'mirror-overlay', 'Tab cycles through the bar back to the mirror');
+    assert.match(await agent.title(), /^Session \d{3} \d{3} \d{3} · AgentDesk$/);
+  });
+
+  it('the mirror is most of the window at every size, and fit width keeps text readable (measured, light and dark)', async () => {
+    for (const scheme of ['light', 'dark'] as const) {
+      await agent.emulateMedia({ colorScheme: scheme });
+      for (const size of SIZES) {
+        await agent.setViewportSize(size);
+        for (const mode of MODES) {
+          await agent.getByRole('combobox', { name: 'View' }).selectOption(mode.value);
+          await agent.waitForTimeout(350);
+          const m = await measureMirror(agent);
+          measurements.push({ ...m, mode: mode.value, scheme });
+          assert.ok(m.share > 0.5, `${size.width}×${size.height} ${mode.label}: the mirror is ${(m.share * 100).toFixed(0)} % of the window`);
+          if (mode.value === 'fit-width') {
+            assert.ok(m.textPx >= 10, `${size.width}×${size.height} fit width: the customer's body text is ${m.textPx.toFixed(1)} px`);
+            await shot(agent, `01-${size.width}x${size.height}-${scheme}`);
+          }
+        }
+      }
+      await agent.setViewportSize(SIZES[0]);
+      await agent.getByRole('combobox', { name: 'View' }).selectOption('fit-width');
+      noSerious(`workspace (${scheme})`, await seriousViolations(agent));
+    }
+    await agent.emulateMedia({ colorScheme: 'light' });
+  });
+
+  it('labels what the website hides', async () => {
+    await agent.getByTestId('protected-area').filter({ hasText: 'Hidden by the website' }).first().waitFor();
+    const policy = await mirror.locator('#policy-holder').boundingBox();
+    const labels = await agent.getByTestId('protected-area').evaluateAll((els) => els.map((e) => e.getBoundingClientRect().toJSON() as { x: number; y: number; width: number; height: number }));
+    assert.ok(policy);
+    assert.ok(
+      labels.some((r) => Math.abs(r.x - policy.x) < 2 && Math.abs(r.y - policy.y) < 2),
+      'the masked policy-holder line carries the label',
+    );
+  });
+
+  it('the agent scrolls the mirror on their own, sees the customer’s viewport outlined, and returns to it', async () => {
+    const overlay = await agent.getByTestId('mirror-overlay').boundingBox();
+    assert.ok(overlay);
+    await agent.mouse.move(overlay.x + overlay.width / 2, overlay.y + overlay.height / 2);
+    await agent.mouse.wheel(0, 500);
+    const back = agent.getByRole('button', { name: 'Show what the customer sees' });
+    await back.waitFor();
+    await agent.waitForFunction(`document.querySelector('.mirror-stage iframe').contentWindow.scrollY > 300`);
+    assert.equal(await customer.evaluate('window.scrollY'), 0, 'the customer’s page did not move');
+    const outline = await agent.getByTestId('viewport-outline').boundingBox();
+    assert.ok(outline && outline.y < overlay.y, 'the customer’s viewport is outlined above what the agent now sees');
+    // The customer scrolls meanwhile: the agent's position holds.
+    await customer.evaluate('window.scrollTo(0, 120)');
+    await agent.getByTestId('scroll').filter({ hasText: '0, 120' }).waitFor();
+    assert.ok(((await agent.evaluate(`document.querySelector('.mirror-stage iframe').contentWindow.scrollY`)) as number) > 300, 'the agent’s own position held');
+    await shot(agent, '02-agent-scrolled');
+    await back.click();
+    await agent.waitForFunction(`document.querySelector('.mirror-stage iframe').contentWindow.scrollY === 120`);
+    await back.waitFor({ state: 'detached' });
+    await customer.evaluate('window.scrollTo(0, 0)');
+  });
+
+  it('keyboard only: asks for control, the customer approves, picks “Full name” by its label and types into it; Esc gives control back', async () => {
+    await agent.getByTestId('mirror-overlay').focus();
+    await tabTo(agent, /^Request control$/);
+    await agent.keyboard.press('Enter');
+    await ui.click('Approve');
+    await agent.getByTestId('control-state').getByText('Write mode').waitFor();
+    await agent.waitForFunction(`document.activeElement && document.activeElement.getAttribute('data-testid') === 'mirror-overlay'`, undefined, { timeout: 3000 });
+    assert.match(await agent.title(), /^Control approved · Session/);
+
+    await tabTo(agent, /^Controls$/);
+    await agent.keyboard.press('Enter');
+    await tabTo(agent, /^Controls on the customer/, { max: 3 });
+    const selected = async () => (await agent.evaluate(`document.activeElement.selectedOptions[0]?.textContent ?? ''`)) as string;
+    let chosen = await selected();
+    for (let i = 0; i < 30 && !chosen.startsWith('Full name'); i += 1) {
+      await agent.keyboard.press('ArrowDown');
+      chosen = await selected();
+    }
+    assert.match(chosen, /^Full name · field/);
+    await tabTo(agent, /^Point at it$/, { max: 3 });
+    await tabTo(agent, /^Type into it$/, { max: 2 });
+    await agent.keyboard.press('Enter');
+    await agent.keyboard.type('Ada Keyboard');
+    await customer.waitForFunction(`document.getElementById('full-name').value === 'Ada Keyboard'`, undefined, { timeout: 5000 });
+    await shot(agent, '03-typed-from-keyboard');
+    await agent.keyboard.press('Escape'); // closes the editor
+    await agent.keyboard.press('Escape'); // gives control back
+    await agent.waitForFunction(`document.querySelector('[data-testid=control-state]').textContent === 'Pointer mode'`, undefined, { timeout: 5000 });
+    await ui.waitUntil(`function () { return !this.textContent.includes('Take back control'); }`, 'the banner without Take back control');
+  });
+
+  it('a click on a masked field in write mode is refused at once, with no editor', async () => {
+    await agent.getByRole('button', { name: 'Request control' }).click();
+    await ui.click('Approve');
+    await agent.getByTestId('control-state').getByText('Write mode').waitFor();
+    const password = await mirror.locator('#password').boundingBox();
+    assert.ok(password);
+    await agent.mouse.click(password.x + 10, password.y + password.height / 2);
+    await agent.getByTestId('action-problem').getByText('This field is masked').waitFor({ timeout: 1000 });
+    assert.equal(await agent.getByRole('textbox', { name: /^Type into/ }).count(), 0, 'no editor on a masked field');
+    await shot(agent, '04-masked-refused');
+    await agent.getByRole('button', { name: 'Release control' }).click();
+    await agent.getByTestId('control-state').getByText('Pointer mode').waitFor({ state: 'attached' });
+  });
+
+  it('the customer’s banner passes axe', async () => {
+    noSerious('customer banner', await snippetUiViolations(customer, ui));
+  });
+
+  it('a reload of the agent window shows the customer’s page again within 2 s', async () => {
+    const reloadedAt = Date.now();
+    await agent.reload();
+    await mirror.getByRole('heading', { name: 'File a car insurance claim' }).waitFor({ timeout: 2000 });
+    const shownAfterMs = Date.now() - reloadedAt;
+    measurements.push({ reloadShownAfterMs: shownAfterMs } as never);
+    await shot(agent, '05-after-reload');
+  });
+
+  it('a hung server greys the mirror with the time of the last update, and it recovers when the server resumes', async () => {
+    const pid = stack.server.child.pid;
+    assert.ok(pid);
+    process.kill(pid, 'SIGSTOP');
+    try {
+      const stoppedAt = Date.now();
+      await agent.getByTestId('mirror-veil').getByText('No updates from the customer’s page').waitFor({ timeout: 10_000 });
+      measurements.push({ hangShownAfterMs: Date.now() - stoppedAt } as never);
+      assert.match(await agent.getByTestId('mirror-veil').innerText(), /Last update \d+ s ago/);
+      assert.equal(await agent.getByTestId('lag').innerText(), 'unknown');
+      assert.equal(await agent.getByTestId('live-status').innerText(), 'No updates');
+      await shot(agent, '06-server-hung');
+    } finally {
+      process.kill(pid, 'SIGCONT');
+    }
+    await agent.getByTestId('mirror-veil').waitFor({ state: 'detached', timeout: 10_000 });
+    await agent.getByTestId('lag').filter({ hasText: /\d+ ms|\d+\.\d s/ }).waitFor({ timeout: 10_000 });
+  });
+
+  it('settings during the session pass axe, and the session is still there on return', async () => {
+    await agent.getByText('More').click();
+    await agent.getByRole('button', { name: 'Settings' }).click();
+    await agent.getByRole('heading', { name: 'Settings', level: 1 }).waitFor();
+    noSerious('settings screen', await seriousViolations(agent));
+    await agent.getByRole('button', { name: 'Session' }).click();
+    await mirror.getByRole('heading', { name: 'File a car insurance claim' }).waitFor({ timeout: 3000 });
+  });
+
+  it('sign out mid-session asks first, ends the session, and the customer is told the agent ended it', async () => {
+    await agent.getByText('More').click();
+    await agent.getByRole('button', { name: 'Sign out…' }).click();
+    const dialog = agent.getByRole('dialog', { name: 'End the session and sign out?' });
+    await dialog.waitFor();
+    noSerious('sign-out dialog', await seriousViolations(agent));
+    await shot(agent, '07-sign-out-confirm');
+    await dialog.getByRole('button', { name: 'End session and sign out' }).click();
+    await agent.getByRole('button', { name: /^Sign in with/ }).waitFor({ timeout: 10_000 });
+    await ui.waitUntil(`function () { return !this.textContent.includes('can see this page'); }`, 'the banner without "can see this page"', 5000);
+    assert.doesNotMatch(await ui.text(), /connection dropped/);
+  });
+});
