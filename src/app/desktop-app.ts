@@ -360,11 +360,13 @@ class Core implements DesktopApp {
     }
     if (this.#channel) return;
     const auth = this.#auth;
+    const network = this.#options.desktop.network;
     const channel = createCobrowseChannel({
       serverUrl,
       getAgentToken: () => this.#agentTokens.read(),
       getAccessToken: async () => (auth && auth.currentAgent().status === 'signed-in' ? auth.getAccessToken() : null),
       logger: this.#logger,
+      ...(network ? { socketOptions: (url: string) => network.socketOptions(url) } : {}),
     });
     this.#channel = channel;
     this.#channelUnsubscribe = channel.onState(() => this.#emit());

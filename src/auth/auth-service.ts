@@ -504,7 +504,7 @@ class SignInService implements AuthService {
   async #config(provider: ProviderConfig): Promise<oidc.Configuration> {
     let pending = this.#configs.get(provider.id);
     if (!pending) {
-      pending = createProviderClient(provider);
+      pending = createProviderClient(provider, this.#desktop.network?.fetch);
       this.#configs.set(provider.id, pending);
       // A failed discovery is tried again next time, not cached.
       pending.catch(() => this.#configs.delete(provider.id));

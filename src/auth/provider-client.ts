@@ -1,13 +1,16 @@
 import * as oidc from 'openid-client';
 import { AgentDeskError, type ErrorCode } from '../../common/errors.js';
+import type { DesktopFetch } from '../desktop-port.js';
 import { ID_TOKEN_CLOCK_TOLERANCE_S, PROVIDER_HTTP_TIMEOUT_S } from '../limits.js';
 import { isLoopbackHost, type ProviderConfig } from './provider-config.js';
 
 /**
  * Builds the openid-client Configuration for a provider: from its discovery document (the issuer is
  * checked against it) or from explicit endpoints. Plain http is allowed only for loopback issuers.
+ * `fetch` (the Desktop port's network, e.g. Electron's net stack) carries every request of this
+ * provider, discovery included; without it openid-client uses Node's global fetch.
  */
-export async function createProviderClient(provider: ProviderConfig): Promise<oidc.Configuration> {
+export async function createProviderClient(provider: ProviderConfig, fetch?: DesktopFetch): Promise<oidc.Configuration> {
   const clientMetadata: Partial<oidc.ClientMetadata> = {
     [oidc.clockTolerance]: ID_TOKEN_CLOCK_TOLERANCE_S,
     ...(provider.clientSecret ? { client_secret: provider.clientSecret } : {}),
@@ -22,6 +25,7 @@ export async function createProviderClient(provider: ProviderConfig): Promise<oi
       config = await oidc.discovery(new URL(provider.server.issuer), provider.clientId, clientMetadata, clientAuth, {
         execute,
         timeout: PROVIDER_HTTP_TIMEOUT_S,
+        ...(fetch ? { [oidc.customFetch]: fetch } : {}),
       });
     } catch (err) {
       throw toAuthError(err, 'discovery');
@@ -41,6 +45,7 @@ export async function createProviderClient(provider: ProviderConfig): Promise<oi
     config = new oidc.Configuration(metadata, provider.clientId, clientMetadata, clientAuth);
     for (const fn of execute) fn(config);
     config.timeout = PROVIDER_HTTP_TIMEOUT_S;
+    if (fetch) config[oidc.customFetch] = fetch;
   }
   // openid-client trusts an ID token that came over TLS from the token endpoint without checking its
   // signature (OIDC Core §3.1.3.7 allows it); we check it against the provider's JWKS anyway, at

@@ -16,6 +16,7 @@ import {
   type ServerToAgent,
 } from '../../common/protocol.js';
 import { assertNever } from '../../common/assert-never.js';
+import type { SocketOptions } from '../desktop-port.js';
 import { agentChannelUrl } from './agent-channel-url.js';
 import { backoffDelay } from './backoff.js';
 import { INITIAL_CHANNEL_STATE, reduceChannel, type ChannelEvent, type ChannelState } from './channel-state.js';
@@ -40,6 +41,11 @@ export interface CobrowseChannelOptions {
    */
   readonly getAccessToken?: () => Promise<string | null>;
   readonly logger?: ChannelLogger;
+  /**
+   * How to reach the server (the Desktop port's network: the system's proxy and certificates in
+   * Electron); asked before every try. Absent: a direct connection with Node's CA list.
+   */
+  readonly socketOptions?: (url: string) => Promise<SocketOptions>;
   /** Smaller values in tests only. */
   readonly limits?: Partial<ChannelLimits>;
   readonly now?: () => number;
@@ -440,8 +446,21 @@ export function createCobrowseChannel(options: CobrowseChannelOptions): Cobrowse
       return;
     }
     if (mine !== generation || !wanted) return;
+    let network: SocketOptions = {};
+    try {
+      if (options.socketOptions) network = await options.socketOptions(channelUrl);
+    } catch (cause) {
+      if (mine !== generation || !wanted) return;
+      options.logger?.warn({ error: (cause as Error).message }, 'no route to the co-browse server');
+      failedTries += 1;
+      scheduleRetry(errorOf(cause, 'COBROWSE_UNREACHABLE'), null);
+      return;
+    }
+    if (mine !== generation || !wanted) return;
 
     const socket = new WebSocket(channelUrl, {
+      ...(network.agent ? { agent: network.agent } : {}),
+      ...(network.ca ? { ca: [...network.ca] } : {}),
       headers,
       handshakeTimeout: limits.handshakeTimeoutMs,
       maxPayload: limits.maxPayloadBytes,

@@ -1,7 +1,8 @@
 // The Desktop port (src/desktop-port.ts) on Electron: the system browser through shell.openExternal,
-// the scheme registration as the OS reports it, and Electron's per-user data folder.
+// the scheme registration as the OS reports it, Electron's per-user data folder, and Chromium's
+// network stack for sign-in and the co-browse socket (electron-network.ts).
 import type { App, Shell } from 'electron';
-import type { Desktop } from '../desktop-port.js';
+import type { Desktop, DesktopNetwork } from '../desktop-port.js';
 import { signInBrowserUrl } from './navigation-policy.js';
 import type { ProtocolClientLaunch } from './protocol-client.js';
 
@@ -10,11 +11,13 @@ export interface ElectronDesktopParts {
   readonly app: Pick<App, 'isDefaultProtocolClient'>;
   readonly userDataDir: string;
   readonly launch: ProtocolClientLaunch;
+  readonly network?: DesktopNetwork;
 }
 
 export function createElectronDesktop(parts: ElectronDesktopParts): Desktop {
   return {
     appDataDir: parts.userDataDir,
+    ...(parts.network ? { network: parts.network } : {}),
     async openExternal(url: string): Promise<void> {
       const allowed = signInBrowserUrl(url);
       // The sign-in service maps a rejection to BROWSER_UNAVAILABLE; the reason is for the log.

@@ -16,3 +16,12 @@ export const WINDOW_MIN_HEIGHT = 640;
 /** The first size of the main window: room for the session view beside the header. */
 export const WINDOW_DEFAULT_WIDTH = 1280;
 export const WINDOW_DEFAULT_HEIGHT = 800;
+
+/** A proxy must answer the CONNECT of the co-browse socket within this. The socket's own handshake
+ * timeout starts only once the tunnel exists, and a proxy that accepts TCP but never answers
+ * would otherwise hold the attempt forever. Ten seconds covers a slow corporate proxy. */
+export const PROXY_CONNECT_TIMEOUT_MS = 10_000;
+
+/** Largest CONNECT answer read from a proxy: a status line and a few headers. More is a broken or
+ * hostile proxy, not a slow one. */
+export const PROXY_RESPONSE_MAX_BYTES = 16 * 1024;

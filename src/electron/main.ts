@@ -8,7 +8,9 @@ import { createDesktopApp } from '../app/desktop-app.js';
 import { createKeytarSecretStore } from '../vault/keytar-secret-store.js';
 import { keychainService } from '../vault/keychain-names.js';
 import { readShellConfig, type ShellConfig } from './shell-config.js';
+import { createElectronNetwork } from './electron-network.js';
 import { startElectronShell } from './shell.js';
+import { trustedCertificates } from './trusted-certificates.js';
 import { EXIT_CONFIG, EXIT_STARTUP_FAILED, failStartup } from './startup-failure.js';
 
 // Field names that could carry a secret are masked wherever they appear in a log line.
@@ -30,6 +32,8 @@ function main(config: ShellConfig): void {
       app,
       dialog,
       setApplicationMenu: (template) => Menu.setApplicationMenu(Menu.buildFromTemplate(template)),
+      // Not persisted ('persist:' absent) and uncached: the main process's requests share nothing with the renderer's session.
+      network: () => createElectronNetwork({ session: session.fromPartition('agentdesk-main-network', { cache: false }), certificates: trustedCertificates }),
       protocol,
       defaultSession: () => session.defaultSession,
       shell,

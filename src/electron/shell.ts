@@ -4,7 +4,7 @@
 import type { App, BrowserWindow, BrowserWindowConstructorOptions, Dialog, MenuItemConstructorOptions, Protocol, Session, Shell, WebContents } from 'electron';
 import { PAGE_FRAME_CHANNEL, STATE_CHANNEL, type Settings } from '../../common/api.js';
 import type { AppLogger, DesktopApp } from '../app/desktop-app-types.js';
-import type { Desktop } from '../desktop-port.js';
+import type { Desktop, DesktopNetwork } from '../desktop-port.js';
 import { APP_SCHEME, APP_START_URL, createAppProtocolHandler } from './app-protocol.js';
 import { applicationMenuTemplate } from './application-menu.js';
 import { ensureAppImageDesktopEntry, userApplicationsDir } from './appimage-desktop-entry.js';
@@ -38,6 +38,8 @@ export interface ShellElectron {
     | 'isPackaged'
   >;
   readonly dialog: Pick<Dialog, 'showErrorBox'>;
+  /** Chromium's network for sign-in and the co-browse socket (electron-network.ts); made once the app is ready. */
+  readonly network?: () => DesktopNetwork;
   /** Menu.setApplicationMenu(Menu.buildFromTemplate(template)). */
   readonly setApplicationMenu: (template: MenuItemConstructorOptions[]) => void;
   readonly protocol: Pick<Protocol, 'registerSchemesAsPrivileged' | 'handle'>;
@@ -217,7 +219,8 @@ export function startElectronShell(options: ShellOptions): ShellHandle | null {
     protocol.handle(APP_SCHEME, createAppProtocolHandler(options.rendererDir));
     electron.setApplicationMenu(applicationMenuTemplate({ platform: options.process.platform, packaged: app.isPackaged }));
 
-    const started = options.createApp(createElectronDesktop({ shell: electron.shell, app, userDataDir: app.getPath('userData'), launch }));
+    const network = electron.network?.();
+    const started = options.createApp(createElectronDesktop({ shell: electron.shell, app, userDataDir: app.getPath('userData'), launch, ...(network ? { network } : {}) }));
     core = started;
     registerApiHandlers({ ipcMain: electron.ipcMain, app: started, trustedWindow, logger });
     started.onState((state) => {

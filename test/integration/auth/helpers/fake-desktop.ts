@@ -1,10 +1,12 @@
-import type { Desktop } from '../../../../src/desktop-port.js';
+import type { Desktop, DesktopNetwork } from '../../../../src/desktop-port.js';
 
 /** The Desktop port as a test drives it: URLs the service opens in the "system browser" are queued. */
 export class FakeDesktop implements Desktop {
   readonly appDataDir: string;
   readonly opened: string[] = [];
   schemeRegistered = true;
+  /** The shell's network stack, when a test plays the Electron shell; absent like the browser shell's. */
+  network?: DesktopNetwork;
   failOpen = false;
   #waiters: ((url: string) => void)[] = [];
 

@@ -8,6 +8,7 @@ import type { RedirectMode } from '../../../../common/api.js';
 import { createAuthService, type AgentIdentity, type AuthService } from '../../../../src/auth/auth-service.js';
 import type { Clock } from '../../../../src/auth/clock.js';
 import { parseProvidersFile, type ProviderConfig } from '../../../../src/auth/provider-config.js';
+import type { DesktopNetwork } from '../../../../src/desktop-port.js';
 import type { SecretStore } from '../../../../src/vault/secret-store.js';
 import { FakeDesktop } from './fake-desktop.js';
 import { captureLogger } from './log-capture.js';
@@ -56,9 +57,11 @@ export async function createHarness(options: {
   mode?: RedirectMode;
   clock?: Clock;
   providers?: ProviderConfig[];
+  network?: DesktopNetwork;
 }): Promise<Harness> {
   const dir = await mkdtemp(join(tmpdir(), 'agentdesk-auth-'));
   const desktop = new FakeDesktop(dir);
+  if (options.network) desktop.network = options.network;
   const browser = new TestBrowser();
   const { logger, text } = captureLogger();
   const service = createAuthService({
