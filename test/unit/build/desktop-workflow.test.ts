@@ -43,6 +43,13 @@ describe('.github/workflows/desktop.yml', () => {
     assert.deepEqual([...order].sort((a, b) => a - b), order, 'in this order');
   });
 
+  it("installs the system packages with the project's own script on Linux, after naming the browser", () => {
+    const system = index((r) => r.includes('scripts/install-system-deps.sh'));
+    const browser = index((r) => r.includes('AGENTDESK_CHROMIUM='));
+    assert.ok(system >= 0 && browser >= 0 && browser < system && system < index((r) => r.startsWith('npm test')));
+    assert.match(runs[system]!, /^sudo --preserve-env=AGENTDESK_CHROMIUM bash scripts\/install-system-deps\.sh$/);
+  });
+
   it('uses Node 22.12 or later, which electron 45 and electron-builder 26 declare', () => {
     const setup = steps.find((s) => s.uses?.startsWith('actions/setup-node'));
     const [major, minor] = String(setup?.with?.['node-version']).split('.').map(Number);

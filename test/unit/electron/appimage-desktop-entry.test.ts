@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { SKIP_WITHOUT_POSIX_MODES } from '../../support/file-modes.js';
 import { appImageDesktopEntry, ensureAppImageDesktopEntry, quoteExecArgument, userApplicationsDir } from '../../../src/electron/appimage-desktop-entry.js';
 
 const SCHEME = 'com.agentdesk.desktop';
@@ -44,12 +45,18 @@ describe('AppImage desktop entry', () => {
     dirs.push(dir);
     const file = ensureAppImageDesktopEntry(dir, { appImage: '/a/AgentDesk.AppImage', scheme: SCHEME });
     assert.equal(file, join(dir, 'agentdesk.desktop'));
-    assert.equal(statSync(file!).mode & 0o022, 0, 'not writable by others');
     assert.equal(ensureAppImageDesktopEntry(dir, { appImage: '/a/AgentDesk.AppImage', scheme: SCHEME }), null);
     assert.equal(ensureAppImageDesktopEntry(dir, { appImage: '/b/AgentDesk.AppImage', scheme: SCHEME }), file);
     assert.match(readFileSync(file!, 'utf8'), /^Exec="\/b\/AgentDesk\.AppImage" %U$/m);
     writeFileSync(file!, 'damaged');
     assert.equal(ensureAppImageDesktopEntry(dir, { appImage: '/b/AgentDesk.AppImage', scheme: SCHEME }), file);
+  });
+
+  it('is not writable by others (another user could change what a sign-in link runs)', { skip: SKIP_WITHOUT_POSIX_MODES }, () => {
+    const dir = mkdtempSync(join(tmpdir(), 'agentdesk-apps-'));
+    dirs.push(dir);
+    const file = ensureAppImageDesktopEntry(dir, { appImage: '/a/AgentDesk.AppImage', scheme: SCHEME });
+    assert.equal(statSync(file!).mode & 0o022, 0);
   });
 
   it('goes to $XDG_DATA_HOME/applications, else ~/.local/share/applications', () => {
