@@ -119,9 +119,8 @@ export function copyPackages(packages: readonly ResolvedPackage[], stageDir: str
 }
 
 /** Fills stageDir (app/ by default) with what the installers carry; see the header. */
-export async function stageApp(stageDir = APP_DIR): Promise<ResolvedPackage[]> {
-  const rendererDir = join(root, 'dist/renderer');
-  if (!existsSync(join(rendererDir, 'index.html'))) throw new Error('dist/renderer is not built: run npm run build:renderer first');
+export async function stageApp(stageDir = APP_DIR, rendererDir = join(root, 'dist/renderer')): Promise<ResolvedPackage[]> {
+  if (!existsSync(join(rendererDir, 'index.html'))) throw new Error(`${relative(root, rendererDir)} is not built: run npm run build:renderer first`);
   for (const generated of ['dist', 'node_modules']) rmSync(join(stageDir, generated), { recursive: true, force: true });
   const metafile = await buildElectron(join(stageDir, 'dist/electron'));
   cpSync(rendererDir, join(stageDir, 'dist/renderer'), { recursive: true });

@@ -5,12 +5,12 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { build, type Metafile } from 'esbuild';
 import { importedPackages, packageOf } from '../../../scripts/app-dependencies.js';
-import { APP_DIR, appDependencies, copyPackages, mainBuildOptions } from '../../../scripts/build-electron.js';
+import { APP_DIR, appDependencies, copyPackages, mainBuildOptions, stageApp } from '../../../scripts/build-electron.js';
 
 // Packages of the server and the tools; none may reach the installers.
 const SERVER_AND_TOOLS = ['better-sqlite3', 'tsx', 'esbuild', 'react', 'react-dom', 'pg', 'ioredis', 'proxy-addr', 'vite', 'typescript', 'electron'];
@@ -93,5 +93,43 @@ describe('the packaged app carries only what its main process runs', () => {
     assert.equal(packageOf('zod/mini'), 'zod');
     assert.equal(packageOf('@pinojs/redact'), '@pinojs/redact');
     assert.equal(packageOf('@scope/pkg/deep/file.js'), '@scope/pkg');
+  });
+});
+
+describe('the staged application directory (what electron-builder packs into app.asar)', () => {
+  let stage: string;
+  let renderer: string;
+  before(async () => {
+    stage = mkdtempSync(join(tmpdir(), 'agentdesk-stage-'));
+    renderer = mkdtempSync(join(tmpdir(), 'agentdesk-renderer-'));
+    // A stand-in for the vite build: the stage copies whatever the renderer build wrote.
+    writeFileSync(join(renderer, 'index.html'), '<!doctype html><title>AgentDesk</title>');
+    copyFileSync(join(APP_DIR, 'package.json'), join(stage, 'package.json'));
+    await stageApp(stage, renderer);
+  });
+  after(() => {
+    rmSync(stage, { recursive: true, force: true });
+    rmSync(renderer, { recursive: true, force: true });
+  });
+
+  it('holds the manifest, the two bundles, the renderer and node_modules, nothing else', () => {
+    assert.deepEqual(readdirSync(stage).sort(), ['dist', 'node_modules', 'package.json']);
+    assert.deepEqual(readdirSync(join(stage, 'dist')).sort(), ['electron', 'renderer']);
+    assert.deepEqual(readdirSync(join(stage, 'dist/electron')).sort(), ['main.js', 'preload.cjs']);
+    assert.deepEqual(readdirSync(join(stage, 'dist/renderer')), ['index.html']);
+  });
+
+  it("main.js loads nothing from npm but the app's dependencies, and names no server or tool package", () => {
+    const main = readFileSync(join(stage, 'dist/electron/main.js'), 'utf8');
+    const specifiers = [...main.matchAll(/(?:from\s*|import\s*\(\s*|import\s+)["']([^"'./][^"']*)["']/g)].map((m) => packageOf(m[1]!));
+    const npm = [...new Set(specifiers.filter((s) => !s.startsWith('node:') && s !== 'electron'))].sort();
+    assert.deepEqual(npm, ['keytar', 'openid-client', 'pino', 'ws', 'zod']);
+    for (const name of SERVER_AND_TOOLS.filter((n) => n !== 'electron')) assert.ok(!specifiers.includes(name), name);
+  });
+
+  it('the preload is one file that requires only electron (a sandboxed preload can load nothing else)', () => {
+    const preload = readFileSync(join(stage, 'dist/electron/preload.cjs'), 'utf8');
+    const required = [...new Set([...preload.matchAll(/require\(["']([^"']+)["']\)/g)].map((m) => m[1]))];
+    assert.deepEqual(required, ['electron']);
   });
 });
