@@ -14,6 +14,10 @@ export interface ConfigFileValues {
   readonly agentAuth?: 'compatible' | 'required';
   readonly oidc?: { readonly issuer: string; readonly audience: string } | null;
   readonly customerOrigins?: readonly string[];
+  /** Cluster mode (issue 14): the shared Redis; see server/cluster/cluster-config.ts. */
+  readonly cluster?: { readonly redis?: string | undefined };
+  /** The shared durable store (issue 14): PostgreSQL instead of the data dir's SQLite. */
+  readonly store?: { readonly postgres?: string | undefined };
 }
 
 const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]']);
@@ -64,6 +68,19 @@ const issuerSchema = z.string({ error: 'must be an https URL' }).refine(
   { error: 'must be an https URL (http only on 127.0.0.1, localhost or [::1])' },
 );
 
+/** A connection string of one of `protocols`; the error never repeats it (it may hold a password). */
+export function connectionUrlSchema(protocols: readonly string[], example: string) {
+  const error = `must be a URL like ${example}`;
+  return z.string({ error }).refine((v) => {
+    try {
+      const url = new URL(v);
+      return protocols.includes(url.protocol) && url.hostname !== '';
+    } catch {
+      return false;
+    }
+  }, { error });
+}
+
 const configFileSchema = z
   .object({
     host: hostSchema.optional(),
@@ -82,6 +99,8 @@ const configFileSchema = z
       .nullable()
       .optional(),
     customerOrigins: z.array(originSchema, { error: 'must be a list of origins' }).optional(),
+    cluster: z.object({ redis: connectionUrlSchema(['redis:', 'rediss:'], 'redis://host:6379').optional() }, { error: 'must be an object like {"redis": "redis://host:6379"}' }).strict().optional(),
+    store: z.object({ postgres: connectionUrlSchema(['postgres:', 'postgresql:'], 'postgres://user@host:5432/agentdesk').optional() }, { error: 'must be an object like {"postgres": "postgres://user@host/db"}' }).strict().optional(),
   }, { error: 'must be a JSON object' })
   .strict();
 
