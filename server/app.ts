@@ -10,7 +10,7 @@ import { AuthFailureLimiter } from './policy/auth-failure-limiter.js';
 import { systemClock, type Clock } from './policy/clock.js';
 import { createOidcVerifier } from './policy/oidc-verifier.js';
 import { WindowCounter } from './policy/window-counter.js';
-import { AuditStore } from './store/audit-store.js';
+import { AuditStore, type AuditLog } from './store/audit-store.js';
 import type { RunningServer, StartServerOptions } from './types.js';
 import { SessionHub, type RelayedFrame } from './ws/session-hub.js';
 import { createUpgradeHandler } from './ws/upgrade-handler.js';
@@ -37,7 +37,8 @@ export async function startServer(opts: StartServerOptions, internals: StartServ
   const isShuttingDown = (): boolean => shuttingDown;
 
   const ownAudit = opts.audit ? null : AuditStore.inMemory();
-  const audit = opts.audit ?? ownAudit!;
+  const audit: AuditLog = opts.audit ?? ownAudit!;
+  audit.registerMetrics?.(metrics.registry);
   const hub = new SessionHub(
     { limits, clock, logger, metrics, policy: config.agentAuth, audit, ...(internals.onRelay ? { onRelay: internals.onRelay } : {}) },
     agentToken.state(),
@@ -60,6 +61,7 @@ export async function startServer(opts: StartServerOptions, internals: StartServ
       sessions: hub.sessions,
       sessionCreates: new WindowCounter(limits.sessionCreateWindowMs, clock),
       isShuttingDown,
+      unavailable: opts.unavailable ?? (() => null),
       sessionCreated: (sessionId) => hub.sessionCreated(sessionId),
       adminFailures: new WindowCounter(limits.authFailureWindowMs, clock),
       audit,

@@ -5,7 +5,12 @@ import type { Logger } from 'pino';
 import { AgentDeskError } from '../common/errors.js';
 import { startServer } from './app.js';
 import { tuneGcForRelay } from './runtime/gc-tuning.js';
-import { buildServerConfig } from './config/build-server-config.js';
+import type { ErrorCode } from '../common/errors.js';
+import { buildClusterConfig } from './cluster/cluster-config.js';
+import { openSharedStores } from './cluster/open-shared-stores.js';
+import { openSharedOptions, type SharedOptions } from './cluster/shared-options-commands.js';
+import { buildServerConfig, type ConfigFlags } from './config/build-server-config.js';
+import { readConfigFile } from './config/config-file.js';
 import { EXIT_OK, EXIT_UNEXPECTED, exitCodeFor, showsUsage } from './config/exit-codes.js';
 import { SHUTDOWN_TIMEOUT_MS } from './config/limits.js';
 import { STDIN_VALUE, USAGE, parseCommandLine, type Command } from './config/parse-command-line.js';
@@ -13,12 +18,12 @@ import { readStdinToken } from './config/read-stdin-token.js';
 import { assertNever } from '../common/assert-never.js';
 import { createLogger } from './log/create-logger.js';
 import { maskDigitRuns } from './log/redact.js';
-import { ADMIN_KEY_OPTION, AdminKeyStore, adminKeyProblem } from './store/admin-key-store.js';
+import { ADMIN_KEY_OPTION, AdminKeyStore, adminKeyProblem, type AdminKeyCheck } from './store/admin-key-store.js';
 import { AGENT_TOKEN_OPTION, agentTokenProblem } from './store/agent-token-option.js';
-import { AuditStore } from './store/audit-store.js';
-import { startLiveAgentTokenSource } from './store/live-agent-token-source.js';
+import { AuditStore, type AuditLog } from './store/audit-store.js';
+import { startLiveAgentTokenSource, type LiveAgentTokenSource } from './store/live-agent-token-source.js';
 import { OptionsStore } from './store/options-store.js';
-import type { AgentTokenState, RunningServer } from './types.js';
+import type { AgentTokenState, RunningServer, ServerConfig } from './types.js';
 
 const PROGRAM = 'agentdesk-server';
 
@@ -58,31 +63,59 @@ function firstSignal(logger: Logger): Promise<NodeJS.Signals> {
   });
 }
 
-async function serve(command: Extract<Command, { kind: 'serve' }>): Promise<number> {
-  tuneGcForRelay();
-  const config = buildServerConfig(command.flags);
+/** The options, admin key and audit `serve` runs on: the data dir's SQLite, as on one node. */
+function openLocalStores(config: ServerConfig, logger: Logger): ServeStores {
   const store = OptionsStore.open({ dataDir: config.dataDir, keyFile: config.keyFile, create: true });
-  const logger = createLogger();
   // Their own connections to the same database file (WAL lets them write while the options poll).
   const audit = AuditStore.open(config.dataDir);
   const adminKeys = AdminKeyStore.open(config.dataDir, true);
+  const closeAll = (): void => {
+    store.close();
+    audit.close();
+    adminKeys.close();
+  };
+  try {
+    const source = startLiveAgentTokenSource(store, logger);
+    return {
+      agentToken: source,
+      audit,
+      adminKey: (key) => adminKeys.verify(key),
+      unavailable: () => null,
+      close: async () => {
+        source.close();
+        closeAll();
+      },
+    };
+  } catch (err) {
+    closeAll();
+    throw err;
+  }
+}
+
+interface ServeStores {
+  readonly agentToken: LiveAgentTokenSource;
+  readonly audit: AuditLog;
+  readonly adminKey: AdminKeyCheck;
+  unavailable(): ErrorCode | null;
+  close(): Promise<void>;
+}
+
+async function serve(command: Extract<Command, { kind: 'serve' }>): Promise<number> {
+  tuneGcForRelay();
+  const file = command.flags.configFile ? readConfigFile(command.flags.configFile) : {};
+  const config = buildServerConfig(command.flags, file);
+  const cluster = buildClusterConfig(file);
+  const logger = createLogger();
+  const stores: ServeStores =
+    cluster.postgresUrl !== null ? await openSharedStores({ ...cluster, postgresUrl: cluster.postgresUrl }, config.keyFile, logger) : openLocalStores(config, logger);
+  const source = stores.agentToken;
   let running: RunningServer | undefined;
-  const source = (() => {
-    try {
-      return startLiveAgentTokenSource(store, logger);
-    } catch (err) {
-      store.close();
-      audit.close();
-      adminKeys.close();
-      throw err;
-    }
-  })();
   try {
     logger.info({ option: AGENT_TOKEN_OPTION, ...describeState(source.state()), agentAuth: config.agentAuth, dataDir: config.dataDir }, 'options store opened');
     source.onChange((state) => logger.info({ option: AGENT_TOKEN_OPTION, ...describeState(state) }, `option ${AGENT_TOKEN_OPTION} changed`));
     const stopped = firstSignal(logger);
     try {
-      running = await startServer({ config, agentToken: source, logger, audit, adminKey: (key) => adminKeys.verify(key) });
+      running = await startServer({ config, agentToken: source, logger, audit: stores.audit, adminKey: stores.adminKey, unavailable: () => stores.unavailable() });
     } catch (err) {
       throw listenError(err, config.host, config.port) ?? err;
     }
@@ -96,11 +129,17 @@ async function serve(command: Extract<Command, { kind: 'serve' }>): Promise<numb
     logger.info('stopped');
     return EXIT_OK;
   } finally {
-    source.close();
-    store.close();
-    audit.close();
-    adminKeys.close();
+    await stores.close();
   }
+}
+
+/** The PostgreSQL options of a cluster when the config names one, else null (the data dir's SQLite). */
+async function sharedOptionsFor(flags: ConfigFlags, create: boolean): Promise<{ options: SharedOptions; config: ServerConfig } | null> {
+  const file = flags.configFile ? readConfigFile(flags.configFile) : {};
+  const cluster = buildClusterConfig(file);
+  if (cluster.postgresUrl === null) return null;
+  const config = buildServerConfig(flags, file);
+  return { options: await openSharedOptions({ ...cluster, postgresUrl: cluster.postgresUrl }, config.keyFile, create, complain), config };
 }
 
 async function adminKeySet(command: Extract<Command, { kind: 'options-set' }>): Promise<number> {
@@ -108,6 +147,16 @@ async function adminKeySet(command: Extract<Command, { kind: 'options-set' }>): 
   const value = command.value === STDIN_VALUE ? await readStdinToken(process.stdin) : command.value;
   const problem = adminKeyProblem(value);
   if (problem) throw new AgentDeskError('SERVER_ADMIN_KEY_INVALID', `${problem}. The stored value was not changed.`);
+  const shared = await sharedOptionsFor(command.flags, true);
+  if (shared) {
+    try {
+      await shared.options.setAdminKey(value);
+      say(`${ADMIN_KEY_OPTION} set`);
+      return EXIT_OK;
+    } finally {
+      await shared.options.close();
+    }
+  }
   const config = buildServerConfig(command.flags);
   const keys = AdminKeyStore.open(config.dataDir, true);
   try {
@@ -119,9 +168,19 @@ async function adminKeySet(command: Extract<Command, { kind: 'options-set' }>): 
   }
 }
 
-function adminKeyGetOrClear(command: Extract<Command, { kind: 'options-get' | 'options-clear' }>): number {
+async function adminKeyGetOrClear(command: Extract<Command, { kind: 'options-get' | 'options-clear' }>): Promise<number> {
   if (command.kind === 'options-get' && command.reveal) {
     throw new AgentDeskError('SERVER_USAGE', `${ADMIN_KEY_OPTION} is stored as a digest only: it cannot be revealed`);
+  }
+  const shared = await sharedOptionsFor(command.flags, false);
+  if (shared) {
+    try {
+      if (command.kind === 'options-get') say((await shared.options.adminKeyIsSet()) ? 'set' : 'not set');
+      else say((await shared.options.clearAdminKey()) ? `${ADMIN_KEY_OPTION} cleared` : `${ADMIN_KEY_OPTION} was not set`);
+      return EXIT_OK;
+    } finally {
+      await shared.options.close();
+    }
   }
   const config = buildServerConfig(command.flags);
   const keys = AdminKeyStore.open(config.dataDir, false);
@@ -140,10 +199,13 @@ async function optionsSet(command: Extract<Command, { kind: 'options-set' }>): P
   // Checked before the store opens, so a typo never creates a data dir or key file.
   const problem = agentTokenProblem(value);
   if (problem) throw new AgentDeskError('SERVER_AGENT_TOKEN_INVALID', `${problem}. The stored value was not changed.`);
-  const config = buildServerConfig(command.flags);
-  const store = OptionsStore.open({ dataDir: config.dataDir, keyFile: config.keyFile, create: true });
+  const shared = await sharedOptionsFor(command.flags, true);
+  const config = shared?.config ?? buildServerConfig(command.flags);
+  const store = shared ? null : OptionsStore.open({ dataDir: config.dataDir, keyFile: config.keyFile, create: true });
   try {
-    const { previousValidUntil } = store.setAgentToken(value, { graceSeconds: command.graceSeconds });
+    const { previousValidUntil } = shared
+      ? await shared.options.setAgentToken(value, command.graceSeconds)
+      : store!.setAgentToken(value, { graceSeconds: command.graceSeconds });
     say(
       previousValidUntil === null
         ? `${command.name} set`
@@ -151,34 +213,40 @@ async function optionsSet(command: Extract<Command, { kind: 'options-set' }>): P
     );
     return EXIT_OK;
   } finally {
-    store.close();
+    store?.close();
+    await shared?.options.close();
   }
 }
 
-function optionsGet(command: Extract<Command, { kind: 'options-get' }>): number {
+async function optionsGet(command: Extract<Command, { kind: 'options-get' }>): Promise<number> {
   if (command.name === ADMIN_KEY_OPTION) return adminKeyGetOrClear(command);
-  const config = buildServerConfig(command.flags);
-  const store = OptionsStore.open({ dataDir: config.dataDir, keyFile: config.keyFile, create: false });
+  const shared = await sharedOptionsFor(command.flags, false);
+  const config = shared?.config ?? buildServerConfig(command.flags);
+  const store = shared ? null : OptionsStore.open({ dataDir: config.dataDir, keyFile: config.keyFile, create: false });
   try {
-    const state = store.readAgentToken();
+    const state = shared ? await shared.options.readAgentToken() : store!.readAgentToken();
     if (state.current === null) say('not set');
     else say(command.reveal ? state.current : 'set');
     if (state.previous && !command.reveal) say(`previous token valid until ${new Date(state.previous.validUntil).toISOString()}`);
     return EXIT_OK;
   } finally {
-    store.close();
+    store?.close();
+    await shared?.options.close();
   }
 }
 
-function optionsClear(command: Extract<Command, { kind: 'options-clear' }>): number {
+async function optionsClear(command: Extract<Command, { kind: 'options-clear' }>): Promise<number> {
   if (command.name === ADMIN_KEY_OPTION) return adminKeyGetOrClear(command);
-  const config = buildServerConfig(command.flags);
-  const store = OptionsStore.open({ dataDir: config.dataDir, keyFile: config.keyFile, create: false });
+  const shared = await sharedOptionsFor(command.flags, false);
+  const config = shared?.config ?? buildServerConfig(command.flags);
+  const store = shared ? null : OptionsStore.open({ dataDir: config.dataDir, keyFile: config.keyFile, create: false });
   try {
-    say(store.clearAgentToken() ? `${command.name} cleared` : `${command.name} was not set`);
+    const cleared = shared ? await shared.options.clearAgentToken() : store!.clearAgentToken();
+    say(cleared ? `${command.name} cleared` : `${command.name} was not set`);
     return EXIT_OK;
   } finally {
-    store.close();
+    store?.close();
+    await shared?.options.close();
   }
 }
 

@@ -1,6 +1,7 @@
 // The seams inside the server: configuration, the agent-token source the policy reads, and the
 // handle a started server returns. server/cli.ts wires the store to the network side through these.
 import type { Logger } from 'pino';
+import type { ErrorCode } from '../common/errors.js';
 import type { AdminKeyCheck } from './store/admin-key-store.js';
 import type { AuditLog } from './store/audit-store.js';
 
@@ -57,4 +58,9 @@ export interface StartServerOptions {
   readonly audit?: AuditLog;
   /** Checks the administrator key of the history endpoint; default: none set (403). */
   readonly adminKey?: AdminKeyCheck;
+  /**
+   * Cluster mode: why this node cannot take new sessions now (Redis away), or null. /readyz
+   * answers 503 with the code and session creation is refused with it. Default: always able.
+   */
+  readonly unavailable?: () => ErrorCode | null;
 }

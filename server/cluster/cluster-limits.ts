@@ -35,3 +35,14 @@ export const PG_POOL_MAX = 4;
  * milliseconds; a notification lost while Redis was down is picked up by this poll.
  */
 export const OPTIONS_POLL_INTERVAL_MS = 5_000;
+
+/**
+ * A Redis command that takes longer than this fails (the node then treats Redis as away). Redis
+ * answers in well under a millisecond on a LAN; 1 s rides out a pause without hanging a handshake.
+ */
+export const REDIS_COMMAND_TIMEOUT_MS = 1_000;
+export const REDIS_CONNECT_TIMEOUT_MS = 2_000;
+
+/** Reconnect delays after losing Redis: 100 ms growing to 1 s, so a restarted Redis is back within a second. */
+export const REDIS_RECONNECT_MIN_MS = 100;
+export const REDIS_RECONNECT_MAX_MS = 1_000;

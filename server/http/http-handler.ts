@@ -3,6 +3,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
 import { z } from 'zod';
+import type { ErrorCode } from '../../common/errors.js';
 import type { CreatedSession } from '../../common/protocol.js';
 import type { NetLimits } from '../limits.js';
 import type { NetMetrics } from '../metrics/net-metrics.js';
@@ -24,6 +25,8 @@ export interface HttpDeps extends HistoryDeps {
   readonly sessions: SessionRegistry<unknown, unknown>;
   readonly sessionCreates: WindowCounter;
   readonly isShuttingDown: () => boolean;
+  /** Cluster mode: why no new session can start on this node now (Redis away), or null. */
+  readonly unavailable?: () => ErrorCode | null;
   /** Called after a session is created, so the metrics and the audit trail see it. */
   readonly sessionCreated: (sessionId: string) => void;
   /** The built customer snippet served at /cobrowse/snippet.js. */
@@ -89,7 +92,9 @@ function authToken(_req: IncomingMessage, res: ServerResponse): void {
 }
 
 function readiness(_req: IncomingMessage, res: ServerResponse, deps: HttpDeps): void {
+  const unavailable = deps.unavailable?.() ?? null;
   if (deps.isShuttingDown()) sendError(res, 503, 'SERVER_SHUTTING_DOWN');
+  else if (unavailable) sendError(res, 503, unavailable);
   else sendJson(res, 200, { status: 'ready' });
 }
 
@@ -135,6 +140,11 @@ async function createSession(req: IncomingMessage, res: ServerResponse, deps: Ht
       sendError(res, 400, 'HTTP_BODY_INVALID', cors);
       return;
     }
+  }
+  const unavailable = deps.unavailable?.() ?? null;
+  if (unavailable) {
+    sendError(res, 503, unavailable, cors);
+    return;
   }
   deps.sessionCreates.add(address);
   const created = deps.sessions.create(origin);

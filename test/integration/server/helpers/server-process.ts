@@ -65,6 +65,8 @@ export interface StartServerProcessOptions {
   /** More flags, e.g. ['--config', file]. `--port 0` is added unless a --port is given. */
   readonly args?: readonly string[];
   readonly startTimeoutMs?: number;
+  /** Extra environment variables for the child (added to this process's environment). */
+  readonly env?: Readonly<Record<string, string>>;
 }
 
 /**
@@ -74,7 +76,7 @@ export interface StartServerProcessOptions {
 export function startServerProcess(opts: StartServerProcessOptions): Promise<ServerProcess> {
   const extra = opts.args ?? [];
   const args = ['serve', '--data-dir', opts.dataDir, '--host', '127.0.0.1', ...(extra.includes('--port') ? [] : ['--port', '0']), ...extra];
-  const child = spawn(process.execPath, [BIN, ...args], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [BIN, ...args], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'], ...(opts.env ? { env: { ...process.env, ...opts.env } } : {}) });
   const lines: string[] = [];
   let partial = '';
   let stderr = '';
