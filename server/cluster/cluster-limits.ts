@@ -46,3 +46,18 @@ export const REDIS_CONNECT_TIMEOUT_MS = 2_000;
 /** Reconnect delays after losing Redis: 100 ms growing to 1 s, so a restarted Redis is back within a second. */
 export const REDIS_RECONNECT_MIN_MS = 100;
 export const REDIS_RECONNECT_MAX_MS = 1_000;
+
+/**
+ * A joined session's keys in Redis live this long after the last touch by a node holding one of
+ * its sides (nodes touch their sessions every SESSION_TOUCH_INTERVAL_MS). It must outlast the
+ * 30 s resume grace plus a touch interval, so a session whose nodes all died still has its keys
+ * when both sides reconnect elsewhere; a session nobody holds any more expires by itself.
+ */
+export const SESSION_LIVE_TTL_MS = 120_000;
+export const SESSION_TOUCH_INTERVAL_MS = 30_000;
+
+/**
+ * Keys one node keeps in its copy of the shared counters. Past this the oldest are forgotten (an
+ * attacker spraying fresh addresses cannot grow a node's memory; Redis still holds every count).
+ */
+export const SHARED_COUNTER_MAX_KEYS = 100_000;
