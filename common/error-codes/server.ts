@@ -38,6 +38,7 @@ export const SERVER_ERRORS = {
   SESSION_CODE_UNKNOWN: 'No co-browse session has this code. Check the 9 digits with the customer.',
   SESSION_CODE_EXPIRED: 'This co-browse code has expired. Ask the customer to start a new session.',
   SESSION_CODE_USED: 'This co-browse code was already used. Ask the customer to start a new session.',
+  SESSION_CODE_CANCELLED: 'The customer cancelled this co-browse code. Ask them to start a new session if they still need help.',
   SESSION_JOIN_RATE_LIMITED: 'Too many wrong co-browse codes. Wait a few minutes before trying another code.',
   SESSION_AGENT_BUSY: 'You are already in a co-browse session. Leave it before joining another.',
   SESSION_NOT_JOINED: 'You are not in a co-browse session.',

@@ -29,11 +29,16 @@ export interface Session<Agent, Customer> {
   auditRows: number;
 }
 
-type Tombstone = { readonly why: 'used' | 'expired'; readonly until: number };
+/** Why an unjoined code is gone: its time ran out, or the customer stopped before anyone joined. */
+export type UnjoinedEnd = 'expired' | 'cancelled';
+
+type Tombstone = { readonly why: 'used' | UnjoinedEnd; readonly until: number };
+
+const TOMBSTONE_CODES = { used: 'SESSION_CODE_USED', expired: 'SESSION_CODE_EXPIRED', cancelled: 'SESSION_CODE_CANCELLED' } as const;
 
 export type JoinOutcome<A, C> =
   | { readonly ok: true; readonly session: Session<A, C> }
-  | { readonly ok: false; readonly code: 'SESSION_CODE_UNKNOWN' | 'SESSION_CODE_EXPIRED' | 'SESSION_CODE_USED' };
+  | { readonly ok: false; readonly code: 'SESSION_CODE_UNKNOWN' | 'SESSION_CODE_EXPIRED' | 'SESSION_CODE_USED' | 'SESSION_CODE_CANCELLED' };
 
 export type CreateOutcome<A, C> =
   | { readonly ok: true; readonly session: Session<A, C>; readonly customerSecret: string }
@@ -95,7 +100,7 @@ export class SessionRegistry<A, C> {
     }
     const tombstone = this.#tombstones.get(code);
     if (tombstone && now < tombstone.until) {
-      return { ok: false, code: tombstone.why === 'used' ? 'SESSION_CODE_USED' : 'SESSION_CODE_EXPIRED' };
+      return { ok: false, code: TOMBSTONE_CODES[tombstone.why] };
     }
     return { ok: false, code: 'SESSION_CODE_UNKNOWN' };
   }
@@ -107,13 +112,13 @@ export class SessionRegistry<A, C> {
     return session;
   }
 
-  /** Forgets an ended session; its code, if never joined, answers "expired" from now on. */
-  remove(session: Session<A, C>): void {
+  /** Forgets an ended session; its code, if never joined, answers "expired" (or "cancelled") from now on. */
+  remove(session: Session<A, C>, why: UnjoinedEnd = 'expired'): void {
     if (this.#byId.get(session.id) !== session) return;
     this.#byId.delete(session.id);
     if (this.#byCode.get(session.code) === session) {
       this.#byCode.delete(session.code);
-      this.#tombstones.set(session.code, { why: 'expired', until: this.#clock() + this.#limits.sessionTombstoneMs });
+      this.#tombstones.set(session.code, { why, until: this.#clock() + this.#limits.sessionTombstoneMs });
     }
   }
 

@@ -545,7 +545,9 @@ export class SessionHub {
     if (session.resumeDigest) this.#resumeTokens.delete(session.resumeDigest);
     session.resumeDigest = null;
     this.#pageVisits.delete(session.id);
-    this.sessions.remove(session);
+    // A customer who stopped before any agent joined cancelled the code: an agent who tries it
+    // later is told so, not that it expired.
+    this.sessions.remove(session, reason === 'customer-left' ? 'cancelled' : 'expired');
     this.sessionsChanged();
     const ended = { type: 'session-ended', sessionId: session.id, reason } as const;
     if (session.agent) this.#toAgent(session, ended);

@@ -6,8 +6,10 @@ export interface ChannelLimits {
   /** First reconnect delay ceiling. Half a second: a server restart or a Wi-Fi hand-over is often
    *  over that fast, and full jitter spreads agents over [0, 500 ms]. */
   readonly backoffBaseMs: number;
-  /** Largest reconnect delay. 30 s keeps an agent waiting at most half a minute after the server is
-   *  back, while a thousand desktops retrying a dead server stay under ~35 handshakes a second. */
+  /** Largest reconnect delay. 5 s: an agent in a session is back within seconds of the server
+   *  (at 30 s, tries ended up 17–24 s apart and the 30 s resume grace was mostly spent waiting);
+   *  with full jitter a thousand desktops retrying a dead server make ~400 refused handshakes a
+   *  second, which costs a TCP connect each and nothing on the server while it is down. */
   readonly backoffCapMs: number;
   /** How long a WebSocket handshake (TCP, TLS, HTTP upgrade) may take. 10 s: slower than any healthy
    *  server; beyond it the agent is better served by the reconnecting state than by a spinner. */
@@ -62,7 +64,7 @@ export interface ChannelLimits {
 
 export const CHANNEL_LIMITS: ChannelLimits = {
   backoffBaseMs: 500,
-  backoffCapMs: 30_000,
+  backoffCapMs: 5_000,
   handshakeTimeoutMs: 10_000,
   welcomeTimeoutMs: 10_000,
   defaultHeartbeatMs: 30_000,

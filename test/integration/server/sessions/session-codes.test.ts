@@ -112,6 +112,19 @@ describe('session creation and codes', () => {
     agent.close();
   });
 
+  it('a code the customer stopped before anyone joined is refused as cancelled, not expired', async () => {
+    t = await startTestServer();
+    const { session, customer } = await customerWithSession(t);
+    customer.send({ type: 'end' });
+    assert.equal((await customer.waitClose()).code, 1000);
+    const agent = await agentSocket(t);
+    agent.send({ type: 'join', code: session.code });
+    const refused = await agent.next();
+    assert.equal(refused.code, 'SESSION_CODE_CANCELLED');
+    assert.equal(refused.message, ERROR_MESSAGES.SESSION_CODE_CANCELLED);
+    agent.close();
+  });
+
   it('an expired code is refused at join time even before the sweep runs', async () => {
     t = await startTestServer({ fakeClock: true });
     const session = await createSession(t);

@@ -53,6 +53,14 @@ describe('SessionRegistry', () => {
     assert.deepEqual(r.join(created.session.code), { ok: false, code: 'SESSION_CODE_UNKNOWN' });
   });
 
+  it('a code the customer cancelled before any join answers "cancelled", not "expired"', () => {
+    const r = registry({ now: 0 });
+    const created = r.create('https://shop.example.test');
+    assert.ok(created.ok);
+    r.remove(created.session, 'cancelled');
+    assert.deepEqual(r.join(created.session.code), { ok: false, code: 'SESSION_CODE_CANCELLED' });
+  });
+
   it('a joined session does not expire', () => {
     const clock = { now: 0 };
     const r = registry(clock);
