@@ -49,6 +49,10 @@ export interface BenchPlan {
   readonly mutationMs: number;
   /** Nodes of the generated page (issue 6: 10,000). */
   readonly generatedNodes: number;
+  /** How long the customer types on the demo form while its bytes per second are counted. */
+  readonly typingMs: number;
+  /** Pages whose first snapshot is measured for the growth chart (issue 15: 1,000 / 10,000 / 100,000). */
+  readonly growthElements: readonly number[];
 }
 
 const full: BenchPlan = {
@@ -77,6 +81,8 @@ const full: BenchPlan = {
   memoryActiveMs: 4 * SECOND,
   mutationMs: 5 * SECOND,
   generatedNodes: 10_000,
+  typingMs: 8 * SECOND,
+  growthElements: [1000, 10_000, 100_000],
 };
 
 const quick: BenchPlan = {
@@ -98,6 +104,8 @@ const quick: BenchPlan = {
   memoryConnections: [1000],
   memoryActiveMs: 2 * SECOND,
   mutationMs: 2 * SECOND,
+  typingMs: 3 * SECOND,
+  growthElements: [1000, 10_000],
 };
 
 export function benchPlan(isQuick: boolean): BenchPlan {

@@ -203,6 +203,31 @@ export function renderReport(results: BenchResults, plan: BenchPlan): string {
     push('', `Long tasks over 50 ms while capturing the ${gen?.nodes ?? '–'}-element page after the first snapshot: **${gen?.longTasksOver50Ms ?? '–'}** (target 0: ${mark(gen ? gen.longTasksOver50Ms === 0 : null)}).`);
   }
 
+  const uplink = results.uplink ?? [];
+  if (uplink.length > 0) {
+    push('', "### The customer's uplink (Chromium, real snippet; plain = CompressionStream removed from the page, as in a browser without it)", '');
+    push('| what | frames | compressed frames | keys/s | bytes/s (kbit/s) | join → whole first snapshot at the agent ms | snapshot bytes on the wire |', '|---|---:|---:|---:|---:|---:|---:|');
+    for (const u of uplink) {
+      const rate = u.bytesPerS === null ? '–' : `${u.bytesPerS} (${fmt((u.bytesPerS * 8) / 1000)})`;
+      push(`| ${u.what}, ${u.compressed ? 'compressed' : 'plain'} | ${u.frames} | ${u.framesDeflated} | ${fmt(u.keysPerS)} | ${rate} | ${u.joinToFirstSnapshotMs ?? '–'} | ${u.snapshotBytes ?? '–'} |`);
+    }
+    const typed = uplink.find((u) => u.compressed && u.bytesPerS !== null);
+    if (typed) push('', `A customer typing sends **${fmt((typed.bytesPerS! * 8) / 1000)} kbit/s** compressed (Glance publishes about 50 kbit/s per session on average).`);
+  }
+  const growth = results.growth ?? [];
+  if (growth.length > 0) {
+    push('', '### How the first snapshot grows with the page (chart: cost-growth.svg beside results.json)', '');
+    push(
+      '| elements | frames | snapshot ready ms | JSON KB | on the wire KB | longest task ms (only tasks ≥ 50 ms are reported by the browser) | tasks > 50 ms |',
+      '|---:|---|---:|---:|---:|---:|---:|',
+    );
+    for (const g of growth) {
+      push(
+        `| ${g.elements} | ${g.compressed ? 'compressed' : 'plain'} | ${fmt(g.snapshotMs)} | ${g.jsonBytes === null ? '–' : Math.round(g.jsonBytes / 1024)} | ${Math.round(g.wireBytes / 1024)}${g.tooLarge ? ' (over the 8 MiB ceiling: not shared)' : ''} | ${g.longestTaskMs} | ${g.tasksOver50Ms} |`,
+      );
+    }
+  }
+
   const busy = results.stream.filter(busyGenerators).map((s) => `${RELAY_LABEL[s.relay]} at ${s.sessions}`);
   const starved = [...results.stream, ...results.capacity.flatMap((c) => c.steps)]
     .filter((s) => s.relayWaitPct >= RELAY_STARVED_PCT)

@@ -1,4 +1,4 @@
-// npm run bench [-- --quick] [-- --profile] [-- --no-pin] [-- --only=stream,admission,memory,customer]
+// npm run bench [-- --quick] [-- --profile] [-- --no-pin] [-- --only=stream,admission,memory,customer,page]
 // Each relay runs pinned to a CPU of its own and the load generators to the others (lib/cpu-pinning.ts)
 // unless --no-pin; the results record where everything ran.
 // npm run bench -- --render [FILE]   prints the table of a results file (default bench/results.json)
@@ -19,10 +19,12 @@ import { usePinning } from './lib/rig.js';
 import { runAdmissionPart } from './parts/admission.js';
 import { runCustomerCostPart } from './parts/customer-cost.js';
 import { runMemoryPart } from './parts/memory.js';
+import { runPageStreamPart } from './parts/page-stream.js';
 import { runStreamPart } from './parts/relay-streams.js';
+import { renderChart } from './chart.js';
 import { renderReport } from './report.js';
 
-const PARTS = ['stream', 'admission', 'memory', 'customer'] as const;
+const PARTS = ['stream', 'admission', 'memory', 'customer', 'page'] as const;
 type Part = (typeof PARTS)[number];
 
 const BENCH_DIR = import.meta.dirname;
@@ -94,6 +96,7 @@ async function main(): Promise<void> {
   const admission = await attempt('admission', 'Agent admission', () => runAdmissionPart(plan, outDir, log), []);
   const memory = await attempt('memory', 'Memory', () => runMemoryPart(plan, outDir, log), []);
   const customerCost = await attempt('customer', 'Customer cost', () => runCustomerCostPart(plan, outDir, log, cli.profile), []);
+  const pageStream = await attempt('page', "Customer's uplink and the first snapshot's growth", () => runPageStreamPart(plan, outDir, log, cli.profile), { uplink: [], growth: [] });
 
   const results: BenchResults = {
     startedAt: new Date(started).toISOString(),
@@ -105,16 +108,19 @@ async function main(): Promise<void> {
     admission,
     memory,
     customerCost,
+    ...pageStream,
     failures: failures.map((f) => ({ part: f.part, error: f.error.split('\n')[0]! })),
   };
   const partial = cli.quick || cli.only.length < PARTS.length;
   const resultsFile = partial ? join(BENCH_DIR, '.out', 'results-partial.json') : join(BENCH_DIR, 'results.json');
   writeFileSync(resultsFile, `${JSON.stringify({ plan, ...results }, null, 2)}\n`);
   writeFileSync(join(outDir, 'report.md'), `${renderReport(results, plan)}\n`);
+  const chartFile = partial ? join(outDir, 'cost-growth.svg') : join(BENCH_DIR, 'cost-growth.svg');
+  writeFileSync(chartFile, renderChart(results));
   log('');
   log(renderReport(results, plan));
   log('');
-  log(`Results: ${resultsFile} (${Math.round(results.durationS)} s)`);
+  log(`Results: ${resultsFile}, chart: ${chartFile} (${Math.round(results.durationS)} s)`);
   process.exitCode = failures.length > 0 ? 1 : 0;
 }
 

@@ -111,6 +111,34 @@ export interface CustomerCostRow {
   readonly snapshotTaskMs: number | null;
 }
 
+/** The customer's uplink: typing on the demo form, and the first snapshot through a throttled uplink. */
+export interface UplinkRow {
+  readonly what: string;
+  /** The page compressed (the snippet as shipped) or sent plain text (CompressionStream removed). */
+  readonly compressed: boolean;
+  readonly frames: number;
+  /** Frames that arrived with bit 7 set: shows the page really compressed (or really did not). */
+  readonly framesDeflated: number;
+  readonly keysPerS: number | null;
+  readonly bytesPerS: number | null;
+  readonly joinToFirstSnapshotMs: number | null;
+  readonly snapshotBytes: number | null;
+}
+
+/** How the first snapshot's cost grows with the page. */
+export interface GrowthRow {
+  readonly elements: number;
+  readonly compressed: boolean;
+  readonly snapshotMs: number;
+  readonly wireBytes: number;
+  readonly jsonBytes: number | null;
+  /** Over the server's snapshot ceiling: the snippet refused to share the page. */
+  readonly tooLarge: boolean;
+  /** The page's longest task from the snapshot's start to its frame being ready. */
+  readonly longestTaskMs: number;
+  readonly tasksOver50Ms: number;
+}
+
 export interface BenchResults {
   readonly startedAt: string;
   readonly quick: boolean;
@@ -124,6 +152,9 @@ export interface BenchResults {
   readonly admission: readonly AdmissionRow[];
   readonly memory: readonly MemoryRow[];
   readonly customerCost: readonly CustomerCostRow[];
+  /** Absent before issue 15. */
+  readonly uplink?: readonly UplinkRow[];
+  readonly growth?: readonly GrowthRow[];
   /** Parts that failed, with why; the rest of the run still reports. */
   readonly failures: readonly { readonly part: string; readonly error: string }[];
 }

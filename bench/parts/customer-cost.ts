@@ -22,13 +22,13 @@ import { snippetUi } from '../../test/support/snippet-ui.js';
 const REPO_ROOT = resolve(import.meta.dirname, '../..');
 const RRWEB_RECORD = join(REPO_ROOT, 'node_modules/@rrweb/record/dist/record.umd.min.cjs');
 const SNIPPET_BUNDLE = join(REPO_ROOT, 'dist/snippet/agentdesk-cobrowse.js');
-const CHROMIUM_CANDIDATES = ['/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome'];
+export const CHROMIUM_CANDIDATES = ['/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome'];
 /** Mutation ticks: 10 a second, each 14 DOM changes (see page-probe.ts): a busy shop page, not a stress test. */
 const MUTATION_EVERY_MS = 100;
 /** The issue's long-task threshold (the browser's own definition of a long task). */
 const LONG_TASK_MS = 50;
 
-interface LongTask {
+export interface LongTask {
   readonly start: number;
   readonly duration: number;
 }
@@ -42,7 +42,7 @@ interface ProbeCapture {
 }
 
 /** Calls the probe's window.__bench (page-probe.ts) with JSON arguments. */
-function probe<T>(page: Page, method: string, ...args: unknown[]): Promise<T> {
+export function probe<T>(page: Page, method: string, ...args: unknown[]): Promise<T> {
   return page.evaluate(`window.__bench.${method}(${args.map((a) => JSON.stringify(a)).join(',')})`) as Promise<T>;
 }
 
@@ -203,7 +203,7 @@ async function snippetOnPage(
 }
 
 /** The snippet is served from dist/; a fresh clone has not built it yet. */
-function ensureSnippetBuilt(): void {
+export function ensureSnippetBuilt(): void {
   if (existsSync(SNIPPET_BUNDLE)) return;
   const build = spawnSync('npm', ['run', 'build:snippet'], { cwd: REPO_ROOT, encoding: 'utf8', timeout: HARNESS_LIMITS.setupMs });
   if (build.status !== 0) throw new Error(`npm run build:snippet failed: ${build.stderr}`);
