@@ -101,6 +101,18 @@ describe('bench report', () => {
     assert.doesNotMatch(text, /\| bare ws \| 500 \| .* \| 2\.50 \|/, 'a row without a loop window is not in that table');
   });
 
+  it("reports the customer's uplink against Glance's figure, and the snapshot's growth with pages over the ceiling named", () => {
+    const uplink = [
+      { what: 'typing on the demo claim form', compressed: true, frames: 15, framesDeflated: 15, keysPerS: 4.7, bytesPerS: 464, joinToFirstSnapshotMs: null, snapshotBytes: null },
+      { what: 'join → first snapshot at the agent, generated 10000, page uplink 1 Mbit/s', compressed: false, frames: 1, framesDeflated: 0, keysPerS: null, bytesPerS: null, joinToFirstSnapshotMs: 9452, snapshotBytes: 1_134_000 },
+    ];
+    const growth = [{ elements: 100_000, compressed: false, snapshotMs: 3100, wireBytes: 11_300_000, jsonBytes: 11_300_000, tooLarge: true, longestTaskMs: 3050, tasksOver50Ms: 1 }];
+    const text = renderReport(results([], { uplink, growth }), plan);
+    assert.match(text, /A customer typing sends \*\*3\.7 kbit\/s\*\* compressed \(Glance publishes about 50 kbit\/s/);
+    assert.match(text, /\| join → first snapshot at the agent, generated 10000, page uplink 1 Mbit\/s, plain \| 1 \| 0 \| – \| – \| 9452 \| 1134000 \|/);
+    assert.match(text, /\| 100000 \| plain \| 3100\.0 \| 11035 \| 11035 \(over the 8 MiB ceiling: not shared\) \| 3050 \| 1 \|/);
+  });
+
   it('a capacity step counts only with p99 within the bound and nothing lost', () => {
     assert.equal(withinBound(streamRow('agentdesk', 50, 10_000), 50), true);
     assert.equal(withinBound(streamRow('agentdesk', 51, 10_000), 50), false);
