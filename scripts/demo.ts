@@ -220,8 +220,9 @@ async function main(): Promise<number> {
   const idp = await startIdentityProvider({
     port: Number(values['idp-port']),
     accounts: [DEMO_AGENT],
-    // The desktop's redirects: its custom scheme (when the OS routes it) and loopback (any port).
-    clients: [{ clientId: DEMO_CLIENT_ID, redirectUris: ['com.agentdesk.desktop:/oauth/callback', 'http://127.0.0.1/oauth/callback'] }],
+    // The desktop's redirects for provider "demo": its custom scheme (when the OS routes it) and
+    // loopback (any port); each provider has its own path.
+    clients: [{ clientId: DEMO_CLIENT_ID, redirectUris: ['com.agentdesk.desktop:/oauth/callback/demo', 'http://127.0.0.1/oauth/callback/demo'] }],
     accessTokenAudience: COBROWSE_AUDIENCE,
   });
   closeIdp = idp.close;

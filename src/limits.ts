@@ -32,6 +32,10 @@ export const PROVIDER_HTTP_TIMEOUT_S = 15;
  * agent decides right then, and the ID token it needs (id_token_hint) should not linger in memory. */
 export const END_SESSION_OFFER_TTL_MS = 10 * 60_000;
 
+/** The look at the authorization endpoint before the browser opens (redirect-probe.ts): a provider
+ * answers it in well under a second; past this the sign-in goes ahead without the answer. */
+export const REDIRECT_PROBE_TIMEOUT_MS = 5_000;
+
 /** Revocation at sign-out is best effort: the agent must not wait longer than this to be signed out. */
 export const REVOCATION_TIMEOUT_S = 5;
 

@@ -35,6 +35,8 @@ export const AUTH_ERRORS = {
   NOT_SIGNED_IN: 'You are not signed in. Sign in to continue.',
   PROVIDER_UNKNOWN: 'No identity provider with this ID is configured.',
   CONFIG_INVALID: 'The sign-in configuration is invalid. Fix the named field in the providers file.',
+  REDIRECT_REFUSED:
+    "Your identity provider does not accept AgentDesk's redirect address. Ask your administrator to register it with the provider, or, for a provider that compares addresses exactly, to set a fixed loopback port.",
   LOOPBACK_UNAVAILABLE: 'AgentDesk could not open a local address to receive the sign-in response.',
   KEYCHAIN_UNAVAILABLE:
     'The system keychain is not available (missing or locked). You stay signed in for now, but your sign-in will not be kept after AgentDesk closes.',

@@ -9,6 +9,7 @@ import type { SecretStore } from '../vault/secret-store.js';
 import type { AuthLogger } from './auth-logger.js';
 import { parseCallbackUrl, type CallbackParams } from './callback-url.js';
 import { systemClock, type Clock } from './clock.js';
+import { probeAuthorizationUrl } from './redirect-probe.js';
 import { openLoopbackReceiver, type LoopbackReceiver } from './loopback-receiver.js';
 import { PendingLedger, type PendingLogin } from './pending-ledger.js';
 import { createPkcePair } from './pkce.js';
@@ -217,26 +218,57 @@ class SignInService implements AuthService {
     let done: Promise<AgentIdentity>;
     try {
       const config = await this.#config(provider);
-      const redirectUri = await this.#redirectUri(provider, async () => {
-        receiver = await openLoopbackReceiver({ onCallback: (url) => this.handleCallbackUrl(url), logger: this.#logger });
-        return receiver.redirectUri;
-      });
       const pkce = await createPkcePair();
       const state = oidc.randomState();
       const nonce = provider.oidc ? oidc.randomNonce() : null;
       const forceLogin = options.forceLogin === true || provider.sharedWorkstation || this.#forceLoginNext;
-      const params: Record<string, string> = {
-        ...provider.authorizationParams,
-        redirect_uri: redirectUri,
-        response_type: 'code',
-        code_challenge: pkce.challenge,
-        code_challenge_method: 'S256',
-        state,
-        ...(provider.scopes.length > 0 ? { scope: provider.scopes.join(' ') } : {}),
-        ...(nonce ? { nonce } : {}),
-        ...(forceLogin ? { prompt: 'login' } : {}),
-      };
-      const authorizationUrl = oidc.buildAuthorizationUrl(config, params).href;
+      const requestFor = (redirectUri: string): string =>
+        oidc.buildAuthorizationUrl(config, {
+          ...provider.authorizationParams,
+          redirect_uri: redirectUri,
+          response_type: 'code',
+          code_challenge: pkce.challenge,
+          code_challenge_method: 'S256',
+          state,
+          ...(provider.scopes.length > 0 ? { scope: provider.scopes.join(' ') } : {}),
+          ...(nonce ? { nonce } : {}),
+          ...(forceLogin ? { prompt: 'login' } : {}),
+        }).href;
+      // Each usable redirect in turn: a provider that refuses one (HTTP 400 before any login) is
+      // told within seconds, and `auto` goes on to the other mode instead of leaving the agent in
+      // front of the provider's error page until LOGIN_TIMEOUT.
+      const refused: string[] = [];
+      let chosen: { redirectUri: string; authorizationUrl: string } | null = null;
+      for (const mode of await this.#redirectModes(provider)) {
+        let redirectUri: string;
+        if (mode === 'loopback') {
+          receiver = await openLoopbackReceiver({
+            onCallback: (url) => this.handleCallbackUrl(url),
+            logger: this.#logger,
+            path: provider.redirect.loopbackPath,
+            ...(provider.redirect.loopbackPort !== null ? { port: provider.redirect.loopbackPort } : {}),
+          });
+          redirectUri = receiver.redirectUri;
+        } else {
+          redirectUri = new URL(provider.redirect.customSchemeUri).href;
+        }
+        const url = requestFor(redirectUri);
+        if ((await probeAuthorizationUrl(url)) !== 'refused') {
+          chosen = { redirectUri, authorizationUrl: url };
+          break;
+        }
+        this.#logger.warn({ providerId, redirect: redactUrl(redirectUri), mode }, 'the provider refuses this redirect URI');
+        refused.push(redirectUri);
+        await (receiver as LoopbackReceiver | null)?.close();
+        receiver = null;
+      }
+      if (!chosen) {
+        throw new AgentDeskError(
+          'REDIRECT_REFUSED',
+          `Your identity provider does not accept AgentDesk's redirect address (${refused.join(', ')}). Ask your administrator to register it with the provider, or, for a provider that compares addresses exactly, to set a fixed loopback port.`,
+        );
+      }
+      const { redirectUri, authorizationUrl } = chosen;
       const login: PendingLogin = {
         state,
         providerId: provider.id,
@@ -253,7 +285,7 @@ class SignInService implements AuthService {
         resolve = res;
         reject = rej;
       });
-      attempt = { login, provider, config, authorizationUrl, receiver, cancelTimer: () => {}, settled: false, resolve, reject };
+      attempt = { login, provider, config, authorizationUrl, receiver: receiver as LoopbackReceiver | null, cancelTimer: () => {}, settled: false, resolve, reject };
       attempt.cancelTimer = this.#clock.setTimer(PENDING_LOGIN_TTL_MS, () => this.#settleFailure(attempt, new AgentDeskError('LOGIN_TIMEOUT')));
       this.#attempt = attempt;
     } catch (err) {
@@ -281,16 +313,16 @@ class SignInService implements AuthService {
     return done;
   }
 
-  async #redirectUri(provider: ProviderConfig, openLoopback: () => Promise<string>): Promise<string> {
-    const custom = new URL(provider.redirect.customSchemeUri).href;
+  /** The redirect modes to try, in order: `auto` is the custom scheme when the OS hands it to us, then loopback. */
+  async #redirectModes(provider: ProviderConfig): Promise<readonly ('custom-scheme' | 'loopback')[]> {
     switch (provider.redirect.mode) {
       case 'custom-scheme':
-        return custom;
+        return ['custom-scheme'];
       case 'loopback':
-        return openLoopback();
+        return ['loopback'];
       case 'auto': {
-        const scheme = new URL(custom).protocol.slice(0, -1);
-        return (await this.#desktop.isSchemeRegistered(scheme)) ? custom : openLoopback();
+        const scheme = new URL(provider.redirect.customSchemeUri).protocol.slice(0, -1);
+        return (await this.#desktop.isSchemeRegistered(scheme)) ? ['custom-scheme', 'loopback'] : ['loopback'];
       }
       default:
         return assertNever(provider.redirect.mode, 'redirect mode');

@@ -3,11 +3,10 @@ import type { AddressInfo } from 'node:net';
 import { AgentDeskError } from '../../common/errors.js';
 import { LOOPBACK_HEADERS_TIMEOUT_MS } from '../limits.js';
 import type { AuthLogger } from './auth-logger.js';
-import { LOOPBACK_CALLBACK_PATH } from './provider-config.js';
 
 /** A listener on the loopback interface for one sign-in attempt (RFC 8252 §7.3). */
 export interface LoopbackReceiver {
-  /** e.g. http://127.0.0.1:49152/oauth/callback */
+  /** e.g. http://127.0.0.1:49152/oauth/callback/acme */
   readonly redirectUri: string;
   close(): Promise<void>;
 }
@@ -16,6 +15,10 @@ export interface LoopbackReceiverOptions {
   /** The service's single callback entry point; resolves when the sign-in completed. */
   readonly onCallback: (url: string) => Promise<void>;
   readonly logger: AuthLogger;
+  /** The provider's callback path (provider-config.ts loopbackCallbackPath). */
+  readonly path: string;
+  /** A fixed port registered with a provider that compares redirect URIs exactly; 0 or absent: ephemeral. */
+  readonly port?: number;
 }
 
 function escapeHtml(text: string): string {
@@ -37,18 +40,18 @@ function page(res: ServerResponse, status: number, title: string, body: string):
   res.end(html);
 }
 
-async function listen(server: Server, host: string): Promise<AddressInfo> {
+async function listen(server: Server, host: string, port: number): Promise<AddressInfo> {
   return new Promise((resolve, reject) => {
     const onError = (err: Error) => reject(err);
     server.once('error', onError);
-    server.listen({ host, port: 0, exclusive: true }, () => {
+    server.listen({ host, port, exclusive: true }, () => {
       server.off('error', onError);
       resolve(server.address() as AddressInfo);
     });
   });
 }
 
-/** Opens the listener on 127.0.0.1 (then ::1), on an ephemeral port, just before the request. */
+/** Opens the listener on 127.0.0.1 (then ::1), on an ephemeral port (or the fixed one, on 127.0.0.1 only), just before the request. */
 export async function openLoopbackReceiver(options: LoopbackReceiverOptions): Promise<LoopbackReceiver> {
   let origin = '';
   let expectedHost = '';
@@ -56,7 +59,7 @@ export async function openLoopbackReceiver(options: LoopbackReceiverOptions): Pr
     // Another site cannot reach this listener under its own host name (DNS rebinding).
     if (req.headers.host !== expectedHost) return page(res, 400, 'Wrong address', 'This address only answers sign-in responses.');
     const url = new URL(req.url ?? '/', origin);
-    if (req.method !== 'GET' || url.pathname !== LOOPBACK_CALLBACK_PATH) return page(res, 404, 'Not found', 'This address only answers sign-in responses.');
+    if (req.method !== 'GET' || url.pathname !== options.path) return page(res, 404, 'Not found', 'This address only answers sign-in responses.');
     options.onCallback(`${origin}${req.url ?? ''}`).then(
       () => page(res, 200, 'You are signed in to AgentDesk', 'The sign-in finished.'),
       (err: unknown) => {
@@ -65,21 +68,26 @@ export async function openLoopbackReceiver(options: LoopbackReceiverOptions): Pr
       },
     );
   };
-  const attempts: readonly { host: string; uriHost: string }[] = [
-    { host: '127.0.0.1', uriHost: '127.0.0.1' },
-    { host: '::1', uriHost: '[::1]' },
-  ];
+  const fixedPort = options.port ?? 0;
+  // A fixed port was registered as http://127.0.0.1:<port>/...: ::1 would be another URI.
+  const attempts: readonly { host: string; uriHost: string }[] =
+    fixedPort !== 0
+      ? [{ host: '127.0.0.1', uriHost: '127.0.0.1' }]
+      : [
+          { host: '127.0.0.1', uriHost: '127.0.0.1' },
+          { host: '::1', uriHost: '[::1]' },
+        ];
   for (const attempt of attempts) {
     const server = createServer(handle);
     server.headersTimeout = LOOPBACK_HEADERS_TIMEOUT_MS;
     server.requestTimeout = LOOPBACK_HEADERS_TIMEOUT_MS;
     try {
-      const address = await listen(server, attempt.host);
+      const address = await listen(server, attempt.host, fixedPort);
       origin = `http://${attempt.uriHost}:${address.port}`;
       expectedHost = `${attempt.uriHost}:${address.port}`;
       options.logger.debug({ host: attempt.host, port: address.port }, 'loopback receiver listening');
       return {
-        redirectUri: `${origin}${LOOPBACK_CALLBACK_PATH}`,
+        redirectUri: `${origin}${options.path}`,
         close: () =>
           new Promise<void>((resolve) => {
             server.close(() => resolve());
@@ -91,5 +99,7 @@ export async function openLoopbackReceiver(options: LoopbackReceiverOptions): Pr
       options.logger.debug({ host: attempt.host, error: (err as Error).message }, 'loopback listen failed');
     }
   }
-  throw new AgentDeskError('LOOPBACK_UNAVAILABLE');
+  throw fixedPort !== 0
+    ? new AgentDeskError('LOOPBACK_UNAVAILABLE', `AgentDesk could not open the local address 127.0.0.1:${fixedPort} to receive the sign-in response (another program may be using this port).`)
+    : new AgentDeskError('LOOPBACK_UNAVAILABLE');
 }

@@ -5,11 +5,20 @@ import { AgentDeskError } from '../../common/errors.js';
 import { PROVIDERS_FILE_MAX_BYTES } from '../limits.js';
 import { expandPreset, presetSchema, type ExplicitEndpoints } from './presets.js';
 
-/** The product's own scheme, registered by the installers (RFC 8252 §7.1 reverse-DNS form). */
+/** The product's own scheme, registered by the installers (RFC 8252 §7.1 reverse-DNS form), and the
+ * base of every provider's redirect: provider `acme` comes back on com.agentdesk.desktop:/oauth/callback/acme. */
 export const DEFAULT_CUSTOM_SCHEME_REDIRECT = 'com.agentdesk.desktop:/oauth/callback';
 
-/** The path the loopback listener answers on: http://127.0.0.1:<port>/oauth/callback. */
-export const LOOPBACK_CALLBACK_PATH = '/oauth/callback';
+/** Each provider has its own redirect (RFC 9700 §4.4.2: a distinct redirect URI per provider), so
+ * a code one provider sends can never be taken as another's, with or without `iss`. */
+export function customSchemeRedirectFor(providerId: string): string {
+  return `${DEFAULT_CUSTOM_SCHEME_REDIRECT}/${providerId}`;
+}
+
+/** The loopback listener's path for a provider: http://127.0.0.1:<port>/oauth/callback/<id>. */
+export function loopbackCallbackPath(providerId: string): string {
+  return `/oauth/callback/${providerId}`;
+}
 
 /** One identity provider, validated and with its preset applied. Nothing here is secret. */
 export interface ProviderConfig {
@@ -22,7 +31,14 @@ export interface ProviderConfig {
   /** True when `openid` is asked for: an ID token is then required and validated. */
   readonly oidc: boolean;
   readonly server: { readonly kind: 'discovery'; readonly issuer: string } | ({ readonly kind: 'explicit' } & ExplicitEndpoints & { readonly userinfoUrl?: string });
-  readonly redirect: { readonly mode: RedirectMode; readonly customSchemeUri: string };
+  readonly redirect: {
+    readonly mode: RedirectMode;
+    readonly customSchemeUri: string;
+    /** The loopback listener's path (per provider). */
+    readonly loopbackPath: string;
+    /** A fixed loopback port for providers that compare redirect URIs exactly (else ephemeral). */
+    readonly loopbackPort: number | null;
+  };
   readonly authorizationParams: Readonly<Record<string, string>>;
   /** Shared workstation: every sign-in asks for the password again (prompt=login), and sign-out
    * always ends the provider's browser session too (end-session). */
@@ -82,6 +98,9 @@ const providerEntrySchema = z
       .object({
         mode: z.enum(['custom-scheme', 'loopback', 'auto']).default('custom-scheme'),
         uri: customSchemeUri.optional(),
+        // For providers that compare redirect URIs exactly (no RFC 8252 §7.3 any-port rule): the
+        // administrator registers http://127.0.0.1:<port>/oauth/callback/<id> and names the port here.
+        loopback_port: z.number().int().min(1024, 'loopback_port must be 1024-65535').max(65535, 'loopback_port must be 1024-65535').optional(),
       })
       .strict()
       .optional(),
@@ -123,6 +142,15 @@ export const providersFileSchema = z
           if (seen.has(p.id)) ctx.addIssue({ code: 'custom', path: [i, 'id'], message: `the provider ID "${p.id}" is used twice` });
           seen.add(p.id);
         }
+        const redirects = new Map<string, string>();
+        for (const [i, p] of list.entries()) {
+          const uri = p.redirect?.uri ?? customSchemeRedirectFor(p.id);
+          const other = redirects.get(uri);
+          if (other !== undefined) {
+            ctx.addIssue({ code: 'custom', path: [i, 'redirect', 'uri'], message: `provider "${other}" has the same redirect URI: each provider needs its own, so one's code cannot be taken for another's` });
+          }
+          redirects.set(uri, p.id);
+        }
       }),
   })
   .strict();
@@ -160,7 +188,9 @@ function normalize(entry: ProviderEntry, sharedWorkstation: boolean): ProviderCo
     server,
     redirect: {
       mode: entry.redirect?.mode ?? preset?.redirectMode ?? 'custom-scheme',
-      customSchemeUri: entry.redirect?.uri ?? DEFAULT_CUSTOM_SCHEME_REDIRECT,
+      customSchemeUri: entry.redirect?.uri ?? customSchemeRedirectFor(entry.id),
+      loopbackPath: loopbackCallbackPath(entry.id),
+      loopbackPort: entry.redirect?.loopback_port ?? null,
     },
     authorizationParams: { ...preset?.authorizationParams, ...entry.authorization_params },
     sharedWorkstation: sharedWorkstation || (entry.shared_workstation ?? false),

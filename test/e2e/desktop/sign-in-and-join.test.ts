@@ -69,7 +69,7 @@ describe('agent desktop (browser shell): sign in through the system browser and 
 
     const page = await openAgentDesktop(browser, stack);
     const system = await signInThroughSystemBrowser(browser, stack, page, 'loopback');
-    assert.match(system.url(), /^http:\/\/127\.0\.0\.1:\d+\/oauth\/callback\?/);
+    assert.match(system.url(), /^http:\/\/127\.0\.0\.1:\d+\/oauth\/callback\/demo\?/);
     await shot(system, '01-loopback-page');
     await page.getByRole('heading', { name: 'Connected to the co-browse server' }).waitFor();
     await shot(page, '02-connected');

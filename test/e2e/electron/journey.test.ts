@@ -71,7 +71,7 @@ describe('agent desktop (Electron shell): sign in through the system browser and
     root = mkdtempSync(join(tmpdir(), 'agentdesk-electron-e2e-'));
     idp = await startIdentityProvider({
       accounts: [AGENT],
-      clients: [{ clientId: CLIENT_ID, redirectUris: ['com.agentdesk.desktop:/oauth/callback'] }],
+      clients: [{ clientId: CLIENT_ID, redirectUris: ['com.agentdesk.desktop:/oauth/callback/demo'] }],
       accessTokenAudience: AUDIENCE,
     });
     const token = randomToken();

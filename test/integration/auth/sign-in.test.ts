@@ -25,7 +25,7 @@ describe('sign-in through the system browser (real oidc-provider, real keychain)
     const authUrl = new URL(await h.desktop.nextOpened());
     assert.equal(`${authUrl.origin}${authUrl.pathname}`, `${idp.issuer}/auth`);
     const q = authUrl.searchParams;
-    assert.equal(q.get('redirect_uri'), 'com.agentdesk.desktop:/oauth/callback');
+    assert.equal(q.get('redirect_uri'), 'com.agentdesk.desktop:/oauth/callback/test-idp', 'the redirect of this provider');
     assert.equal(q.get('code_challenge_method'), 'S256');
     assert.match(q.get('code_challenge') ?? '', /^[A-Za-z0-9_-]{43}$/);
     assert.match(q.get('state') ?? '', /^[A-Za-z0-9_-]{43}$/);
@@ -35,7 +35,7 @@ describe('sign-in through the system browser (real oidc-provider, real keychain)
     assert.equal(h.service.pendingAuthorizationUrl(), authUrl.href);
 
     const redirect = await h.browse(authUrl.href);
-    assert.ok(redirect.startsWith('com.agentdesk.desktop:/oauth/callback?'), redirect);
+    assert.ok(redirect.startsWith('com.agentdesk.desktop:/oauth/callback/test-idp?'), redirect);
     assert.equal(new URL(redirect).searchParams.get('iss'), idp.issuer);
     await h.service.handleCallbackUrl(redirect);
     assert.deepEqual(await done, { name: TEST_AGENT.name, email: TEST_AGENT.email });
@@ -61,7 +61,7 @@ describe('sign-in through the system browser (real oidc-provider, real keychain)
     const authUrl = new URL(await h.desktop.nextOpened());
     const redirectUri = new URL(authUrl.searchParams.get('redirect_uri') ?? '');
     assert.equal(redirectUri.hostname, '127.0.0.1');
-    assert.equal(redirectUri.pathname, '/oauth/callback');
+    assert.equal(redirectUri.pathname, '/oauth/callback/test-idp');
     assert.ok(Number(redirectUri.port) > 0);
 
     const redirect = await h.browse(authUrl.href);
@@ -84,14 +84,14 @@ describe('sign-in through the system browser (real oidc-provider, real keychain)
     const h = await createHarness({ idp, store, mode: 'auto' });
     h.desktop.schemeRegistered = true;
     const first = h.service.signIn(PROVIDER_ID);
-    assert.equal(new URL(await h.desktop.nextOpened()).searchParams.get('redirect_uri'), 'com.agentdesk.desktop:/oauth/callback');
+    assert.equal(new URL(await h.desktop.nextOpened()).searchParams.get('redirect_uri'), 'com.agentdesk.desktop:/oauth/callback/test-idp');
     h.service.cancel();
     await assert.rejects(first, { code: 'LOGIN_CANCELLED' });
 
     h.desktop.schemeRegistered = false;
     const second = h.service.signIn(PROVIDER_ID);
     const url = await h.desktop.nextOpened();
-    assert.match(new URL(url).searchParams.get('redirect_uri') ?? '', /^http:\/\/127\.0\.0\.1:\d+\/oauth\/callback$/);
+    assert.match(new URL(url).searchParams.get('redirect_uri') ?? '', /^http:\/\/127\.0\.0\.1:\d+\/oauth\/callback\/test-idp$/);
     const redirect = await h.browse(url);
     await fetch(redirect).then((r) => r.text());
     assert.equal((await second).email, TEST_AGENT.email);

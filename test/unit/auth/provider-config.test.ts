@@ -35,14 +35,29 @@ describe('providers file', () => {
     assert.equal(genesys.server.kind === 'explicit' && genesys.server.tokenUrl, 'https://login.euw2.pure.cloud/oauth/token');
   });
 
-  it('fills defaults: OIDC scopes, custom-scheme redirect com.agentdesk.desktop:/oauth/callback, label = id', () => {
+  it('fills defaults: OIDC scopes, a custom-scheme redirect of its own com.agentdesk.desktop:/oauth/callback/<id>, label = id', () => {
     const [p] = parseProvidersFile({ providers: [base] });
     assert.deepEqual(p!.scopes, ['openid', 'email', 'profile', 'offline_access']);
     assert.equal(p!.oidc, true);
-    assert.deepEqual(p!.redirect, { mode: 'custom-scheme', customSchemeUri: DEFAULT_CUSTOM_SCHEME_REDIRECT });
+    assert.deepEqual(p!.redirect, { mode: 'custom-scheme', customSchemeUri: `${DEFAULT_CUSTOM_SCHEME_REDIRECT}/acme`, loopbackPath: '/oauth/callback/acme', loopbackPort: null });
     assert.equal(p!.label, 'acme');
     assert.equal(p!.clientSecret, null);
     assert.deepEqual(p!.server, { kind: 'discovery', issuer: 'https://idp.acme.example' });
+  });
+
+  it('gives every provider its own redirect and refuses two providers sharing one', () => {
+    const [a, b] = parseProvidersFile({ providers: [base, { ...base, id: 'other' }] });
+    assert.notEqual(a!.redirect.customSchemeUri, b!.redirect.customSchemeUri);
+    assert.notEqual(a!.redirect.loopbackPath, b!.redirect.loopbackPath);
+    const shared = { mode: 'custom-scheme', uri: 'com.agentdesk.desktop:/oauth/callback' };
+    assert.match(refusal({ providers: [{ ...base, redirect: shared }, { ...base, id: 'other', redirect: shared }] }), /providers\[1\]\.redirect\.uri: provider "acme" has the same redirect URI/);
+  });
+
+  it('takes a fixed loopback port for providers that compare redirect URIs exactly, and a shared-workstation switch for the whole file', () => {
+    const [p] = parseProvidersFile({ shared_workstation: true, providers: [{ ...base, redirect: { mode: 'loopback', loopback_port: 53682 } }] });
+    assert.equal(p!.redirect.loopbackPort, 53682);
+    assert.equal(p!.sharedWorkstation, true);
+    assert.match(refusal({ providers: [{ ...base, redirect: { mode: 'loopback', loopback_port: 80 } }] }), /providers\[0\]\.redirect\.loopback_port: loopback_port must be 1024-65535/);
   });
 
   it('names the bad field in the message', () => {

@@ -61,7 +61,7 @@ export async function startDesktopStack(options: DesktopStackOptions): Promise<D
 
   const idp = await startIdentityProvider({
     accounts: [AGENT],
-    clients: [{ clientId: CLIENT_ID, redirectUris: ['com.agentdesk.desktop:/oauth/callback', 'http://127.0.0.1/oauth/callback'] }],
+    clients: [{ clientId: CLIENT_ID, redirectUris: ['com.agentdesk.desktop:/oauth/callback/demo', 'http://127.0.0.1/oauth/callback/demo'] }],
     accessTokenAudience: AUDIENCE,
   });
 

@@ -13,9 +13,9 @@ import type { SecretStore } from '../../../../src/vault/secret-store.js';
 import { FakeDesktop } from './fake-desktop.js';
 import { captureLogger } from './log-capture.js';
 import { TestBrowser } from './test-browser.js';
-import { CUSTOM_SCHEME_REDIRECT, TEST_AGENT, type TestProvider } from './test-provider.js';
+import { TEST_AGENT, TEST_PROVIDER_ID, type TestProvider } from './test-provider.js';
 
-export const PROVIDER_ID = 'test-idp';
+export const PROVIDER_ID = TEST_PROVIDER_ID;
 
 export function testProviderConfig(idp: TestProvider, mode: RedirectMode = 'custom-scheme', extra: Record<string, unknown> = {}): ProviderConfig[] {
   return parseProvidersFile({
@@ -36,7 +36,7 @@ export interface Harness {
 }
 
 export function isAppRedirect(url: string): boolean {
-  return url.startsWith(`${CUSTOM_SCHEME_REDIRECT}?`) || /^http:\/\/(127\.0\.0\.1|\[::1\]):\d+\/oauth\/callback\?/.test(url);
+  return /^com\.agentdesk\.desktop:\/oauth\/callback\/[a-z0-9-]+\?/.test(url) || /^http:\/\/(127\.0\.0\.1|\[::1\]):\d+\/oauth\/callback\/[a-z0-9-]+\?/.test(url);
 }
 
 /** Delivers a redirect the way the OS/browser would: custom scheme to the entry point, loopback over HTTP. */

@@ -8,7 +8,9 @@ import Provider, { type ClientMetadata } from 'oidc-provider';
 
 export const TEST_AGENT = { id: 'agent-1', email: 'ada.agent@example.com', name: 'Ada Agent', password: 'correct horse battery staple' } as const;
 export const TEST_CLIENT_ID = 'agentdesk-desktop';
-export const CUSTOM_SCHEME_REDIRECT = 'com.agentdesk.desktop:/oauth/callback';
+/** The provider ID the tests configure the desktop with; its redirects carry it (one per provider). */
+export const TEST_PROVIDER_ID = 'test-idp';
+export const CUSTOM_SCHEME_REDIRECT = `com.agentdesk.desktop:/oauth/callback/${TEST_PROVIDER_ID}`;
 
 export interface TestProviderOptions {
   /** Access token lifetime in seconds (default 3600). */
@@ -17,6 +19,15 @@ export interface TestProviderOptions {
   readonly claimsInIdToken?: boolean;
   /** RFC 7009 revocation endpoint (default true); false: a provider without one. */
   readonly revocation?: boolean;
+  /** The desktop provider IDs whose redirects this client registers (default [TEST_PROVIDER_ID]). */
+  readonly providerIds?: readonly string[];
+  /** Compare redirect URIs exactly (no any-port loopback rule, RFC 8252 §7.3); loopback is then
+   * registered only at this port. */
+  readonly exactRedirects?: { readonly loopbackPort: number };
+  /** false: the client has no custom-scheme redirect registered (loopback only). */
+  readonly customScheme?: boolean;
+  /** false: send no `iss` in authorization responses and say so in discovery (an older provider). */
+  readonly issParameter?: boolean;
 }
 
 /** Where the test client may be sent after end-session (registered with the provider). */
@@ -93,7 +104,10 @@ export async function startTestProvider(options: TestProviderOptions = {}): Prom
     client_id: TEST_CLIENT_ID,
     application_type: 'native',
     token_endpoint_auth_method: 'none',
-    redirect_uris: [CUSTOM_SCHEME_REDIRECT, 'http://127.0.0.1/oauth/callback'],
+    redirect_uris: (options.providerIds ?? [TEST_PROVIDER_ID]).flatMap((id) => [
+      ...(options.customScheme === false ? [] : [`com.agentdesk.desktop:/oauth/callback/${id}`]),
+      options.exactRedirects ? `http://127.0.0.1:${options.exactRedirects.loopbackPort}/oauth/callback/${id}` : `http://127.0.0.1/oauth/callback/${id}`,
+    ]),
     post_logout_redirect_uris: [POST_LOGOUT_REDIRECT],
     grant_types: ['authorization_code', 'refresh_token'],
     response_types: ['code'],
@@ -133,6 +147,26 @@ export async function startTestProvider(options: TestProviderOptions = {}): Prom
       ctx.body = `<!doctype html><html><body><h1>oops</h1><pre>${String(out.error)}: ${String(out.error_description ?? '')}</pre></body></html>`;
     },
   });
+  if (options.exactRedirects) {
+    // What a provider without RFC 8252's any-port rule for loopback does: the exact string.
+    provider.Client.prototype.redirectUriAllowed = function (this: { redirectUris: string[] }, value: string) {
+      return this.redirectUris.includes(value);
+    };
+  }
+  if (options.issParameter === false) {
+    provider.use(async (ctx, next) => {
+      await next();
+      if (ctx.path === '/.well-known/openid-configuration' && ctx.body && typeof ctx.body === 'object') {
+        delete (ctx.body as Record<string, unknown>).authorization_response_iss_parameter_supported;
+      }
+      const location = ctx.response.get('location');
+      if (location && /[?&]iss=/.test(location)) {
+        const url = new URL(location);
+        url.searchParams.delete('iss');
+        ctx.set('location', url.href);
+      }
+    });
+  }
   const callback = provider.callback();
   const hits = { token: 0, revocation: 0, userinfo: 0, discovery: 0 };
   const issuedTokens = new Set<string>();
