@@ -253,7 +253,7 @@ class SignInService implements AuthService {
           redirectUri = new URL(provider.redirect.customSchemeUri).href;
         }
         const url = requestFor(redirectUri);
-        if ((await probeAuthorizationUrl(url)) !== 'refused') {
+        if ((await probeAuthorizationUrl(url, this.#desktop.network?.fetch)) !== 'refused') {
           chosen = { redirectUri, authorizationUrl: url };
           break;
         }

@@ -1,3 +1,4 @@
+import type { DesktopFetch } from '../desktop-port.js';
 import { REDIRECT_PROBE_TIMEOUT_MS } from '../limits.js';
 
 export type ProbeVerdict = 'refused' | 'accepted' | 'unknown';
@@ -10,9 +11,12 @@ export type ProbeVerdict = 'refused' | 'accepted' | 'unknown';
  * taken as a refusal; anything else (a redirect to the login page, a login page, a 403 from a
  * firewall, no answer) lets the sign-in go ahead in the browser as before.
  */
-export async function probeAuthorizationUrl(url: string): Promise<ProbeVerdict> {
+export async function probeAuthorizationUrl(url: string, shellFetch?: DesktopFetch): Promise<ProbeVerdict> {
+  // The shell's network stack when it has one (Electron's: system proxy and certificates), like
+  // every other request to the provider; Node's fetch otherwise.
+  const send: DesktopFetch = shellFetch ?? ((u, init) => fetch(u, init));
   try {
-    const response = await fetch(url, { method: 'GET', redirect: 'manual', signal: AbortSignal.timeout(REDIRECT_PROBE_TIMEOUT_MS) });
+    const response = await send(url, { method: 'GET', headers: {}, body: undefined, redirect: 'manual', signal: AbortSignal.timeout(REDIRECT_PROBE_TIMEOUT_MS) });
     await response.body?.cancel();
     return response.status === 400 ? 'refused' : 'accepted';
   } catch {

@@ -57,6 +57,7 @@ describe('sign-in network stack', () => {
     assert.ok(shellCalls.includes('/.well-known/openid-configuration'), shellCalls.join(' '));
     assert.ok(shellCalls.includes('/token'), shellCalls.join(' '));
     assert.ok(shellCalls.includes('/jwks'), 'the ID token signature check');
+    assert.ok(shellCalls.includes('/auth'), 'the look at the authorization request before the browser opens');
     assert.deepEqual(globalCalls.filter((path) => BACK_CHANNEL.test(path)), [], "Node's fetch carried only the browser's pages");
   });
 });
