@@ -94,6 +94,8 @@ export interface LiveSession {
   readonly sessionId: string;
   readonly code: string;
   readonly customerOrigin: string | null;
+  /** Where the mirror may load the page's resources from besides customerOrigin (the server's assetOrigins). */
+  readonly assetOrigins: readonly string[];
   /** Epoch ms. */
   readonly joinedAt: number;
   /** Write mode as the customer last decided it; pointer mode is always on. */

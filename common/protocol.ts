@@ -93,6 +93,8 @@ export const serverToAgentSchema = z.discriminatedUnion('type', [
     type: z.literal('joined'),
     sessionId: z.string(),
     customerOrigin: z.string().nullable(),
+    /** Origins besides customerOrigin the mirror may load the page's resources from (the server's config). */
+    assetOrigins: z.array(z.string().max(300)).max(100).optional(),
     /** Present a resumeToken in `resume` to rejoin after a dropped link; a new one comes with every joined. */
     resumeToken: z.string().optional(),
     /** True when this joined answers a `resume`. */

@@ -12,6 +12,7 @@
 import { Replayer, type eventWithTime } from 'rrweb';
 import type { PageFrame } from '../common/api.js';
 import { frameLagMs } from './lag.js';
+import { applyMirrorPolicy } from './mirror-resource-policy.js';
 import { retimeBatch } from './live-timeline.js';
 import { collectBlockedIds, lockedInMirror, MASK_PLACEHOLDER, MASKED_FIELDS } from './mirror-marks.js';
 import { parseFrame, RRWEB_EVENT, RRWEB_SOURCE, viewportAfter, type PageEvent, type Viewport } from './page-events.js';
@@ -90,6 +91,8 @@ function labelOf(element: Element): string {
 export class MirrorPlayer {
   readonly #host: HTMLElement;
   readonly #onStatus: (status: MirrorStatus) => void;
+  /** Where the mirror may load the page's resources from, read at each snapshot. */
+  readonly #origins: () => readonly string[];
   #replayer: Replayer | null = null;
   #timeline = 0;
   #status: MirrorStatus = { hasPage: false, viewport: null, scroll: null, frameScroll: { x: 0, y: 0 }, lastFrameAt: null, holding: false, lagMs: null, unreadableFrames: 0 };
@@ -104,9 +107,10 @@ export class MirrorPlayer {
   /** The latest frame that arrived before the clocks were compared, to measure once they are. */
   #unmeasured: { readonly events: readonly Pick<PageEvent, 'timestamp'>[]; readonly receivedAt: number } | null = null;
 
-  constructor(host: HTMLElement, onStatus: (status: MirrorStatus) => void) {
+  constructor(host: HTMLElement, onStatus: (status: MirrorStatus) => void, origins: () => readonly string[]) {
     this.#host = host;
     this.#onStatus = onStatus;
+    this.#origins = origins;
   }
 
   status(): MirrorStatus {
@@ -348,6 +352,10 @@ export class MirrorPlayer {
       // never calls: changes are applied to the mirror directly.
       useVirtualDom: false,
     });
+    // Before the first event: nothing of the page may be fetched from anywhere else.
+    const doc = replayer.iframe.contentDocument;
+    if (!doc) throw new Error('the mirror frame has no document');
+    applyMirrorPolicy(doc, this.#origins());
     // Events stamped up to the full snapshot are applied at once (the page appears immediately);
     // later ones by rrweb's live timer, which keeps the spacing inside a batch.
     const full = snapshot.find((e) => e.type === RRWEB_EVENT.FullSnapshot);

@@ -4,6 +4,7 @@ import type { AgentDeskApi, ApiResult, LiveSession } from '../common/api.js';
 import { errorText } from './error-text.js';
 import { mirrorGeometry, viewportOutline, type Size, type ViewMode } from './mirror-geometry.js';
 import { MirrorPlayer, type MirrorStatus, type MirrorTarget, type ProtectedArea, type Protection } from './mirror-player.js';
+import { resourceOrigins } from './mirror-resource-policy.js';
 import type { PageStream } from './page-stream.js';
 import type { ShowToast } from './toasts.js';
 import { clickIntent, type ClickIntent } from './write-mode.js';
@@ -65,15 +66,21 @@ export function MirrorView({ api, session, stream, mode, veil, toast, onStatus, 
   const [editor, setEditor] = useState<Editor | null>(null);
   const onStatusRef = useRef(onStatus);
   onStatusRef.current = onStatus;
+  const originsRef = useRef<readonly string[]>([]);
+  originsRef.current = resourceOrigins([session.customerOrigin, ...session.assetOrigins]);
 
   // One player per mounted view, fed by the page stream (the kept frames first).
   useEffect(() => {
     const stage = stageRef.current;
     if (!stage) return undefined;
-    const player = new MirrorPlayer(stage, (s) => {
-      setStatus(s);
-      onStatusRef.current(s);
-    });
+    const player = new MirrorPlayer(
+      stage,
+      (s) => {
+        setStatus(s);
+        onStatusRef.current(s);
+      },
+      () => originsRef.current,
+    );
     playerRef.current = player;
     const off = stream.subscribe((frame) => player.push(frame));
     const poll = setInterval(() => {

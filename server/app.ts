@@ -40,7 +40,7 @@ export async function startServer(opts: StartServerOptions, internals: StartServ
   const audit: AuditLog = opts.audit ?? ownAudit!;
   audit.registerMetrics?.(metrics.registry);
   const hub = new SessionHub(
-    { limits, clock, logger, metrics, policy: config.agentAuth, audit, ...(internals.onRelay ? { onRelay: internals.onRelay } : {}) },
+    { limits, clock, logger, metrics, policy: config.agentAuth, audit, assetOrigins: config.assetOrigins ?? [], ...(internals.onRelay ? { onRelay: internals.onRelay } : {}) },
     agentToken.state(),
   );
   const unsubscribe = agentToken.onChange((state) => hub.tokenStateChanged(state));

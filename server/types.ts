@@ -25,6 +25,11 @@ export interface ServerConfig {
   readonly oidc: OidcConfig | null;
   /** Origins allowed to open /cobrowse/customer and POST /cobrowse/rest/sessions. */
   readonly customerOrigins: readonly string[];
+  /**
+   * Origins (besides the session's customer origin) the agent's mirror may load images, fonts,
+   * stylesheets and media from: the customer sites' CDNs. Every other address is not requested.
+   */
+  readonly assetOrigins?: readonly string[];
 }
 
 /** What the agent-token policy needs to know at the moment an agent connects. */

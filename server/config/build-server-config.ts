@@ -46,5 +46,6 @@ export function buildServerConfig(flags: ConfigFlags, file: ConfigFileValues = f
     agentAuth: file.agentAuth ?? 'compatible',
     oidc: file.oidc ?? null,
     customerOrigins: customerOriginsFor(host, port, file.customerOrigins ?? []),
+    assetOrigins: file.assetOrigins ?? [],
   };
 }

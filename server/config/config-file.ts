@@ -18,6 +18,7 @@ export interface ConfigFileValues {
   readonly cluster?: { readonly redis?: string | undefined };
   /** The shared durable store (issue 14): PostgreSQL instead of the data dir's SQLite. */
   readonly store?: { readonly postgres?: string | undefined };
+  readonly assetOrigins?: readonly string[];
 }
 
 const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]']);
@@ -101,6 +102,7 @@ const configFileSchema = z
     customerOrigins: z.array(originSchema, { error: 'must be a list of origins' }).optional(),
     cluster: z.object({ redis: connectionUrlSchema(['redis:', 'rediss:'], 'redis://host:6379').optional() }, { error: 'must be an object like {"redis": "redis://host:6379"}' }).strict().optional(),
     store: z.object({ postgres: connectionUrlSchema(['postgres:', 'postgresql:'], 'postgres://user@host:5432/agentdesk').optional() }, { error: 'must be an object like {"postgres": "postgres://user@host/db"}' }).strict().optional(),
+    assetOrigins: z.array(originSchema, { error: 'must be a list of origins' }).optional(),
   }, { error: 'must be a JSON object' })
   .strict();
 

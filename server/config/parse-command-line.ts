@@ -31,7 +31,7 @@ admin.apiKey     The administrator key of GET /cobrowse/rest/history/sessions/ID
 --data-dir DIR   Where the database and the key file (options.key) live. Required.
 --host HOST      Address to listen on (default 127.0.0.1).
 --port PORT      Port to listen on (default 8700; 0 picks a free one).
---config FILE    JSON config file: host, port, keyFile, agentAuth, oidc, customerOrigins.
+--config FILE    JSON config file: host, port, keyFile, agentAuth, oidc, customerOrigins, assetOrigins.
                  Flags override the file.
 
 A running server picks up option changes within one second.

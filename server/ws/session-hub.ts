@@ -51,6 +51,8 @@ export interface HubDeps {
   readonly metrics: NetMetrics;
   readonly policy: AgentAuthPolicy;
   readonly audit: AuditLog;
+  /** Told to the agent on joined: where its mirror may load the page's resources from, besides the customer origin. */
+  readonly assetOrigins?: readonly string[];
   /** Test tap: sees every frame sent to either side of a session. Never set in the product. */
   readonly onRelay?: (frame: RelayedFrame) => void;
 }
@@ -296,6 +298,7 @@ export class SessionHub {
       type: 'joined',
       sessionId: session.id,
       customerOrigin: session.customerOrigin,
+      assetOrigins: [...(this.#deps.assetOrigins ?? [])],
       resumeToken,
       resumed,
       control: session.control,

@@ -22,7 +22,7 @@ export type ChannelEvent =
   /** Closed on purpose (sign-out, settings changed, app quitting). */
   | { readonly type: 'closed' }
   | { readonly type: 'join-sent'; readonly code: string }
-  | { readonly type: 'joined'; readonly sessionId: string; readonly customerOrigin: string | null; readonly resumed: boolean; readonly control: ControlState | null }
+  | { readonly type: 'joined'; readonly sessionId: string; readonly customerOrigin: string | null; readonly assetOrigins?: readonly string[]; readonly resumed: boolean; readonly control: ControlState | null }
   | { readonly type: 'join-refused'; readonly error: UiError }
   /** The server refused the `resume` after a dropped link. */
   | { readonly type: 'resume-failed'; readonly error: UiError }
@@ -44,8 +44,8 @@ function isLive(session: SessionState): session is Live {
 }
 
 function liveOf(session: Live): LiveSession {
-  const { sessionId, code, customerOrigin, joinedAt, control, customer, page, timing, lastRefusal } = session;
-  return { sessionId, code, customerOrigin, joinedAt, control, customer, page, timing, lastRefusal };
+  const { sessionId, code, customerOrigin, assetOrigins, joinedAt, control, customer, page, timing, lastRefusal } = session;
+  return { sessionId, code, customerOrigin, assetOrigins, joinedAt, control, customer, page, timing, lastRefusal };
 }
 
 function ended(session: Live, reason: SessionEnd, now: number): SessionState {
@@ -113,6 +113,7 @@ export function reduceChannel(state: ChannelState, event: ChannelEvent, now: num
             sessionId: event.sessionId,
             code: session.code,
             customerOrigin: event.customerOrigin,
+            assetOrigins: event.assetOrigins ?? [],
             joinedAt: now,
             control: event.control ?? 'none',
             customer: { status: 'present' },

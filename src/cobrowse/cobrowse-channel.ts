@@ -301,7 +301,7 @@ export function createCobrowseChannel(options: CobrowseChannelOptions): Cobrowse
         if (resumed && !resumePending) return;
         resumePending = false;
         if (message.resumeToken !== undefined) resumeToken = message.resumeToken;
-        emit({ type: 'joined', sessionId: message.sessionId, customerOrigin: message.customerOrigin, resumed, control: message.control ?? null });
+        emit({ type: 'joined', sessionId: message.sessionId, customerOrigin: message.customerOrigin, assetOrigins: message.assetOrigins ?? [], resumed, control: message.control ?? null });
         if (state.session.status === 'joined') {
           log?.info({ resumed }, resumed ? 'co-browse channel: session resumed' : 'co-browse channel: session joined');
           startProbes();

@@ -210,6 +210,7 @@ describe('co-browse channel against a real WebSocket server', () => {
         sessionId: 's-1',
         code: '123456789',
         customerOrigin: 'https://shop.example',
+        assetOrigins: [],
         joinedAt: 0,
         control: 'none',
         customer: { status: 'present' },

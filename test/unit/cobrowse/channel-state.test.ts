@@ -34,6 +34,7 @@ describe('co-browse channel state transitions', () => {
       sessionId: 's-1',
       code: '123456789',
       customerOrigin: 'https://shop.example',
+      assetOrigins: [],
       joinedAt: T + 1,
       control: 'none',
       customer: { status: 'present' },

@@ -8,6 +8,7 @@ const base: LiveSession = {
   sessionId: 's-1',
   code: '123456789',
   customerOrigin: 'https://shop.example.test',
+  assetOrigins: [],
   joinedAt: 10_000,
   control: 'none',
   customer: { status: 'present' },

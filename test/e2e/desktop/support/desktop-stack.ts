@@ -23,6 +23,8 @@ export interface DesktopStackOptions {
   readonly serverToken: string | null;
   /** The token saved in the desktop's keychain; null saves none. */
   readonly desktopToken: string | null;
+  /** The server's assetOrigins (where the agent's mirror may load the page's resources from). */
+  readonly assetOrigins?: readonly string[];
 }
 
 export interface DesktopStack {
@@ -70,7 +72,10 @@ export async function startDesktopStack(options: DesktopStackOptions): Promise<D
     if (set.code !== 0) throw new Error(`options set failed: ${set.stderr}`);
   }
   const configFile = join(root, 'server-config.json');
-  writeFileSync(configFile, JSON.stringify({ oidc: { issuer: idp.issuer, audience: AUDIENCE }, customerOrigins: [CUSTOMER_ORIGIN] }));
+  writeFileSync(
+    configFile,
+    JSON.stringify({ oidc: { issuer: idp.issuer, audience: AUDIENCE }, customerOrigins: [CUSTOMER_ORIGIN], ...(options.assetOrigins ? { assetOrigins: options.assetOrigins } : {}) }),
+  );
   let server = await startServerProcess({ dataDir: serverDir, args: ['--config', configFile] });
   const port = server.port;
 

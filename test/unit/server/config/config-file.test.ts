@@ -85,6 +85,7 @@ describe('buildServerConfig', () => {
       agentAuth: 'compatible',
       oidc: null,
       customerOrigins: ['http://127.0.0.1:8700'],
+      assetOrigins: [],
     });
   });
 
