@@ -1,6 +1,6 @@
 // Every size, duration and timeout of the benchmark, with why it has its value. `--quick` runs
 // each part at its smallest size to check that the harness still works (under two minutes);
-// the full run must finish within ten minutes on a 2-core machine.
+// the full run must finish within twelve minutes on a 2-core machine.
 
 const SECOND = 1000;
 
@@ -122,8 +122,12 @@ export const HARNESS_LIMITS = {
   stepSlackMs: 30 * SECOND,
   /** A child that ignores SIGTERM this long is killed. */
   stopMs: 5 * SECOND,
-  /** The whole run: the issue allows ten minutes; past this everything is stopped. */
-  wholeRunMs: 10 * 60 * SECOND,
+  /**
+   * The whole run: issue 6 allowed ten minutes; issue 15 added the customer-uplink part (about
+   * 80 s: typing twice, two throttled joins, six first snapshots up to 100,000 elements). Past
+   * this everything is stopped, and the parts that finished are written (results-stopped.json).
+   */
+  wholeRunMs: 12 * 60 * SECOND,
   /** The quick run must stay under two minutes. */
   quickRunMs: 2 * 60 * SECOND,
   /** Sessions set up at once per generator: enough to hide round trips, few enough not to stall the server. */

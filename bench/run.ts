@@ -19,8 +19,8 @@ import { usePinning } from './lib/rig.js';
 import { runAdmissionPart } from './parts/admission.js';
 import { runCustomerCostPart } from './parts/customer-cost.js';
 import { runMemoryPart } from './parts/memory.js';
-import { runPageStreamPart } from './parts/page-stream.js';
-import { runStreamPart } from './parts/relay-streams.js';
+import { runPageStreamPart, type PageStreamResult } from './parts/page-stream.js';
+import { runStreamPart, type StreamPartResult } from './parts/relay-streams.js';
 import { renderChart } from './chart.js';
 import { renderReport } from './report.js';
 
@@ -61,8 +61,16 @@ async function main(): Promise<void> {
   mkdirSync(outDir, { recursive: true });
   const log = (line: string): void => void process.stdout.write(`${line}\n`);
   const deadlineMs = cli.quick ? HARNESS_LIMITS.quickRunMs : HARNESS_LIMITS.wholeRunMs;
+  // What the finished parts measured, so a run stopped by the watchdog still leaves its figures.
+  let soFar: (() => BenchResults) | null = null;
   const watchdog = setTimeout(() => {
     log(`bench: still running after ${deadlineMs / 1000} s; stopping (logs in ${outDir})`);
+    if (soFar) {
+      const stopped = soFar();
+      writeFileSync(join(outDir, 'results-stopped.json'), `${JSON.stringify({ plan, ...stopped }, null, 2)}\n`);
+      log(renderReport(stopped, plan));
+      log(`The parts that finished: ${join(outDir, 'results-stopped.json')}`);
+    }
     process.exit(2);
   }, deadlineMs);
   watchdog.unref();
@@ -86,19 +94,12 @@ async function main(): Promise<void> {
   usePinning(pinning);
   log(`CPU pinning: ${pinning.note}`);
   const machine = { cpus: cpus().length, cpuModel: cpus()[0]?.model.trim() ?? 'unknown', node: process.version, loadAvgAtStart: loadavg() };
-  const { failures: streamFailures, ...streams } = await attempt('stream', 'Relay latency, snapshot bursts, capacity', () => runStreamPart(plan, outDir, log, cli.profile), {
-    stream: [],
-    burst: [],
-    capacity: [],
-    failures: [],
-  });
-  failures.push(...streamFailures);
-  const admission = await attempt('admission', 'Agent admission', () => runAdmissionPart(plan, outDir, log), []);
-  const memory = await attempt('memory', 'Memory', () => runMemoryPart(plan, outDir, log), []);
-  const customerCost = await attempt('customer', 'Customer cost', () => runCustomerCostPart(plan, outDir, log, cli.profile), []);
-  const pageStream = await attempt('page', "Customer's uplink and the first snapshot's growth", () => runPageStreamPart(plan, outDir, log, cli.profile), { uplink: [], growth: [] });
-
-  const results: BenchResults = {
+  let streams: Omit<StreamPartResult, 'failures'> = { stream: [], burst: [], capacity: [] };
+  let admission: BenchResults['admission'] = [];
+  let memory: BenchResults['memory'] = [];
+  let customerCost: BenchResults['customerCost'] = [];
+  let pageStream: PageStreamResult = { uplink: [], growth: [] };
+  soFar = () => ({
     startedAt: new Date(started).toISOString(),
     quick: cli.quick,
     machine,
@@ -110,7 +111,21 @@ async function main(): Promise<void> {
     customerCost,
     ...pageStream,
     failures: failures.map((f) => ({ part: f.part, error: f.error.split('\n')[0]! })),
-  };
+  });
+  const { failures: streamFailures, ...streamRows } = await attempt('stream', 'Relay latency, snapshot bursts, capacity', () => runStreamPart(plan, outDir, log, cli.profile), {
+    stream: [],
+    burst: [],
+    capacity: [],
+    failures: [],
+  });
+  streams = streamRows;
+  failures.push(...streamFailures);
+  admission = await attempt('admission', 'Agent admission', () => runAdmissionPart(plan, outDir, log), []);
+  memory = await attempt('memory', 'Memory', () => runMemoryPart(plan, outDir, log), []);
+  customerCost = await attempt('customer', 'Customer cost', () => runCustomerCostPart(plan, outDir, log, cli.profile), []);
+  pageStream = await attempt('page', "Customer's uplink and the first snapshot's growth", () => runPageStreamPart(plan, outDir, log, cli.profile), { uplink: [], growth: [] });
+
+  const results: BenchResults = soFar();
   const partial = cli.quick || cli.only.length < PARTS.length;
   const resultsFile = partial ? join(BENCH_DIR, '.out', 'results-partial.json') : join(BENCH_DIR, 'results.json');
   writeFileSync(resultsFile, `${JSON.stringify({ plan, ...results }, null, 2)}\n`);
