@@ -12,6 +12,10 @@ export interface OidcConfig {
   readonly issuer: string;
   /** Expected `aud` of agents' access tokens. */
   readonly audience: string;
+  /** When set, the token's `client_id` (RFC 9068) or `azp` must be one of these (AgentDesk's client). */
+  readonly clientIds?: readonly string[];
+  /** When true, the JWT header must say `typ: at+jwt` (RFC 9068); otherwise it is checked only when it names another kind. */
+  readonly requireAtJwt?: boolean;
 }
 
 export interface ServerConfig {

@@ -12,7 +12,7 @@ export interface ConfigFileValues {
   readonly port?: number;
   readonly keyFile?: string;
   readonly agentAuth?: 'compatible' | 'required';
-  readonly oidc?: { readonly issuer: string; readonly audience: string } | null;
+  readonly oidc?: { readonly issuer: string; readonly audience: string; readonly clientIds?: readonly string[]; readonly requireAtJwt?: boolean } | null;
   readonly customerOrigins?: readonly string[];
   /** Cluster mode (issue 14): the shared Redis; see server/cluster/cluster-config.ts. */
   readonly cluster?: { readonly redis?: string | undefined };
@@ -93,6 +93,8 @@ const configFileSchema = z
         {
           issuer: issuerSchema,
           audience: z.string({ error: 'must be a non-empty string' }).min(1, { error: 'must be a non-empty string' }),
+          clientIds: z.array(z.string().min(1).max(256), { error: 'must be a list of client IDs' }).min(1, { error: 'must list at least one client ID' }).max(20).optional(),
+          requireAtJwt: z.boolean({ error: 'must be true or false' }).optional(),
         },
         { error: 'must be an object with issuer and audience, or null' },
       )

@@ -11,6 +11,8 @@ import type { WindowCounter } from '../policy/window-counter.js';
 import { randomDigits } from '../sessions/random-digits.js';
 import type { SessionRegistry } from '../sessions/session-registry.js';
 import type { ServerConfig } from '../types.js';
+import { AGENT_AUTH_PATH } from '../../common/agent-auth.js';
+import { agentAuthRoute } from './agent-auth-route.js';
 import { HISTORY_PREFIX, historyRoute, type HistoryDeps } from './history-route.js';
 import { readBody } from './read-body.js';
 import { createSnippetRoute } from './snippet-route.js';
@@ -40,6 +42,7 @@ const createSessionBody = z.object({}).strict();
 
 const routes: Readonly<Record<string, Readonly<Record<string, Handler>>>> = {
   '/cobrowse/rest/authtoken': { GET: authToken },
+  [AGENT_AUTH_PATH]: { GET: agentAuthRoute },
   '/cobrowse/rest/sessions': { POST: createSession, OPTIONS: preflight },
   '/healthz': { GET: (_req, res) => sendJson(res, 200, { status: 'alive' }) },
   '/readyz': { GET: readiness },

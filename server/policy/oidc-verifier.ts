@@ -13,6 +13,8 @@ export type IdentityFailureCode =
   | 'AGENT_IDENTITY_INVALID'
   | 'AGENT_IDENTITY_EXPIRED'
   | 'AGENT_IDENTITY_WRONG_AUDIENCE'
+  | 'AGENT_IDENTITY_WRONG_TYPE'
+  | 'AGENT_IDENTITY_WRONG_CLIENT'
   | 'AGENT_IDENTITY_UNAVAILABLE';
 
 export type IdentityResult =
@@ -24,7 +26,26 @@ export interface OidcVerifier {
 }
 
 const discoverySchema = z.object({ issuer: z.string(), jwks_uri: z.url() });
-const claimsSchema = z.object({ sub: z.string().min(1), email: z.string().optional(), name: z.string().optional(), given_name: z.string().optional() });
+const claimsSchema = z.object({
+  sub: z.string().min(1),
+  email: z.string().optional(),
+  name: z.string().optional(),
+  given_name: z.string().optional(),
+  client_id: z.string().optional(),
+  azp: z.string().optional(),
+});
+
+// RFC 9068 access tokens say `typ: at+jwt`. Many providers still send plain `JWT` (or nothing) on
+// access tokens, so those pass unless the administrator asks for at+jwt; any other kind (an ID
+// token typed as such, a logout token...) is not an access token.
+const AT_JWT = new Set(['at+jwt', 'application/at+jwt']);
+function typRefusal(typ: unknown, requireAtJwt: boolean): string | null {
+  if (typ === undefined) return requireAtJwt ? 'no typ header, at+jwt required' : null;
+  const value = typeof typ === 'string' ? typ.toLowerCase() : '';
+  if (AT_JWT.has(value)) return null;
+  if (value === 'jwt' && !requireAtJwt) return null;
+  return `typ ${value.slice(0, 40) || '(not a string)'} is not an access token type`;
+}
 // Bearer tokens are a few KB at most; a longer header is not a token we would accept.
 const bearerPattern = /^Bearer ([A-Za-z0-9\-_.~+/]{10,8192}=*)$/;
 
@@ -76,7 +97,7 @@ export function createOidcVerifier(
         return { ok: false, code: 'AGENT_IDENTITY_UNAVAILABLE', detail: (err as Error).message };
       }
       try {
-        const { payload } = await jwtVerify(match[1]!, keys, {
+        const { payload, protectedHeader } = await jwtVerify(match[1]!, keys, {
           issuer: config.issuer,
           audience: config.audience,
           clockTolerance: limits.oidcClockToleranceSec,
@@ -85,6 +106,11 @@ export function createOidcVerifier(
         });
         const claims = claimsSchema.safeParse(payload);
         if (!claims.success) return { ok: false, code: 'AGENT_IDENTITY_INVALID', detail: 'token lacks a usable sub' };
+        const wrongType = typRefusal(protectedHeader.typ, config.requireAtJwt === true);
+        if (wrongType) return { ok: false, code: 'AGENT_IDENTITY_WRONG_TYPE', detail: wrongType };
+        if (config.clientIds && !config.clientIds.some((id) => id === claims.data.client_id || id === claims.data.azp)) {
+          return { ok: false, code: 'AGENT_IDENTITY_WRONG_CLIENT', detail: 'client_id/azp is not an allowed client' };
+        }
         const { sub, email } = claims.data;
         const name = claims.data.name ?? claims.data.given_name;
         return { ok: true, identity: { sub, ...(email === undefined ? {} : { email }), ...(name === undefined ? {} : { name }) } };

@@ -28,6 +28,8 @@ const IDENTITY_CODES: ReadonlySet<string> = new Set([
   'AGENT_IDENTITY_INVALID',
   'AGENT_IDENTITY_EXPIRED',
   'AGENT_IDENTITY_WRONG_AUDIENCE',
+  'AGENT_IDENTITY_WRONG_TYPE',
+  'AGENT_IDENTITY_WRONG_CLIENT',
 ]);
 
 const refusalBodySchema = z.object({ code: z.string().regex(/^[A-Z][A-Z0-9_]{0,63}$/), message: z.string().max(500) });
