@@ -52,7 +52,7 @@ function restrict(paths, patterns) {
 }
 
 export default tseslint.config(
-  { ignores: ['node_modules/', '.tsbuild/', 'dist/', '.demo/', 'test-results/', '.test-tmp/'] },
+  { ignores: ['node_modules/', '.tsbuild/', 'dist/', 'app/dist/', 'app/node_modules/', '.demo/', 'test-results/', '.test-tmp/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
