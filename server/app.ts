@@ -14,6 +14,7 @@ import { AuditStore, type AuditLog } from './store/audit-store.js';
 import type { RunningServer, StartServerOptions } from './types.js';
 import { SessionHub, type RelayedFrame } from './ws/session-hub.js';
 import { createUpgradeHandler } from './ws/upgrade-handler.js';
+import { startClusterRouter } from './cluster/start-cluster-router.js';
 
 /** Where `npm run build:snippet` writes the customer snippet. */
 export const DEFAULT_SNIPPET_FILE = resolve(import.meta.dirname, '../dist/snippet/agentdesk-cobrowse.js');
@@ -44,6 +45,7 @@ export async function startServer(opts: StartServerOptions, internals: StartServ
     agentToken.state(),
   );
   const unsubscribe = agentToken.onChange((state) => hub.tokenStateChanged(state));
+  const router = opts.cluster ? startClusterRouter(opts.cluster, hub, limits, logger) : null;
   const authLimiter = new AuthFailureLimiter(limits, clock);
   const oidc = config.oidc ? createOidcVerifier(config.oidc, clock, limits) : null;
 
@@ -62,14 +64,17 @@ export async function startServer(opts: StartServerOptions, internals: StartServ
       sessionCreates: new WindowCounter(limits.sessionCreateWindowMs, clock),
       isShuttingDown,
       unavailable: opts.unavailable ?? (() => null),
-      sessionCreated: (sessionId) => hub.sessionCreated(sessionId),
+      sessionCreated: (sessionId) => {
+        hub.sessionCreated(sessionId);
+        router?.sessionCreated(sessionId);
+      },
       adminFailures: new WindowCounter(limits.authFailureWindowMs, clock),
       audit,
       adminKey: opts.adminKey ?? (() => 'not-configured'),
       snippetFile: internals.snippetFile ?? DEFAULT_SNIPPET_FILE,
     }),
   );
-  server.on('upgrade', createUpgradeHandler({ config, limits, clock, logger, metrics, agentToken, authLimiter, oidc, hub, isShuttingDown }));
+  server.on('upgrade', createUpgradeHandler({ config, limits, clock, logger, metrics, agentToken, authLimiter, oidc, hub: router ?? hub, isShuttingDown }));
   server.on('clientError', (_err, socket) => socket.destroy());
 
   await new Promise<void>((resolve, reject) => {
@@ -94,6 +99,7 @@ export async function startServer(opts: StartServerOptions, internals: StartServ
         unsubscribe();
         const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
         server.closeIdleConnections();
+        await router?.shutdown();
         await hub.shutdown();
         // Keep-alive HTTP connections still busy after the sockets drained are cut.
         const cut = setTimeout(() => server.closeAllConnections(), limits.shutdownDrainMs);

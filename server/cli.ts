@@ -8,6 +8,7 @@ import { tuneGcForRelay } from './runtime/gc-tuning.js';
 import type { ErrorCode } from '../common/errors.js';
 import { buildClusterConfig } from './cluster/cluster-config.js';
 import { openSharedStores } from './cluster/open-shared-stores.js';
+import type { RedisLink } from './cluster/redis-link.js';
 import { openSharedOptions, type SharedOptions } from './cluster/shared-options-commands.js';
 import { buildServerConfig, type ConfigFlags } from './config/build-server-config.js';
 import { readConfigFile } from './config/config-file.js';
@@ -94,6 +95,8 @@ function openLocalStores(config: ServerConfig, logger: Logger): ServeStores {
 
 interface ServeStores {
   readonly agentToken: LiveAgentTokenSource;
+  /** Cluster mode's Redis link (sessions relayed across nodes); null on one node. */
+  readonly redis?: RedisLink | null;
   readonly audit: AuditLog;
   readonly adminKey: AdminKeyCheck;
   unavailable(): ErrorCode | null;
@@ -115,7 +118,7 @@ async function serve(command: Extract<Command, { kind: 'serve' }>): Promise<numb
     source.onChange((state) => logger.info({ option: AGENT_TOKEN_OPTION, ...describeState(state) }, `option ${AGENT_TOKEN_OPTION} changed`));
     const stopped = firstSignal(logger);
     try {
-      running = await startServer({ config, agentToken: source, logger, audit: stores.audit, adminKey: stores.adminKey, unavailable: () => stores.unavailable() });
+      running = await startServer({ config, agentToken: source, logger, audit: stores.audit, adminKey: stores.adminKey, unavailable: () => stores.unavailable(), ...(stores.redis ? { cluster: { link: stores.redis, node: cluster.nodeName } } : {}) });
     } catch (err) {
       throw listenError(err, config.host, config.port) ?? err;
     }

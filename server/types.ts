@@ -2,6 +2,7 @@
 // handle a started server returns. server/cli.ts wires the store to the network side through these.
 import type { Logger } from 'pino';
 import type { ErrorCode } from '../common/errors.js';
+import type { RedisLink } from './cluster/redis-link.js';
 import type { AdminKeyCheck } from './store/admin-key-store.js';
 import type { AuditLog } from './store/audit-store.js';
 
@@ -72,4 +73,6 @@ export interface StartServerOptions {
    * answers 503 with the code and session creation is refused with it. Default: always able.
    */
   readonly unavailable?: () => ErrorCode | null;
+  /** Cluster mode: this node's Redis link and name; sockets for sessions homed elsewhere are relayed. */
+  readonly cluster?: { readonly link: RedisLink; readonly node: string };
 }

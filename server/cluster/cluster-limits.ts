@@ -61,3 +61,11 @@ export const SESSION_TOUCH_INTERVAL_MS = 30_000;
  * attacker spraying fresh addresses cannot grow a node's memory; Redis still holds every count).
  */
 export const SHARED_COUNTER_MAX_KEYS = 100_000;
+
+/**
+ * Each node renews its liveness key every NODE_HEARTBEAT_MS; the key lapses NODE_LIVENESS_TTL_MS
+ * after the last renewal. Three missed renewals mean the node is gone (kill -9, a cut network):
+ * the nodes relaying its sessions' sockets then close them so the clients reconnect elsewhere.
+ */
+export const NODE_HEARTBEAT_MS = 1_000;
+export const NODE_LIVENESS_TTL_MS = 3_000;

@@ -27,7 +27,8 @@ export interface UpgradeDeps {
   readonly agentToken: AgentTokenSource;
   readonly authLimiter: AuthFailureLimiter;
   readonly oidc: OidcVerifier | null;
-  readonly hub: SessionHub;
+  /** Where accepted sockets go: the hub, or in cluster mode the router in front of it. */
+  readonly hub: { addAgent(...args: Parameters<SessionHub['addAgent']>): unknown; addCustomer(...args: Parameters<SessionHub['addCustomer']>): unknown };
   readonly isShuttingDown: () => boolean;
 }
 

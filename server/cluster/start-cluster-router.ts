@@ -1,0 +1,50 @@
+// Wires cluster mode's socket routing into one node: the relay bus on the node's Redis link, the
+// session homes index, this node's liveness key and the router in front of the hub.
+import type { Logger } from 'pino';
+import type { NetLimits } from '../limits.js';
+import type { SessionHub } from '../ws/session-hub.js';
+import { ClusterRouter } from './cluster-router.js';
+import { NodeLiveness } from './node-liveness.js';
+import type { RedisLink } from './redis-link.js';
+import { SessionHomes } from './session-homes.js';
+import { SessionRelayBus } from './session-relay-bus.js';
+
+export interface RunningClusterRouter {
+  readonly router: ClusterRouter;
+  addAgent: ClusterRouter['addAgent'];
+  addCustomer: ClusterRouter['addCustomer'];
+  /** Records this node as the home of a session it created (called after the hub made it). */
+  sessionCreated(sessionId: string): void;
+  /** Stops the timers, forgets this node's liveness and closes the sockets relayed from here. */
+  shutdown(): Promise<void>;
+}
+
+export function startClusterRouter(cluster: { readonly link: RedisLink; readonly node: string }, hub: SessionHub, limits: NetLimits, logger: Logger): RunningClusterRouter {
+  const liveness = new NodeLiveness(cluster.link, cluster.node);
+  const router = new ClusterRouter({
+    hub,
+    node: cluster.node,
+    bus: new SessionRelayBus(cluster.link, logger),
+    homes: new SessionHomes(cluster.link),
+    liveness,
+    logger,
+    limits,
+    sessionIsLive: (id) => hub.sessions.get(id) !== undefined,
+  });
+  return {
+    router,
+    addAgent: (ws, address, admission) => router.addAgent(ws, address, admission),
+    addCustomer: (ws, address, origin) => router.addCustomer(ws, address, origin),
+    sessionCreated(sessionId) {
+      const session = hub.sessions.get(sessionId);
+      if (!session) return;
+      void router.sessionCreated(sessionId, session.code).catch((err: unknown) =>
+        logger.warn({ sessionId, err: err instanceof Error ? err.message : String(err) }, 'cannot record the session\'s home in Redis; only this node can serve it'),
+      );
+    },
+    async shutdown() {
+      router.close();
+      await liveness.stop(true);
+    },
+  };
+}

@@ -1,0 +1,120 @@
+// Customer on one node, agent on another (two direct connections, no load balancer): a code made
+// on one node is joined on the other, page frames arrive in order byte for byte, control and
+// actions pass both ways, and the history reads whole from either node. Real nodes, real Redis
+// and PostgreSQL.
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { after, before, describe, it } from 'node:test';
+import { PageFrameKind } from '../../../common/protocol.js';
+import type { ServerProcess } from '../server/helpers/server-process.js';
+import { missingBinaries } from './helpers/binaries.js';
+import { waitUntil } from './helpers/child-processes.js';
+import { agentOn, customerOn, frameRelayed, newSession, nextOfType } from './helpers/cluster-clients.js';
+import { clusterFixture, type ClusterFixture } from './helpers/cluster-nodes.js';
+import { startPostgres, type PostgresServer } from './helpers/postgres-server.js';
+import { startRedis, type RedisServer } from './helpers/redis-server.js';
+
+const TOKEN = '31415926535897932384626433';
+const ADMIN_KEY = 'cross-node-admin-key-0123456789abcdefgh';
+
+describe('a session across two nodes', { skip: missingBinaries(['redis-server', 'initdb', 'pg_ctl']) }, () => {
+  let postgres: PostgresServer;
+  let redis: RedisServer;
+  let cluster: ClusterFixture;
+  let n1: ServerProcess;
+  let n2: ServerProcess;
+
+  before(async () => {
+    [postgres, redis] = await Promise.all([startPostgres(), startRedis()]);
+    cluster = clusterFixture({ redisUrl: redis.url, postgresUrl: await postgres.createDatabase() });
+    assert.equal((await cluster.cli(['options', 'set', 'slave.password', '-'], TOKEN)).code, 0);
+    assert.equal((await cluster.cli(['options', 'set', 'admin.apiKey', '-'], ADMIN_KEY)).code, 0);
+    [n1, n2] = await Promise.all([cluster.startNode('n1'), cluster.startNode('n2')]);
+  });
+  after(async () => {
+    await Promise.all([n1, n2].map((n) => n?.stop('SIGKILL')));
+    await redis?.stop();
+    postgres?.destroy();
+    cluster?.cleanup();
+  });
+
+  it('code made on node 1 joined on node 2; frames, control, actions, page and end relayed', async () => {
+    const session = await newSession(n1);
+    const customer = await customerOn(n1, session);
+    const agent = await agentOn(n2, TOKEN);
+    agent.send({ type: 'join', code: session.code });
+    const joined = await nextOfType<{ sessionId: string; resumeToken: string }>(agent, 'joined');
+    assert.equal(joined.sessionId, session.sessionId);
+    assert.equal((await nextOfType(customer, 'agent-joined')).type, 'agent-joined');
+
+    // Page frames: opaque bytes, in order, a large snapshot and a burst of increments.
+    const snapshot = Buffer.concat([Buffer.from([PageFrameKind.Snapshot]), randomBytes(256 * 1024)]);
+    customer.ws.send(snapshot, { binary: true });
+    const burst = Array.from({ length: 200 }, (_, i) => Buffer.from([PageFrameKind.Incremental, ...Buffer.from(`[{"n":${i}}]`)]));
+    for (const frame of burst) customer.ws.send(frame, { binary: true });
+    assert.ok((await agent.nextBinary(5_000)).equals(snapshot), 'the snapshot intact');
+    for (const [i, frame] of burst.entries()) assert.ok((await agent.nextBinary(5_000)).equals(frame), `increment ${i} intact and in order`);
+
+    customer.send({ type: 'page', url: 'https://shop.example.test/claim?x=1#f', title: 'Claim' });
+    assert.deepEqual(await nextOfType(agent, 'page'), { type: 'page', url: 'https://shop.example.test/claim', title: 'Claim' });
+
+    agent.send({ type: 'control-request' });
+    assert.deepEqual(await nextOfType(customer, 'control'), { type: 'control', state: 'requested' });
+    assert.deepEqual(await nextOfType(agent, 'control'), { type: 'control', state: 'requested' });
+    customer.send({ type: 'control', state: 'granted' });
+    assert.deepEqual(await nextOfType(agent, 'control'), { type: 'control', state: 'granted' });
+
+    agent.send({ type: 'action', id: 1, action: { kind: 'click', nodeId: 12 } });
+    assert.deepEqual(await nextOfType(customer, 'action'), { type: 'action', id: 1, action: { kind: 'click', nodeId: 12 } });
+    customer.send({ type: 'action-refused', id: 1, code: 'TARGET_LOCKED' });
+    assert.deepEqual(await nextOfType(agent, 'action-refused'), { type: 'action-refused', id: 1, code: 'TARGET_LOCKED' });
+
+    agent.send({ type: 'pointer', nodeId: 5 });
+    assert.deepEqual(await nextOfType(customer, 'pointer'), { type: 'pointer', nodeId: 5 });
+
+    agent.send({ type: 'leave' });
+    assert.equal((await nextOfType<{ reason: string }>(customer, 'session-ended')).reason, 'agent-left');
+    assert.equal((await nextOfType<{ reason: string }>(agent, 'session-ended')).reason, 'agent-left');
+    await customer.waitClose();
+
+    for (const node of [n1, n2]) {
+      await waitUntil('the whole history on either node', async () => {
+        const res = await fetch(`${node.url}/cobrowse/rest/history/sessions/${session.sessionId}`, { headers: { authorization: `Bearer ${ADMIN_KEY}` } });
+        if (res.status !== 200) return false;
+        const body = (await res.json()) as { events: { kind: string }[] };
+        return body.events.map((e) => e.kind).join() === 'session-start,agent-join,page,mode,mode,action,action-refused,end';
+      }, 5_000, 100);
+    }
+    agent.close();
+  });
+
+  it('the customer on the node that did not make the session, the agent on the one that did', async () => {
+    const session = await newSession(n2);
+    const customer = await customerOn(n1, session);
+    const agent = await agentOn(n2, TOKEN);
+    agent.send({ type: 'join', code: session.code });
+    await nextOfType(agent, 'joined');
+    await nextOfType(customer, 'agent-joined');
+    await frameRelayed(customer, agent, 'from node 1 to node 2');
+    customer.send({ type: 'end' });
+    assert.equal((await nextOfType<{ reason: string }>(agent, 'session-ended')).reason, 'customer-left');
+    agent.close();
+  });
+
+  it('an agent that joined one session through another node can join the next one anywhere', async () => {
+    const agent = await agentOn(n1, TOKEN);
+    for (const home of [n2, n1, n2]) {
+      const session = await newSession(home);
+      const customer = await customerOn(home, session);
+      agent.send({ type: 'join', code: session.code });
+      assert.equal((await nextOfType<{ sessionId: string }>(agent, 'joined')).sessionId, session.sessionId);
+      await nextOfType(customer, 'agent-joined');
+      await frameRelayed(customer, agent, `session homed on ${home === n1 ? 'n1' : 'n2'}`);
+      agent.send({ type: 'leave' });
+      await nextOfType(agent, 'session-ended');
+      await customer.waitClose();
+    }
+    assert.deepEqual(agent.pending().filter((m) => (m as { type: string }).type === 'welcome'), [], 'one welcome only, from the first node');
+    agent.close();
+  });
+});

@@ -1,0 +1,62 @@
+// Customer and agent clients for cluster tests, each pointed at a chosen node (two direct
+// connections force the two sides onto different nodes).
+import assert from 'node:assert/strict';
+import { AGENT_TOKEN_HEADER, PageFrameKind, type CreatedSession } from '../../../../common/protocol.js';
+import type { ServerProcess } from '../../server/helpers/server-process.js';
+import { connect, mustConnect, type TestSocket } from '../../server/net-helpers/ws-client.js';
+import { CUSTOMER_ORIGIN } from './cluster-nodes.js';
+
+export function wsUrl(node: { readonly url: string }, path: string): string {
+  return `${node.url.replace(/^http/, 'ws')}${path}`;
+}
+
+export async function agentAdmitted(node: ServerProcess, token: string): Promise<boolean> {
+  const handshake = await connect(wsUrl(node, '/cobrowse/agent'), { [AGENT_TOKEN_HEADER]: token });
+  if (handshake.ok) handshake.socket.close();
+  return handshake.ok;
+}
+
+export function createSessionOn(node: { readonly url: string }): Promise<Response> {
+  return fetch(`${node.url}/cobrowse/rest/sessions`, { method: 'POST', headers: { origin: CUSTOMER_ORIGIN, 'content-type': 'application/json' }, body: '{}' });
+}
+
+export async function newSession(node: { readonly url: string }): Promise<CreatedSession> {
+  const res = await createSessionOn(node);
+  assert.equal(res.status, 201, await res.clone().text());
+  return (await res.json()) as CreatedSession;
+}
+
+/** A customer page's socket on `node`, hello said, `ready` taken. */
+export async function customerOn(node: { readonly url: string }, session: CreatedSession): Promise<TestSocket> {
+  const customer = await mustConnect(wsUrl(node, '/cobrowse/customer'), { origin: CUSTOMER_ORIGIN });
+  customer.send({ type: 'hello', sessionId: session.sessionId, secret: session.customerSecret });
+  const ready = await customer.next(5_000);
+  assert.equal(ready.type, 'ready', JSON.stringify(ready));
+  return customer;
+}
+
+/** An agent socket on `node`, welcome taken. */
+export async function agentOn(node: { readonly url: string }, token: string): Promise<TestSocket> {
+  const agent = await mustConnect(wsUrl(node, '/cobrowse/agent'), { [AGENT_TOKEN_HEADER]: token });
+  assert.equal((await agent.next(5_000)).type, 'welcome');
+  return agent;
+}
+
+/** The next message of `type`, skipping others. */
+export async function nextOfType<T = Record<string, unknown>>(socket: TestSocket, type: string, ms = 5_000): Promise<T> {
+  const end = Date.now() + ms;
+  for (;;) {
+    const message = await socket.next(Math.max(1, end - Date.now()));
+    if (message.type === type) return message as T;
+  }
+}
+
+export function pageFrame(text: string): Buffer {
+  return Buffer.concat([Buffer.from([PageFrameKind.Incremental]), Buffer.from(text)]);
+}
+
+export async function frameRelayed(customer: TestSocket, agent: TestSocket, text: string): Promise<void> {
+  const frame = pageFrame(text);
+  customer.ws.send(frame, { binary: true });
+  assert.deepEqual(await agent.nextBinary(5_000), frame);
+}
