@@ -9,7 +9,8 @@ import assert from 'node:assert/strict';
 import { PageFrameKind, pageFrameKindOf } from '../../../common/protocol-constants.js';
 import { startSnippetStack, type SnippetStack } from './helpers/snippet-stack.js';
 import { join as joinSession, startCobrowse } from './helpers/customer-page.js';
-import { frameBytes, leakForms, serializedElement } from './helpers/page-frames.js';
+import { agentDom } from './helpers/agent-dom.js';
+import { decodeFrame, frameBytes, leakForms, serializedElement } from './helpers/page-frames.js';
 
 const PLACEHOLDER = '••••••••';
 
@@ -37,6 +38,7 @@ const CANARY_PAGE = `<!doctype html><html lang="en"><head><meta charset="utf-8">
 <my-card id="plain-host"></my-card>
 <div id="late">Text before the mask</div>
 <div class="iban" id="iban">Visible before the route</div>
+<div id="late-class">Visible before the class</div>
 <iframe id="same-frame" src="/frame.html" width="300" height="80"></iframe>
 <div data-cobrowse-mask><iframe id="masked-frame" src="/frame-text.html" width="300" height="40"></iframe></div>
 <div id="closed-host" style="width:200px;height:30px"></div>
@@ -70,6 +72,11 @@ const STRICT_PAGE = `<!doctype html><html lang="en"><head><meta charset="utf-8">
 <div data-cobrowse-unmask><p>Unmasked by attribute</p></div>
 <p class="public">Unmasked by selector</p>
 </body></html>`;
+
+const ALLOW_PAGE = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Allowed parameters</title>
+<script>window.AgentDeskCobrowseConfig = { allowQueryParams: ['step'] };</script>
+<script src="{{COBROWSE_SERVER}}/cobrowse/snippet.js" data-server="{{COBROWSE_SERVER}}"></script>
+</head><body><p>Step page</p></body></html>`;
 
 interface LeakClass {
   readonly name: string;
@@ -109,7 +116,7 @@ async function until(what: string, check: () => boolean, ms = 10_000): Promise<v
 describe('privacy canary suite (real snippet in Chromium, raw agent socket, every byte searched)', () => {
   let stack: SnippetStack;
   before(async () => {
-    stack = await startSnippetStack({ extraPages: { '/canary.html': CANARY_PAGE, '/frame.html': FRAME, '/frame-text.html': FRAME_TEXT, '/strict.html': STRICT_PAGE } });
+    stack = await startSnippetStack({ extraPages: { '/canary.html': CANARY_PAGE, '/frame.html': FRAME, '/frame-text.html': FRAME_TEXT, '/strict.html': STRICT_PAGE, '/allow.html': ALLOW_PAGE } });
   });
   after(() => stack.close());
 
@@ -142,6 +149,9 @@ describe('privacy canary suite (real snippet in Chromium, raw agent socket, ever
     await page.evaluate(`history.pushState({}, '', '/account?token=Canary' + 'PushQuery29#frag')`);
     await page.evaluate(`document.getElementById('iban').textContent = 'Canary' + 'IbanAfterRoute30'`);
     await page.evaluate(`{ const d = document.createElement('div'); d.className = 'iban'; d.textContent = 'Canary' + 'AddedIban31'; document.body.append(d); }`);
+    // An element that starts matching a rule by a class change.
+    await page.evaluate(`document.getElementById('late-class').className = 'iban'`);
+    await page.evaluate(`document.getElementById('late-class').textContent = 'Canary' + 'ClassRule36'`);
     // A mask added later: the agent's copy is corrected, and later text is masked.
     await page.evaluate(`document.getElementById('late').setAttribute('data-cobrowse-mask', '')`);
     await page.evaluate(`document.getElementById('late').textContent = 'Canary' + 'LateMask32'`);
@@ -163,6 +173,7 @@ describe('privacy canary suite (real snippet in Chromium, raw agent socket, ever
       { name: 'page address query and fragment (Meta events, page messages)', canaries: ['CanaryQueryTok21', 'CanaryFragTok22', 'CanaryPushQuery29'] },
       { name: 'single-page app route change to a masked URL', canaries: ['CanaryIbanAfterRoute30', 'CanaryAddedIban31'] },
       { name: 'mask added later', canaries: ['CanaryLateMask32'] },
+      { name: 'element that starts matching a rule (class change)', canaries: ['CanaryClassRule36'] },
       { name: 'password typed before the agent joined (already covered)', canaries: ['CanaryPwBefore33'] },
       { name: 'hidden input (already covered)', canaries: ['CanaryHidden34'] },
       { name: 'card number by autocomplete (already covered)', canaries: ['4111222233334444'] },
@@ -170,9 +181,23 @@ describe('privacy canary suite (real snippet in Chromium, raw agent socket, ever
     );
     const seen = agentBytes(stack, from);
     assert.ok(seen.text.includes('Frame visible typing'), 'positive control: typing in the same-origin frame is captured');
-    const leaked = leaks(classes, seen);
-    console.log(`canary suite: ${classes.length} classes tried, ${classes.length - leaked.length} held${leaked.length ? `; leaked: ${leaked.join('; ')}` : ''}`);
-    assert.deepEqual(leaked, [], 'no canary reached the agent');
+    // The agent's DOM: every frame it got, replayed by rrweb's Replayer (the agent view's own).
+    const events = stack.relayed
+      .slice(from)
+      .flatMap((f) => (f.to === 'agent' && Buffer.isBuffer(f.data) && pageFrameKindOf(f.data[0]) !== null ? decodeFrame(f.data).events : []));
+    const doms = await agentDom(stack.browser, events);
+    const dom = doms.join('\n');
+    const shownNow = doms.at(-1) ?? '';
+    assert.ok(dom.includes('Done marker') && dom.includes('Frame visible typing'), 'positive control: the replayed DOM shows the last change and the frame typing');
+    const leakedBytes = leaks(classes, seen);
+    const leakedDom = leaks(classes, { text: dom, latin1: '' });
+    const failed = new Set([...leakedBytes, ...leakedDom].map((l) => l.slice(0, l.indexOf(':'))));
+    console.log(
+      `canary suite: ${classes.length} classes tried, ${classes.length - failed.size} held (every byte the agent received, and the agent's replayed DOM)` +
+        (failed.size ? `; leaked in bytes: ${leakedBytes.join('; ')}; in the DOM: ${leakedDom.join('; ')}` : ''),
+    );
+    assert.deepEqual(leakedBytes, [], 'no canary reached the agent');
+    assert.deepEqual(leakedDom, [], "no canary is in the agent's DOM");
 
     // The page messages name the address without its query or fragment, before and after the route change.
     const routed = stack.relayed
@@ -189,7 +214,8 @@ describe('privacy canary suite (real snippet in Chromium, raw agent socket, ever
     const last = snapshots.at(-1);
     assert.ok(snapshots.length >= 2 && last, 'a fresh snapshot followed the mask change');
     const lastText = frameBytes(last).subarray(1).toString('utf8');
-    assert.ok(!lastText.includes('Text before the mask') && !lastText.includes('Visible before the route'), 'the fresh snapshot masks what the new masks cover');
+    assert.ok(!lastText.includes('Text before the mask') && !lastText.includes('Visible before the class'), 'the fresh snapshot masks what the new masks cover');
+    assert.ok(!shownNow.includes('Text before the mask') && !shownNow.includes('Visible before the class'), "the agent's DOM no longer shows what became masked");
     // What the first snapshot says, structurally.
     const masked = serializedElement(snapshot, 'masked-attrs');
     assert.deepEqual(Object.keys(masked.attributes ?? {}).sort(), ['aria-label', 'id', 'title'], 'a masked element keeps only structural and placeholder attributes');
@@ -221,6 +247,18 @@ describe('privacy canary suite (real snippet in Chromium, raw agent socket, ever
     assert.ok(JSON.stringify(snapshot).includes('Unmasked by attribute') && JSON.stringify(snapshot).includes('Unmasked by selector'), 'unmasked regions are readable');
     const p = serializedElement(snapshot, 's-text');
     assert.equal(p.childNodes?.[0]?.textContent, PLACEHOLDER, 'the text is there, as a placeholder (layout kept)');
+    agent.close();
+    await customer.context.close();
+  });
+
+  it('named query parameters travel when the page config allows them; others and the fragment never do', async () => {
+    const from = stack.relayed.length;
+    const customer = await startCobrowse(stack.browser, `${stack.site.origin}/allow.html?step=2&token=CanaryAllowTok37#CanaryAllowFrag38`);
+    const agent = await stack.agent();
+    const { snapshot } = await joinSession(agent, customer.code);
+    assert.equal(snapshot[0]?.data.href, `${stack.site.origin}/allow.html?step=2`, 'the Meta event keeps only the allowed parameter');
+    const leaked = leaks([{ name: 'query and fragment outside the allowed parameters', canaries: ['CanaryAllowTok37', 'CanaryAllowFrag38'] }], agentBytes(stack, from));
+    assert.deepEqual(leaked, []);
     agent.close();
     await customer.context.close();
   });
