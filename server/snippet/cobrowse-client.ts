@@ -52,6 +52,8 @@ export class CobrowseClient {
   #ws: WebSocket | null = null;
   #ready = false;
   #agent: { present: boolean; away: boolean; name: string | null } = { present: false, away: false, name: null };
+  /** When this page's unjoined code expires (epoch ms); unknown after a navigation. */
+  #expiresAt: number | null = null;
   #control: ControlState = 'none';
   #droppedAt: number | null = null;
   #reconnectDelay = RECONNECT_FIRST_DELAY_MS;
@@ -134,7 +136,9 @@ export class CobrowseClient {
     this.#session = { sessionId: created.sessionId, secret: created.customerSecret, code: created.code };
     this.#final = false;
     saveSession(this.#config.server, this.#session);
-    this.#render({ kind: 'waiting', code: created.code });
+    const expiresAt = Date.parse(created.expiresAt);
+    this.#expiresAt = Number.isFinite(expiresAt) ? expiresAt : null;
+    this.#render({ kind: 'waiting', code: created.code, expiresAt: this.#expiresAt });
     this.#connect();
   }
 
@@ -282,7 +286,7 @@ export class CobrowseClient {
   #renderSession(reconnecting = false): void {
     if (!this.#session) return;
     if (!this.#agent.present && !reconnecting) {
-      this.#render({ kind: 'waiting', code: this.#session.code });
+      this.#render({ kind: 'waiting', code: this.#session.code, expiresAt: this.#expiresAt });
       return;
     }
     this.#render({ kind: 'active', agent: this.#agent.name, control: this.#control, agentAway: this.#agent.away, reconnecting });

@@ -1,9 +1,15 @@
-// The snippet's own UI: the Co-browse launcher, the code to read aloud, the banner while an agent
-// is present (with Stop, and Approve/Decline/Take back control for write mode) and the pointer
-// highlight. It lives in a closed shadow root under one host element that rrweb blocks, so the
+// The snippet's own UI: the Co-browse launcher, the code to read aloud (and when it expires), a
+// slim bar while an agent is present ("Ada from shop.example is viewing · Stop", minimisable, with
+// Approve/Decline/Take back control for write mode), a coloured frame round the page while the
+// agent has control, and the pointer highlight. While the bar shows, the page gets as much bottom
+// padding (and scroll padding) as the bar is tall, so every control of the page can be scrolled
+// above it, also on a phone. It lives in a closed shadow root under one host element that rrweb blocks, so the
 // agent never sees it and the page's scripts cannot reach into it; every control is a real button,
 // usable with the keyboard, announced politely, and acts only on a person's own click or key press
 // (event.isTrusted): a script on the page calling click() or dispatching events does nothing.
+// The site's CSS cannot restyle it: the host's layout properties are inline and !important (inline
+// important declarations beat any stylesheet's), the page's selectors do not cross the shadow root,
+// and the UI sets every inherited property it relies on itself.
 import type { ControlState } from '../../common/protocol.js';
 import { POINTER_HIGHLIGHT_MS } from './limits.js';
 
@@ -12,7 +18,8 @@ export const UI_HOST_ID = 'agentdesk-cobrowse-root';
 export type UiState =
   | { readonly kind: 'idle' }
   | { readonly kind: 'starting' }
-  | { readonly kind: 'waiting'; readonly code: string }
+  /** `expiresAt`: epoch ms when the unjoined code expires, when known. */
+  | { readonly kind: 'waiting'; readonly code: string; readonly expiresAt: number | null }
   | { readonly kind: 'active'; readonly agent: string | null; readonly control: ControlState; readonly agentAway: boolean; readonly reconnecting: boolean }
   | { readonly kind: 'message'; readonly text: string };
 
@@ -25,26 +32,57 @@ export interface UiHandlers {
   dismiss(): void;
 }
 
+const BLUE = '#0b5cad';
+const CONTROL_GREEN = '#1a7f37';
+/** How long "The agent gave control back" stays in the bar. */
+const NOTICE_MS = 6000;
+
+// Layout properties only: text spacing stays adjustable by a person's own stylesheet (WCAG 1.4.12),
+// and the page's rules do not reach inside the shadow root anyway.
+const HOST_STYLE = 'position:fixed !important;top:0 !important;left:0 !important;width:0 !important;height:0 !important;z-index:2147483647 !important;display:block !important;opacity:1 !important;visibility:visible !important;filter:none !important;transform:none !important;pointer-events:auto !important;margin:0 !important;padding:0 !important;border:0 !important;clip-path:none !important;mask:none !important;contain:none !important;';
+
 const STYLE = `
 :host { all: initial; }
-.panel, .launcher { position: fixed; right: 16px; bottom: 16px; z-index: 2147483647; font: 15px/1.4 system-ui, sans-serif; color: #111; }
-.launcher { background: #0b5cad; color: #fff; border: 0; border-radius: 24px; padding: 10px 18px; font-weight: 600; cursor: pointer; box-shadow: 0 2px 8px rgba(0,0,0,.3); }
-.panel { background: #fff; border: 2px solid #0b5cad; border-radius: 10px; padding: 14px 16px; max-width: 340px; box-shadow: 0 4px 16px rgba(0,0,0,.3); }
-.code { font: 700 34px/1.2 ui-monospace, monospace; letter-spacing: .08em; margin: 6px 0 10px; }
-.row { display: flex; gap: 8px; flex-wrap: wrap; margin-top: 10px; }
-button.action { border-radius: 6px; padding: 7px 14px; border: 1px solid #0b5cad; background: #fff; color: #0b5cad; font: inherit; cursor: pointer; }
-button.primary { background: #0b5cad; color: #fff; }
-button.danger { border-color: #a40e26; color: #a40e26; }
-button:focus-visible { outline: 3px solid #f0a500; outline-offset: 2px; }
+* { box-sizing: border-box; }
+.ui { font: 15px/1.4 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; color: #111; text-align: left; text-transform: none; direction: ltr; visibility: visible; }
+button.action { all: unset; box-sizing: border-box; display: inline-flex; align-items: center; justify-content: center; min-height: 32px; border-radius: 16px; padding: 5px 14px; border: 1px solid ${BLUE}; background: #fff; color: ${BLUE}; font: 600 14px/1.2 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; cursor: pointer; white-space: nowrap; }
+button.action.primary { background: ${BLUE}; color: #fff; }
+button.action.danger { border-color: #a40e26; color: #a40e26; background: #fff; }
+button.action:focus-visible { outline: 3px solid #f0a500; outline-offset: 2px; }
+button.action.launcher { position: fixed; right: 16px; bottom: 16px; z-index: 2147483647; background: ${BLUE}; color: #fff; border: 0; border-radius: 999px; padding: 10px 20px; font-size: 15px; box-shadow: 0 2px 10px rgba(0,0,0,.35); }
+.card { position: fixed; right: 12px; bottom: 12px; z-index: 2147483647; max-width: min(340px, calc(100vw - 24px)); background: #fff; border: 2px solid ${BLUE}; border-radius: 12px; padding: 12px 14px; box-shadow: 0 4px 16px rgba(0,0,0,.3); }
+.card p { margin: 0 0 6px; }
+.code { font: 700 30px/1.2 ui-monospace, "SFMono-Regular", Menlo, Consolas, monospace; letter-spacing: .08em; margin: 4px 0 6px; }
+.hint { color: #3b4a5c; font-size: 13px; }
 .strong { font-weight: 600; }
+.row { display: flex; gap: 8px; flex-wrap: wrap; margin-top: 8px; }
+.bar { position: fixed; left: 50%; bottom: 10px; transform: translateX(-50%); z-index: 2147483647; display: flex; align-items: center; flex-wrap: nowrap; gap: 6px 10px; width: max-content; max-width: calc(100vw - 16px); padding: 6px 6px 6px 14px; border-radius: 22px; background: #10243e; color: #fff; box-shadow: 0 2px 12px rgba(0,0,0,.35); }
+.bar.ask { flex-wrap: wrap; border-radius: 14px; background: #fff; color: #111; border: 2px solid ${BLUE}; }
+.bar.control { background: ${CONTROL_GREEN}; }
+.bar .text { flex: 1 1 auto; min-width: 0; font-size: 14px; }
+.bar.ask .text { flex-basis: 12em; }
+@media (max-width: 480px) { .bar .text { font-size: 13px; } .bar .extra { display: none; } }
+.bar .text strong { font-weight: 700; }
+.bar .buttons { display: flex; gap: 6px; flex-wrap: nowrap; flex: none; }
+.bar .dot { width: 8px; height: 8px; border-radius: 50%; background: #4ade80; flex: none; }
+.bar.away .dot { background: #f5b400; }
+.bar button.action.quiet { border-color: transparent; background: transparent; color: inherit; padding: 5px 9px; }
+.bar:not(.ask) button.action.danger { background: #fff; }
+.mini { position: fixed; right: 10px; bottom: 10px; z-index: 2147483647; }
+.mini button.action { background: #10243e; color: #fff; border-color: #10243e; box-shadow: 0 2px 10px rgba(0,0,0,.35); }
+.mini.control button.action { background: ${CONTROL_GREEN}; border-color: ${CONTROL_GREEN}; }
+.mini .dot { width: 8px; height: 8px; border-radius: 50%; background: #4ade80; margin-right: 6px; }
+.control-frame { position: fixed; inset: 0; z-index: 2147483646; pointer-events: none; border: 4px solid ${CONTROL_GREEN}; }
 .highlight { position: fixed; z-index: 2147483646; pointer-events: none; border: 3px solid #f0a500; border-radius: 6px; box-shadow: 0 0 0 4px rgba(240,165,0,.35); transition: opacity .4s; }
+@media (prefers-reduced-motion: reduce) { .highlight { transition: none; } }
 `;
 
-function button(label: string, className: string, onClick: () => void): HTMLButtonElement {
+function button(label: string, className: string, onClick: () => void, ariaLabel?: string): HTMLButtonElement {
   const b = document.createElement('button');
   b.type = 'button';
   b.className = `action ${className}`;
   b.textContent = label;
+  if (ariaLabel) b.setAttribute('aria-label', ariaLabel);
   b.addEventListener('click', (event) => {
     if (event.isTrusted) onClick();
   });
@@ -63,6 +101,18 @@ export function groupCode(code: string): string {
   return code.replace(/(\d{3})(?=\d)/g, '$1 ');
 }
 
+/** What the customer calls this site: its og:site_name, else the host name without "www.". */
+export function siteName(doc: Document, hostname: string): string {
+  const named = doc.querySelector('meta[property="og:site_name"]')?.getAttribute('content')?.replace(/\s+/g, ' ').trim();
+  const name = named || hostname.replace(/^www\./i, '');
+  return name.length > 40 ? `${name.slice(0, 39)}…` : name;
+}
+
+/** "14:32": the local time of day, for "Expires at". */
+function timeOfDay(epochMs: number): string {
+  return new Date(epochMs).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
+}
+
 export class SnippetUi {
   readonly host: HTMLElement;
   readonly #root: ShadowRoot;
@@ -70,17 +120,27 @@ export class SnippetUi {
   readonly #handlers: UiHandlers;
   #highlightTimer: ReturnType<typeof setTimeout> | null = null;
   #highlight: HTMLElement | null = null;
+  #state: UiState = { kind: 'idle' };
+  #minimised = false;
+  #lastControl: ControlState | null = null;
+  #notice: string | null = null;
+  #noticeTimer: ReturnType<typeof setTimeout> | null = null;
+  /** The page's own inline padding-bottom and scroll-padding-bottom, restored when the bar goes. */
+  #savedPadding: { padding: string; paddingPriority: string; scroll: string; scrollPriority: string } | null = null;
+  #resize: ResizeObserver | null = null;
 
   constructor(handlers: UiHandlers) {
     this.#handlers = handlers;
     this.host = document.createElement('div');
     this.host.id = UI_HOST_ID;
-    // Zero-size and fixed: the blocked box the agent sees in its place takes no room.
-    this.host.style.cssText = 'position:fixed;top:0;left:0;width:0;height:0;z-index:2147483647;';
+    // Zero-size and fixed: the blocked box the agent sees in its place takes no room. Every
+    // property is set !important inline, so no stylesheet of the site can hide or restyle it.
+    this.host.style.cssText = HOST_STYLE;
     this.#root = this.host.attachShadow({ mode: 'closed' });
     const style = document.createElement('style');
     style.textContent = STYLE;
     this.#view = document.createElement('div');
+    this.#view.className = 'ui';
     this.#view.setAttribute('aria-live', 'polite');
     this.#root.append(style, this.#view);
     document.body.append(this.host);
@@ -91,60 +151,151 @@ export class SnippetUi {
   }
 
   render(state: UiState): void {
+    if (state.kind === 'active') {
+      this.#noteControl(state.control);
+    } else {
+      this.#lastControl = null;
+      this.#minimised = false;
+    }
+    this.#state = state;
+    this.#draw();
+  }
+
+  /** A change of write mode the customer should hear about after it happened. */
+  #noteControl(control: ControlState): void {
+    const before = this.#lastControl;
+    this.#lastControl = control;
+    if (before === 'granted' && control === 'none') this.#flash('The agent gave control back to you.');
+    else if (before === 'granted' && control === 'revoked') this.#flash('You took back control.');
+    // A question for the customer is never hidden in the minimised pill.
+    if (control === 'requested') this.#minimised = false;
+  }
+
+  #flash(notice: string): void {
+    this.#notice = notice;
+    if (this.#noticeTimer) clearTimeout(this.#noticeTimer);
+    this.#noticeTimer = setTimeout(() => {
+      this.#notice = null;
+      this.#draw();
+    }, NOTICE_MS);
+  }
+
+  #draw(): void {
+    const state = this.#state;
     const h = this.#handlers;
-    const parts: HTMLElement[] = [];
     switch (state.kind) {
       case 'idle':
         this.#view.replaceChildren(button('Co-browse', 'launcher', () => h.start()));
+        this.#reserve(null);
         return;
       case 'starting':
-        parts.push(text('p', 'Starting co-browse…'));
-        break;
+        this.#view.replaceChildren(this.#card([text('p', 'Starting co-browse…')]));
+        this.#reserve(null);
+        return;
       case 'waiting': {
-        parts.push(text('div', 'Your co-browse code', 'strong'));
         const code = text('div', groupCode(state.code), 'code');
         code.setAttribute('aria-label', `Code ${state.code.split('').join(' ')}`);
-        parts.push(code, text('div', 'Read this code to the agent. Nobody can see your page until an agent joins with it.'));
+        const parts = [text('p', 'Your co-browse code', 'strong'), code, text('p', 'Read this code to the agent. Nobody can see your page until an agent joins with it.', 'hint')];
+        if (state.expiresAt !== null) parts.push(text('p', `Expires at ${timeOfDay(state.expiresAt)}.`, 'hint'));
         parts.push(this.#row(button('Stop', 'danger', () => h.stop())));
-        break;
+        this.#view.replaceChildren(this.#card(parts));
+        this.#reserve(null);
+        return;
       }
-      case 'active':
-        parts.push(...this.#active(state));
-        break;
       case 'message':
-        parts.push(text('p', state.text), this.#row(button('Close', '', () => h.dismiss())));
-        break;
+        this.#view.replaceChildren(this.#card([text('p', state.text), this.#row(button('Close', '', () => h.dismiss()))]));
+        this.#reserve(null);
+        return;
+      case 'active': {
+        const granted = state.control === 'granted' && !state.agentAway && !state.reconnecting;
+        const nodes: HTMLElement[] = [];
+        if (granted) {
+          const frame = document.createElement('div');
+          frame.className = 'control-frame';
+          frame.setAttribute('aria-hidden', 'true');
+          nodes.push(frame);
+        }
+        nodes.push(this.#minimised ? this.#mini(state, granted) : this.#bar(state, granted));
+        this.#view.replaceChildren(...nodes);
+        this.#reserve(nodes[nodes.length - 1]!);
+        return;
+      }
     }
-    const panel = document.createElement('div');
-    panel.className = 'panel';
-    panel.setAttribute('role', 'region');
-    panel.setAttribute('aria-label', 'Co-browse');
-    panel.append(...parts);
-    this.#view.replaceChildren(panel);
   }
 
-  #active(state: Extract<UiState, { kind: 'active' }>): HTMLElement[] {
+  #bar(state: Extract<UiState, { kind: 'active' }>, granted: boolean): HTMLElement {
     const h = this.#handlers;
     // The server sends only a display name ("An agent" when the agent's token has none).
     const who = state.agent ?? 'An agent';
-    if (state.reconnecting) return [text('p', 'Co-browse connection lost: reconnecting…'), this.#row(button('Stop', 'danger', () => h.stop()))];
-    if (state.agentAway) return [text('p', "The agent's connection dropped. Waiting for them to come back…"), this.#row(button('Stop', 'danger', () => h.stop()))];
-    const parts = [text('p', `${who} can see this page. Masked fields stay hidden from them.`, 'strong')];
-    switch (state.control) {
-      case 'requested':
-        parts.push(text('p', 'The agent asks to click and type on this page for you.'));
-        parts.push(this.#row(button('Approve', 'primary', () => h.approve()), button('Decline', '', () => h.decline()), button('Stop', 'danger', () => h.stop())));
-        return parts;
-      case 'granted':
-        parts.push(text('p', 'The agent can click and type on this page. Submit buttons stay yours.'));
-        parts.push(this.#row(button('Take back control', 'primary', () => h.revoke()), button('Stop', 'danger', () => h.stop())));
-        return parts;
-      case 'none':
-      case 'declined':
-      case 'revoked':
-        parts.push(this.#row(button('Stop', 'danger', () => h.stop())));
-        return parts;
+    const bar = document.createElement('div');
+    bar.setAttribute('role', 'region');
+    bar.setAttribute('aria-label', 'Co-browse');
+    const dot = document.createElement('span');
+    dot.className = 'dot';
+    dot.setAttribute('aria-hidden', 'true');
+    const line = document.createElement('span');
+    line.className = 'text';
+    const buttons: HTMLButtonElement[] = [];
+    let kind = 'bar';
+    if (state.reconnecting) {
+      kind += ' away';
+      line.textContent = 'Co-browse connection lost: reconnecting…';
+    } else if (state.agentAway) {
+      kind += ' away';
+      line.textContent = "The agent's connection dropped. Waiting for them to come back…";
+    } else if (state.control === 'requested') {
+      kind += ' ask';
+      line.append(text('strong', who), ` asks to click and type on this page for you.`);
+      buttons.push(button('Approve', 'primary', () => h.approve()), button('Decline', '', () => h.decline()));
+    } else if (granted) {
+      kind += ' control';
+      line.append(text('strong', who), ' can click and type here.', text('span', ' Submit buttons stay yours.', 'extra'));
+      buttons.push(button('Take back control', 'primary', () => h.revoke()));
+    } else {
+      // A notice ("The agent gave control back to you.") stands in for the line for a few seconds.
+      if (this.#notice) line.append(this.#notice);
+      else line.append(text('strong', who), ` from ${siteName(document, location.hostname)} is viewing`);
     }
+    bar.className = kind;
+    buttons.push(button('Stop', 'danger', () => h.stop()));
+    if (state.control !== 'requested') {
+      buttons.push(
+        button('–', 'quiet', () => {
+          this.#minimised = true;
+          this.#draw();
+        }, 'Minimise the co-browse bar'),
+      );
+    }
+    const group = document.createElement('span');
+    group.className = 'buttons';
+    group.append(...buttons);
+    bar.append(dot, line, group);
+    return bar;
+  }
+
+  #mini(state: Extract<UiState, { kind: 'active' }>, granted: boolean): HTMLElement {
+    const wrap = document.createElement('div');
+    wrap.className = granted ? 'mini control' : 'mini';
+    const who = state.agent ?? 'An agent';
+    const open = button('Co-browse on', '', () => {
+      this.#minimised = false;
+      this.#draw();
+    }, `Co-browse on: ${who} ${granted ? 'has control' : 'is viewing'}. Show the co-browse bar`);
+    const dot = document.createElement('span');
+    dot.className = 'dot';
+    dot.setAttribute('aria-hidden', 'true');
+    open.prepend(dot);
+    wrap.append(open);
+    return wrap;
+  }
+
+  #card(parts: HTMLElement[]): HTMLElement {
+    const panel = document.createElement('div');
+    panel.className = 'card';
+    panel.setAttribute('role', 'region');
+    panel.setAttribute('aria-label', 'Co-browse');
+    panel.append(...parts);
+    return panel;
   }
 
   #row(...buttons: HTMLButtonElement[]): HTMLElement {
@@ -152,6 +303,41 @@ export class SnippetUi {
     row.className = 'row';
     row.append(...buttons);
     return row;
+  }
+
+  /**
+   * Keeps room at the end of the page for the bar (or the minimised pill): bottom padding so the
+   * page's last controls scroll above it, and scroll padding so a focused field is scrolled clear
+   * of it. null gives the page its own values back.
+   */
+  #reserve(element: HTMLElement | null): void {
+    const html = document.documentElement;
+    this.#resize?.disconnect();
+    this.#resize = null;
+    if (!element) {
+      if (this.#savedPadding) {
+        html.style.setProperty('padding-bottom', this.#savedPadding.padding, this.#savedPadding.paddingPriority);
+        html.style.setProperty('scroll-padding-bottom', this.#savedPadding.scroll, this.#savedPadding.scrollPriority);
+        this.#savedPadding = null;
+      }
+      return;
+    }
+    this.#savedPadding ??= {
+      padding: html.style.getPropertyValue('padding-bottom'),
+      paddingPriority: html.style.getPropertyPriority('padding-bottom'),
+      scroll: html.style.getPropertyValue('scroll-padding-bottom'),
+      scrollPriority: html.style.getPropertyPriority('scroll-padding-bottom'),
+    };
+    const apply = () => {
+      const room = `${Math.ceil(element.getBoundingClientRect().height) + 20}px`;
+      if (html.style.getPropertyValue('padding-bottom') !== room) html.style.setProperty('padding-bottom', room, 'important');
+      if (html.style.getPropertyValue('scroll-padding-bottom') !== room) html.style.setProperty('scroll-padding-bottom', room, 'important');
+    };
+    apply();
+    if (typeof ResizeObserver === 'function') {
+      this.#resize = new ResizeObserver(apply);
+      this.#resize.observe(element);
+    }
   }
 
   /** Shows where the agent points: a short outline around the element. */
@@ -175,6 +361,8 @@ export class SnippetUi {
 
   remove(): void {
     if (this.#highlightTimer) clearTimeout(this.#highlightTimer);
+    if (this.#noticeTimer) clearTimeout(this.#noticeTimer);
+    this.#reserve(null);
     this.host.remove();
   }
 }

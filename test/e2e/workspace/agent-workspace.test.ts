@@ -13,8 +13,8 @@ import type { Browser, FrameLocator, Page } from '@playwright/test';
 import { REPO_ROOT } from '../../integration/server/helpers/server-process.js';
 import { snippetUi, type SnippetUiDriver } from '../../support/snippet-ui.js';
 import { screenshots } from '../desktop/support/agent-journey.js';
-import { AGENT, randomToken, startDesktopStack, type DesktopStack } from '../desktop/support/desktop-stack.js';
-import { launchBrowser, measureMirror, openCustomer, seriousViolations, snippetUiViolations, tabTo, type AxeViolation, type MirrorMeasure } from './support/workspace-stack.js';
+import { AGENT, CUSTOMER_ORIGIN, randomToken, startDesktopStack, type DesktopStack } from '../desktop/support/desktop-stack.js';
+import { launchBrowser, measureMirror, openCustomer, serveDemoSite, seriousViolations, snippetUiViolations, tabTo, type AxeViolation, type MirrorMeasure } from './support/workspace-stack.js';
 
 const SNIPPET = join(REPO_ROOT, 'dist/snippet/agentdesk-cobrowse.js');
 const SIZES = [
@@ -164,6 +164,7 @@ describe('the agent workspace', { skip: existsSync(SNIPPET) ? false : 'the snipp
     await agent.getByTestId('control-state').getByText('Write mode').waitFor();
     await agent.waitForFunction(`document.activeElement && document.activeElement.getAttribute('data-testid') === 'mirror-overlay'`, undefined, { timeout: 3000 });
     assert.match(await agent.title(), /^Control approved · Session/);
+    assert.equal(await ui.evaluate<boolean>(`function () { return this.querySelector('.control-frame') !== null; }`), true, 'a coloured frame round the customer’s page while the agent has control');
 
     await tabTo(agent, /^Controls$/);
     await agent.keyboard.press('Enter');
@@ -185,6 +186,8 @@ describe('the agent workspace', { skip: existsSync(SNIPPET) ? false : 'the snipp
     await agent.keyboard.press('Escape'); // gives control back
     await agent.waitForFunction(`document.querySelector('[data-testid=control-state]').textContent === 'Pointer mode'`, undefined, { timeout: 5000 });
     await ui.waitUntil(`function () { return !this.textContent.includes('Take back control'); }`, 'the banner without Take back control');
+    await ui.waitForText('The agent gave control back to you.');
+    assert.equal(await ui.evaluate<boolean>(`function () { return this.querySelector('.control-frame') !== null; }`), false, 'no frame once control is back');
   });
 
   it('a click on a masked field in write mode is refused at once, with no editor', async () => {
@@ -201,8 +204,57 @@ describe('the agent workspace', { skip: existsSync(SNIPPET) ? false : 'the snipp
     await agent.getByTestId('control-state').getByText('Pointer mode').waitFor({ state: 'attached' });
   });
 
-  it('the customer’s banner passes axe', async () => {
-    noSerious('customer banner', await snippetUiViolations(customer, ui));
+  it('the customer’s bar is slim, names the agent and the site, can be minimised, and never covers the page’s controls on a phone', async () => {
+    await customer.setViewportSize({ width: 390, height: 844 });
+    await ui.waitForText(`${AGENT.name} from shop.example.test is viewing`);
+    await customer.screenshot({ path: join(REPO_ROOT, 'test-results/e2e/workspace/08-customer-phone-bar.png') });
+    noSerious('customer bar', await snippetUiViolations(customer, ui));
+    const bar = await ui.evaluate<{ top: number; height: number }>(`function () { const r = this.querySelector('.bar').getBoundingClientRect(); return { top: r.top, height: r.height }; }`);
+    assert.ok(bar && bar.height <= 56, `the bar is ${bar?.height} px tall on a phone`);
+    // Every control of the page can be brought into view clear of the bar.
+    const covered = (await customer.evaluate(`(() => {
+      const top = ${bar.top};
+      const out = [];
+      for (const el of document.querySelectorAll('input:not([type=hidden]), select, textarea, button, a[href]')) {
+        el.scrollIntoView({ block: 'nearest' });
+        const r = el.getBoundingClientRect();
+        if (r.bottom > top) out.push((el.id || el.textContent || el.tagName).trim().slice(0, 30) + ' at ' + Math.round(r.bottom));
+      }
+      window.scrollTo(0, 0);
+      return out;
+    })()`)) as string[];
+    assert.deepEqual(covered, [], 'controls the bar covers');
+    await ui.click('Minimise the co-browse bar');
+    await ui.click(`Co-browse on: ${AGENT.name} is viewing. Show the co-browse bar`);
+    await ui.waitForButton('Stop');
+    await customer.setViewportSize({ width: 1366, height: 768 });
+  });
+
+  it('the launcher looks the same whatever the site’s CSS says, and a code shows when it expires', async () => {
+    const context = await browser.newContext({ viewport: { width: 1366, height: 768 } });
+    await serveDemoSite(context, stack.server.url);
+    const page = await context.newPage();
+    await page.goto(`${CUSTOMER_ORIGIN}/index.html`);
+    await page.addStyleTag({
+      content: `button { background: #fff !important; color: #000 !important; border: 2px solid red !important; font-size: 9px !important; }
+        div { opacity: .2 !important; filter: blur(2px) !important; } #agentdesk-cobrowse-root { display: none !important; transform: scale(.2) !important; }
+        * { font-family: serif !important; }`,
+    });
+    const other = snippetUi(page);
+    const look = await other.evaluate<{ background: string; color: string; radius: string; visible: boolean; font: string }>(`function () {
+      const b = this.querySelector('button.launcher');
+      const s = getComputedStyle(b);
+      const host = getComputedStyle(document.getElementById('agentdesk-cobrowse-root'));
+      const r = b.getBoundingClientRect();
+      return { background: s.backgroundColor, color: s.color, radius: s.borderTopLeftRadius, font: s.fontSize, visible: host.display !== 'none' && host.opacity === '1' && host.filter === 'none' && r.width > 60 };
+    }`);
+    assert.deepEqual(look, { background: 'rgb(11, 92, 173)', color: 'rgb(255, 255, 255)', radius: '999px', font: '15px', visible: true });
+    await page.screenshot({ path: join(REPO_ROOT, 'test-results/e2e/workspace/09-launcher-hostile-css.png') });
+    await other.click('Co-browse');
+    await other.code();
+    assert.match(await other.text(), /Expires at \d{1,2}:\d{2}/);
+    await other.click('Stop');
+    await context.close();
   });
 
   it('a reload of the agent window shows the customer’s page again within 2 s', async () => {
@@ -251,7 +303,7 @@ describe('the agent workspace', { skip: existsSync(SNIPPET) ? false : 'the snipp
     await shot(agent, '07-sign-out-confirm');
     await dialog.getByRole('button', { name: 'End session and sign out' }).click();
     await agent.getByRole('button', { name: /^Sign in with/ }).waitFor({ timeout: 10_000 });
-    await ui.waitUntil(`function () { return !this.textContent.includes('can see this page'); }`, 'the banner without "can see this page"', 5000);
+    await ui.waitUntil(`function () { return !this.textContent.includes('is viewing'); }`, 'the bar without "is viewing"', 5000);
     assert.doesNotMatch(await ui.text(), /connection dropped/);
   });
 });

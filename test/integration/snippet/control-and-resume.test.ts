@@ -174,7 +174,7 @@ describe('snippet write mode, pointer, navigation and resume (real Chromium, rea
     assert.notEqual(resumed.resumeToken, joined.resumeToken, 'a new token with every joined');
     const fresh = await nextSnapshot(again);
     assert.ok(JSON.stringify(fresh.events).includes('File a car insurance claim'), 'never a cursor over an empty page');
-    await customer.ui.waitForText('can see this page');
+    await customer.ui.waitForText('is viewing');
     // The spent token cannot be used again.
     const third = await stack.agent();
     third.send({ type: 'resume', resumeToken: joined.resumeToken });
