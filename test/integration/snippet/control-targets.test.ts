@@ -6,7 +6,8 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { startSnippetStack, type SnippetStack } from './helpers/snippet-stack.js';
 import { join as joinSession, nextOfType, startCobrowse, waitInPage } from './helpers/customer-page.js';
-import { nodeIdOf } from './helpers/page-frames.js';
+import { decodeFrame, nodeIdOf, type SerializedNode } from './helpers/page-frames.js';
+import type { TestSocket } from '../server/net-helpers/ws-client.js';
 
 const PAGE = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Control targets</title>
 <script src="{{COBROWSE_SERVER}}/cobrowse/snippet.js" data-server="{{COBROWSE_SERVER}}"></script>
@@ -30,6 +31,7 @@ const PAGE = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>
   <div aria-hidden="true"><button type="button" id="aria-hidden">Aria hidden</button></div>
   <lock-box id="lock-host" data-cobrowse-lock></lock-box>
 </form>
+<iframe id="frame" src="/frame-targets.html" width="400" height="60"></iframe>
 <script>
   window.__clicks = [];
   document.addEventListener('click', (e) => { const t = e.target.closest && e.target.closest('[id]'); if (t) window.__clicks.push(t.id); }, true);
@@ -41,10 +43,32 @@ const PAGE = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>
 </script>
 </body></html>`;
 
+const FRAME = `<!doctype html><html><body><input id="frame-name"> <input id="frame-pw" type="password"></body></html>`;
+
+/** Node ids of elements of a same-origin frame: its document arrives in an incremental frame after the snapshot. */
+async function frameNodeIds(agent: TestSocket, htmlIds: readonly string[]): Promise<Map<string, number>> {
+  const found = new Map<string, number>();
+  const deadline = Date.now() + 10_000;
+  while (found.size < htmlIds.length) {
+    const { events } = decodeFrame(await agent.nextBinary(Math.max(1, deadline - Date.now())));
+    for (const event of events) {
+      const adds = (event.data as { adds?: { node: SerializedNode }[] }).adds ?? [];
+      const stack = adds.map((a) => a.node);
+      while (stack.length > 0) {
+        const node = stack.pop()!;
+        const id = node.attributes?.id;
+        if (typeof id === 'string' && htmlIds.includes(id)) found.set(id, node.id);
+        stack.push(...(node.childNodes ?? []));
+      }
+    }
+  }
+  return found;
+}
+
 describe('control by construction: effective targets and unavailable elements (real snippet, real server)', () => {
   let stack: SnippetStack;
   before(async () => {
-    stack = await startSnippetStack({ extraPages: { '/targets.html': PAGE } });
+    stack = await startSnippetStack({ extraPages: { '/targets.html': PAGE, '/frame-targets.html': FRAME } });
   });
   after(() => stack.close());
 
@@ -53,6 +77,9 @@ describe('control by construction: effective targets and unavailable elements (r
     const { page } = customer;
     const agent = await stack.agent();
     const { snapshot } = await joinSession(agent, customer.code);
+    const frameIds = await frameNodeIds(agent, ['frame-name', 'frame-pw']);
+    const frameName = frameIds.get('frame-name')!;
+    const framePw = frameIds.get('frame-pw')!;
     agent.send({ type: 'control-request' });
     assert.deepEqual(await nextOfType(agent, 'control'), { type: 'control', state: 'requested' });
     await customer.ui.click('Approve');
@@ -87,6 +114,15 @@ describe('control by construction: effective targets and unavailable elements (r
       assert.equal(refused.code, expected, `${htmlId} is refused as ${expected}`);
     }
     console.log(`control refusals: ${results.join(', ')}`);
+
+    // In a same-origin frame (another realm): a password field refuses, a plain field takes typing.
+    agent.send({ type: 'action', id: 50, action: { kind: 'input', nodeId: framePw, value: 'x' } });
+    assert.deepEqual(await nextOfType(agent, 'action-refused'), { type: 'action-refused', id: 50, code: 'TARGET_MASKED' });
+    agent.send({ type: 'action', id: 51, action: { kind: 'input', nodeId: frameName, value: 'Typed in the frame' } });
+    const frame = page.frame({ url: /frame-targets/ });
+    assert.ok(frame);
+    await frame.waitForFunction(`document.getElementById('frame-name').value === 'Typed in the frame'`, undefined, { timeout: 5000 });
+    assert.equal(await frame.evaluate(`document.getElementById('frame-pw').value`), '', 'the frame password was not touched');
 
     // Plain targets still work: a button, and a label that toggles its (unmasked) checkbox.
     agent.send({ type: 'action', id: 100, action: { kind: 'click', nodeId: nodeIdOf(snapshot, 'plain') } });
