@@ -193,11 +193,26 @@ export const settingsInputSchema = z
   .strict();
 export type SettingsInput = z.infer<typeof settingsInputSchema>;
 
-/** What the Settings screen loads: everything it edits, and whether an agent token is set. */
+/** A sign-in provider the administrator's providers file sets: shown in Settings, never edited there. */
+export interface AdministratorProvider {
+  readonly id: string;
+  readonly label: string;
+  /** The issuer of a discovery provider; null for one with explicit endpoints. */
+  readonly issuer: string | null;
+  readonly clientId: string;
+}
+
+/** What the Settings screen loads: everything it edits, what the administrator set, and whether an agent token is set. */
 export interface Settings {
+  /** The server URL in use: the agent's own, else the administrator's (command line / managed config). */
   readonly serverUrl: string | null;
+  /** Where `serverUrl` comes from; null when none is set. */
+  readonly serverUrlSource: 'agent' | 'administrator' | null;
   readonly agentTokenSet: boolean;
+  /** The agent's own providers (editable). */
   readonly providers: readonly ProviderSettings[];
+  /** The administrator's providers file (read-only here), used before the agent's own. */
+  readonly administratorProviders: readonly AdministratorProvider[];
 }
 
 export type StateListener = (state: AppState) => void;

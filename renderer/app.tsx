@@ -71,7 +71,18 @@ function Desk({ api }: { readonly api: AgentDeskApi }) {
       <a className="skip" href="#main">
         Skip to content
       </a>
-      <Header signIn={state.signIn} view={view} onNavigate={setView} onSignOut={() => void signOut()} busy={signingOut} />
+      <Header
+        signIn={state.signIn}
+        view={view}
+        onNavigate={setView}
+        onSignOut={() => {
+          // From Settings during a session: the same question the session bar asks.
+          const inSession = state.session.status === 'joined' || state.session.status === 'reconnecting';
+          if (inSession && !window.confirm('End the session and sign out?')) return;
+          void signOut();
+        }}
+        busy={signingOut}
+      />
       <main id="main" className="main" ref={mainRef} tabIndex={-1}>
         {signOutError && <Notice tone="error">{errorText(signOutError)}</Notice>}
         {state.notices.map((notice) => (

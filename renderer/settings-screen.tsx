@@ -75,7 +75,9 @@ function ServerSection({ api, settings, onSaved }: { readonly api: AgentDeskApi;
           <label htmlFor={id}>Co-browse server URL</label>
           <input id={id} type="url" inputMode="url" autoComplete="url" spellCheck={false} placeholder="https://cobrowse.example.com" value={url} aria-describedby={helpId} onChange={(e) => setUrl(e.currentTarget.value)} />
           <p id={helpId} className="hint">
-            The address your administrator gave you, starting with https://.
+            {settings.serverUrlSource === 'administrator'
+              ? 'In use: the address your administrator configured for this desktop. A URL saved here replaces it for you.'
+              : 'The address your administrator gave you, starting with https://.'}
           </p>
         </div>
         <button type="submit">Save server</button>
@@ -175,7 +177,8 @@ function ProvidersSection({ api, settings, onSaved }: { readonly api: AgentDeskA
       setOutcome({ ok: false, message: checked.message });
       return;
     }
-    const result = await api.saveSettings({ serverUrl: settings.serverUrl, providers: checked.value });
+    // The administrator's URL is not the agent's to save: only an own URL goes back.
+    const result = await api.saveSettings({ serverUrl: settings.serverUrlSource === 'agent' ? settings.serverUrl : null, providers: checked.value });
     setOutcome(resultOutcome(result, 'Sign-in providers saved.'));
     if (result.ok) await onSaved();
   }
@@ -184,6 +187,26 @@ function ProvidersSection({ api, settings, onSaved }: { readonly api: AgentDeskA
     <section className="panel" aria-labelledby={titleId}>
       <h2 id={titleId}>Sign-in providers</h2>
       <p className="hint">The identity providers agents sign in with. Your administrator has these details (issuer URL and client ID of the AgentDesk app).</p>
+      {settings.administratorProviders.length > 0 && (
+        <div className="admin-providers">
+          <h3>From your administrator’s file</h3>
+          <p className="hint">In use on the sign-in screen. Set by your administrator, so they cannot be changed here.</p>
+          <ul data-testid="administrator-providers">
+            {settings.administratorProviders.map((p) => (
+              <li key={p.id}>
+                <strong>{p.label}</strong> <span className="badge">read-only</span>
+                <dl className="facts">
+                  <dt>Issuer</dt>
+                  <dd className="mono">{p.issuer ?? 'explicit endpoints'}</dd>
+                  <dt>Client ID</dt>
+                  <dd className="mono">{p.clientId}</dd>
+                </dl>
+              </li>
+            ))}
+          </ul>
+          <h3>Your own providers</h3>
+        </div>
+      )}
       <form
         noValidate
         onSubmit={(e) => {
@@ -191,7 +214,7 @@ function ProvidersSection({ api, settings, onSaved }: { readonly api: AgentDeskA
           void save();
         }}
       >
-        {drafts.length === 0 && <p className="empty">No provider yet.</p>}
+        {drafts.length === 0 && <p className="empty">{settings.administratorProviders.length > 0 ? 'None of your own: the administrator’s providers above are used.' : 'No provider yet.'}</p>}
         {drafts.map((draft, index) => (
           <ProviderFields
             key={index}

@@ -243,8 +243,10 @@ class Core implements DesktopApp {
     },
     getSettings: async () => ({
       serverUrl: this.#serverUrl(),
+      serverUrlSource: this.#settings.serverUrl ? 'agent' : this.#options.defaultServerUrl ? 'administrator' : null,
       agentTokenSet: this.#agentTokenSet,
       providers: this.#settings.providers,
+      administratorProviders: this.#fileProviders.map((p) => ({ id: p.id, label: p.label, issuer: p.server.kind === 'discovery' ? p.server.issuer : null, clientId: p.clientId })),
     }),
     saveSettings: async (input: SettingsInput) => this.#saveSettings(input),
     saveAgentToken: async (token: string) => {

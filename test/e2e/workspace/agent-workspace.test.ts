@@ -13,7 +13,7 @@ import type { Browser, FrameLocator, Page } from '@playwright/test';
 import { REPO_ROOT } from '../../integration/server/helpers/server-process.js';
 import { snippetUi, type SnippetUiDriver } from '../../support/snippet-ui.js';
 import { screenshots } from '../desktop/support/agent-journey.js';
-import { AGENT, CUSTOMER_ORIGIN, randomToken, startDesktopStack, type DesktopStack } from '../desktop/support/desktop-stack.js';
+import { AGENT, CUSTOMER_ORIGIN, PROVIDER_LABEL, randomToken, startDesktopStack, type DesktopStack } from '../desktop/support/desktop-stack.js';
 import { launchBrowser, measureMirror, openCustomer, serveDemoSite, seriousViolations, snippetUiViolations, tabTo, type AxeViolation, type MirrorMeasure } from './support/workspace-stack.js';
 
 const SNIPPET = join(REPO_ROOT, 'dist/snippet/agentdesk-cobrowse.js');
@@ -289,6 +289,13 @@ describe('the agent workspace', { skip: existsSync(SNIPPET) ? false : 'the snipp
     await agent.getByText('More').click();
     await agent.getByRole('button', { name: 'Settings' }).click();
     await agent.getByRole('heading', { name: 'Settings', level: 1 }).waitFor();
+    // The administrator's provider file is what the sign-in screen uses: shown, read-only.
+    const admin = agent.getByTestId('administrator-providers');
+    await admin.getByText(PROVIDER_LABEL).waitFor();
+    assert.match(await admin.innerText(), /read-only[\s\S]*Client ID\s*agentdesk-e2e/);
+    assert.equal(await agent.getByText('No provider yet.').count(), 0);
+    await agent.getByText('In use: the address your administrator configured').waitFor();
+    await shot(agent, '10-settings');
     noSerious('settings screen', await seriousViolations(agent));
     await agent.getByRole('button', { name: 'Session' }).click();
     await mirror.getByRole('heading', { name: 'File a car insurance claim' }).waitFor({ timeout: 3000 });
