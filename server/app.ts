@@ -13,6 +13,8 @@ import { WindowCounter } from './policy/window-counter.js';
 import { AuditStore, type AuditLog } from './store/audit-store.js';
 import type { RunningServer, StartServerOptions } from './types.js';
 import { SessionHub, type RelayedFrame } from './ws/session-hub.js';
+import { MemorySessionStore } from './sessions/memory-session-store.js';
+import type { SessionStore } from './sessions/session-store.js';
 import { createUpgradeHandler } from './ws/upgrade-handler.js';
 import { startClusterRouter } from './cluster/start-cluster-router.js';
 
@@ -25,6 +27,8 @@ export interface StartServerInternals {
   readonly limits?: Partial<NetLimits>;
   /** Test tap: every frame the server sends to either side of a session. */
   readonly onRelay?: (frame: RelayedFrame) => void;
+  /** Where session state is kept; default in this process's memory. */
+  readonly sessionStore?: SessionStore;
   /** The built snippet to serve; default dist/snippet/agentdesk-cobrowse.js. */
   readonly snippetFile?: string;
 }
@@ -40,11 +44,18 @@ export async function startServer(opts: StartServerOptions, internals: StartServ
   const ownAudit = opts.audit ? null : AuditStore.inMemory();
   const audit: AuditLog = opts.audit ?? ownAudit!;
   audit.registerMetrics?.(metrics.registry);
-  const hub = new SessionHub(
-    { limits, clock, logger, metrics, policy: config.agentAuth, audit, assetOrigins: config.assetOrigins ?? [], ...(internals.onRelay ? { onRelay: internals.onRelay } : {}) },
-    agentToken.state(),
-  );
-  const unsubscribe = agentToken.onChange((state) => hub.tokenStateChanged(state));
+  const hub = new SessionHub({
+    limits,
+    clock,
+    logger,
+    metrics,
+    policy: config.agentAuth,
+    audit,
+    assetOrigins: config.assetOrigins ?? [],
+    agentToken,
+    store: internals.sessionStore ?? new MemorySessionStore(limits, clock),
+    ...(internals.onRelay ? { onRelay: internals.onRelay } : {}),
+  });
   const router = opts.cluster ? startClusterRouter(opts.cluster, hub, limits, logger) : null;
   const authLimiter = new AuthFailureLimiter(limits, clock);
   const oidc = config.oidc ? createOidcVerifier(config.oidc, clock, limits) : null;
@@ -60,14 +71,14 @@ export async function startServer(opts: StartServerOptions, internals: StartServ
       limits,
       logger,
       metrics,
-      sessions: hub.sessions,
+      createSession: async (origin) => {
+        const created = await hub.createSession(origin);
+        if (created.ok) router?.sessionCreated(created.session.id);
+        return created;
+      },
       sessionCreates: new WindowCounter(limits.sessionCreateWindowMs, clock),
       isShuttingDown,
       unavailable: opts.unavailable ?? (() => null),
-      sessionCreated: (sessionId) => {
-        hub.sessionCreated(sessionId);
-        router?.sessionCreated(sessionId);
-      },
       adminFailures: new WindowCounter(limits.authFailureWindowMs, clock),
       audit,
       adminKey: opts.adminKey ?? (() => 'not-configured'),
@@ -96,7 +107,6 @@ export async function startServer(opts: StartServerOptions, internals: StartServ
     close() {
       closing ??= (async () => {
         shuttingDown = true;
-        unsubscribe();
         const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
         server.closeIdleConnections();
         await router?.shutdown();

@@ -14,7 +14,7 @@ import type { Redis } from 'ioredis';
 import type { ControlState } from '../../common/protocol.js';
 import type { NetLimits } from '../limits.js';
 import type { Clock } from '../policy/clock.js';
-import { secretDigest } from '../policy/constant-time-equal.js';
+import { secretDigest } from '../policy/secret-digest.js';
 import { randomDigits } from '../sessions/random-digits.js';
 import { SESSION_LIVE_TTL_MS } from './cluster-limits.js';
 

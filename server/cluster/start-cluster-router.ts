@@ -29,14 +29,14 @@ export function startClusterRouter(cluster: { readonly link: RedisLink; readonly
     liveness,
     logger,
     limits,
-    sessionIsLive: (id) => hub.sessions.get(id) !== undefined,
+    sessionIsLive: (id) => hub.liveSession(id) !== undefined,
   });
   return {
     router,
     addAgent: (ws, address, admission) => router.addAgent(ws, address, admission),
     addCustomer: (ws, address, origin) => router.addCustomer(ws, address, origin),
     sessionCreated(sessionId) {
-      const session = hub.sessions.get(sessionId);
+      const session = hub.liveSession(sessionId);
       if (!session) return;
       void router.sessionCreated(sessionId, session.code).catch((err: unknown) =>
         logger.warn({ sessionId, err: err instanceof Error ? err.message : String(err) }, 'cannot record the session\'s home in Redis; only this node can serve it'),

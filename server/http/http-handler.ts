@@ -9,7 +9,7 @@ import type { NetLimits } from '../limits.js';
 import type { NetMetrics } from '../metrics/net-metrics.js';
 import type { WindowCounter } from '../policy/window-counter.js';
 import { randomDigits } from '../sessions/random-digits.js';
-import type { SessionRegistry } from '../sessions/session-registry.js';
+import type { CreateOutcome } from '../sessions/session-registry.js';
 import type { ServerConfig } from '../types.js';
 import { AGENT_AUTH_PATH } from '../../common/agent-auth.js';
 import { agentAuthRoute } from './agent-auth-route.js';
@@ -24,13 +24,12 @@ export interface HttpDeps extends HistoryDeps {
   readonly limits: NetLimits;
   readonly logger: Logger;
   readonly metrics: NetMetrics;
-  readonly sessions: SessionRegistry<unknown, unknown>;
+  /** Makes a session (the hub: store, this node's live session, audit, metrics). */
+  readonly createSession: (customerOrigin: string) => Promise<CreateOutcome>;
   readonly sessionCreates: WindowCounter;
   readonly isShuttingDown: () => boolean;
   /** Cluster mode: why no new session can start on this node now (Redis away), or null. */
   readonly unavailable?: () => ErrorCode | null;
-  /** Called after a session is created, so the metrics and the audit trail see it. */
-  readonly sessionCreated: (sessionId: string) => void;
   /** The built customer snippet served at /cobrowse/snippet.js. */
   readonly snippetFile: string;
 }
@@ -150,12 +149,11 @@ async function createSession(req: IncomingMessage, res: ServerResponse, deps: Ht
     return;
   }
   deps.sessionCreates.add(address);
-  const created = deps.sessions.create(origin);
+  const created = await deps.createSession(origin);
   if (!created.ok) {
     sendError(res, 503, created.code, cors);
     return;
   }
-  deps.sessionCreated(created.session.id);
   const answer: CreatedSession = {
     sessionId: created.session.id,
     code: created.session.code,

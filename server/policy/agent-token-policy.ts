@@ -8,7 +8,7 @@ import { timingSafeEqual } from 'node:crypto';
 import { AGENT_TOKEN_PATTERN } from '../../common/protocol.js';
 import { assertNever } from '../../common/assert-never.js';
 import type { AgentAuthPolicy, AgentTokenState } from '../types.js';
-import { matchesDigest, secretDigest } from './constant-time-equal.js';
+import { secretDigest } from './secret-digest.js';
 
 export type AgentTokenAdmission =
   | { readonly kind: 'accepted-without-auth'; readonly warning: 'AGENT_TOKEN_NOT_CONFIGURED' | null }
@@ -39,13 +39,23 @@ export function admitAgentToken(
     return { kind: 'refused', code: 'AGENT_TOKEN_INVALID' };
   }
   const digest = secretDigest(presented);
-  // Both comparisons always run, so the answer time does not tell which token matched.
-  const isCurrent = matchesDigest(state.current, digest);
+  const match = matchToken(state, digest, now);
+  if (match === null) return { kind: 'refused', code: 'AGENT_TOKEN_INVALID' };
+  return { kind: 'accepted-with-token', tokenDigest: digest, validUntil: match.validUntil };
+}
+
+/**
+ * Which of the state's tokens has this digest: the current one (no deadline), the previous one
+ * while its grace runs (its deadline), or neither (null). The one place the comparison is made.
+ * Both comparisons always run, so the time taken does not tell which token matched.
+ */
+export function matchToken(state: AgentTokenState, digest: Buffer, now: number): { readonly validUntil: number | null } | null {
+  const isCurrent = state.current !== null && timingSafeEqual(secretDigest(state.current), digest);
   const previous = state.previous;
-  const isPrevious = previous !== null && matchesDigest(previous.token, digest) && now < previous.validUntil;
-  if (isCurrent) return { kind: 'accepted-with-token', tokenDigest: digest, validUntil: null };
-  if (isPrevious) return { kind: 'accepted-with-token', tokenDigest: digest, validUntil: previous.validUntil };
-  return { kind: 'refused', code: 'AGENT_TOKEN_INVALID' };
+  const isPrevious = previous !== null && timingSafeEqual(secretDigest(previous.token), digest) && now < previous.validUntil;
+  if (isCurrent) return { validUntil: null };
+  if (isPrevious) return { validUntil: previous.validUntil };
+  return null;
 }
 
 /**
@@ -65,10 +75,6 @@ export function tokenAgentStanding(
   if (state.current === null) {
     return policy === 'compatible' ? { stays: true, until: null } : { stays: false };
   }
-  if (timingSafeEqual(secretDigest(state.current), tokenDigest)) return { stays: true, until: null };
-  const previous = state.previous;
-  if (previous !== null && now < previous.validUntil && timingSafeEqual(secretDigest(previous.token), tokenDigest)) {
-    return { stays: true, until: previous.validUntil };
-  }
-  return { stays: false };
+  const match = matchToken(state, tokenDigest, now);
+  return match === null ? { stays: false } : { stays: true, until: match.validUntil };
 }

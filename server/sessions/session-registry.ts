@@ -5,18 +5,17 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import type { ControlState } from '../../common/protocol.js';
 import type { NetLimits } from '../limits.js';
 import type { Clock } from '../policy/clock.js';
-import { secretDigest } from '../policy/constant-time-equal.js';
+import { secretDigest } from '../policy/secret-digest.js';
 import { randomDigits } from './random-digits.js';
 
-export interface Session<Agent, Customer> {
+/** A live session's shared state: plain data, no sockets or timers (those live in LiveSession). */
+export interface Session {
   readonly id: string;
   readonly code: string;
   readonly secretDigest: Buffer;
   readonly customerOrigin: string | null;
   readonly expiresAt: number;
   joined: boolean;
-  agent: Agent | null;
-  customer: Customer | null;
   /** Write-mode consent; pointer mode is always on. */
   control: ControlState;
   /** The `sub` of the agent that joined (null without per-agent identity); a resume must match it. */
@@ -36,19 +35,19 @@ type Tombstone = { readonly why: 'used' | UnjoinedEnd; readonly until: number };
 
 const TOMBSTONE_CODES = { used: 'SESSION_CODE_USED', expired: 'SESSION_CODE_EXPIRED', cancelled: 'SESSION_CODE_CANCELLED' } as const;
 
-export type JoinOutcome<A, C> =
-  | { readonly ok: true; readonly session: Session<A, C> }
+export type JoinOutcome =
+  | { readonly ok: true; readonly session: Session }
   | { readonly ok: false; readonly code: 'SESSION_CODE_UNKNOWN' | 'SESSION_CODE_EXPIRED' | 'SESSION_CODE_USED' | 'SESSION_CODE_CANCELLED' };
 
-export type CreateOutcome<A, C> =
-  | { readonly ok: true; readonly session: Session<A, C>; readonly customerSecret: string }
+export type CreateOutcome =
+  | { readonly ok: true; readonly session: Session; readonly customerSecret: string }
   | { readonly ok: false; readonly code: 'SESSION_CAPACITY_REACHED' };
 
 type RegistryLimits = Pick<NetLimits, 'sessionUnjoinedTtlMs' | 'sessionTombstoneMs' | 'maxLiveSessions'>;
 
-export class SessionRegistry<A, C> {
-  readonly #byId = new Map<string, Session<A, C>>();
-  readonly #byCode = new Map<string, Session<A, C>>();
+export class SessionRegistry {
+  readonly #byId = new Map<string, Session>();
+  readonly #byCode = new Map<string, Session>();
   readonly #tombstones = new Map<string, Tombstone>();
   readonly #limits: RegistryLimits;
   readonly #clock: Clock;
@@ -62,20 +61,18 @@ export class SessionRegistry<A, C> {
     return this.#byId.size;
   }
 
-  create(customerOrigin: string | null): CreateOutcome<A, C> {
+  create(customerOrigin: string | null): CreateOutcome {
     if (this.#byId.size >= this.#limits.maxLiveSessions) return { ok: false, code: 'SESSION_CAPACITY_REACHED' };
     let code = randomDigits(9);
     while (this.#byCode.has(code) || this.#tombstones.has(code)) code = randomDigits(9);
     const customerSecret = randomBytes(32).toString('base64url');
-    const session: Session<A, C> = {
+    const session: Session = {
       id: randomUUID(),
       code,
       secretDigest: secretDigest(customerSecret),
       customerOrigin,
       expiresAt: this.#clock() + this.#limits.sessionUnjoinedTtlMs,
       joined: false,
-      agent: null,
-      customer: null,
       control: 'none',
       agentSub: null,
       resumeDigest: null,
@@ -88,7 +85,7 @@ export class SessionRegistry<A, C> {
   }
 
   /** Spends the code: on success the session is joined and the code can never be joined again. */
-  join(code: string): JoinOutcome<A, C> {
+  join(code: string): JoinOutcome {
     const now = this.#clock();
     const session = this.#byCode.get(code);
     if (session) {
@@ -106,14 +103,14 @@ export class SessionRegistry<A, C> {
   }
 
   /** A live session by id, for the customer's hello; unjoined sessions past their TTL are not live. */
-  get(id: string): Session<A, C> | undefined {
+  get(id: string): Session | undefined {
     const session = this.#byId.get(id);
     if (!session || (!session.joined && this.#clock() >= session.expiresAt)) return undefined;
     return session;
   }
 
   /** Forgets an ended session; its code, if never joined, answers "expired" (or "cancelled") from now on. */
-  remove(session: Session<A, C>, why: UnjoinedEnd = 'expired'): void {
+  remove(session: Session, why: UnjoinedEnd = 'expired'): void {
     if (this.#byId.get(session.id) !== session) return;
     this.#byId.delete(session.id);
     if (this.#byCode.get(session.code) === session) {
@@ -123,13 +120,13 @@ export class SessionRegistry<A, C> {
   }
 
   /** Unjoined sessions past their TTL (the caller ends and removes them); drops old tombstones. */
-  expired(): Session<A, C>[] {
+  expired(): Session[] {
     const now = this.#clock();
     for (const [code, tombstone] of this.#tombstones) if (now >= tombstone.until) this.#tombstones.delete(code);
     return [...this.#byId.values()].filter((s) => !s.joined && now >= s.expiresAt);
   }
 
-  all(): Session<A, C>[] {
+  all(): Session[] {
     return [...this.#byId.values()];
   }
 }

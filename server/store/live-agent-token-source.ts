@@ -1,11 +1,14 @@
 // The running server's live view of slave.password. Another process (the CLI) writes the same
 // database; SQLite's `PRAGMA data_version` tells this connection when anyone else committed, so a
-// cheap poll finds changes within one second without a restart. A timer also fires when a
-// rotation grace ends, so listeners hear that the previous token is gone.
+// cheap poll finds changes within one second without a restart. The grace deadline
+// (policy/token-grace.ts) also fires when a rotation grace ends, so listeners hear that the
+// previous token is gone; it is the only timer for that deadline.
 import type { Logger } from 'pino';
 import { AgentDeskError } from '../../common/errors.js';
 import type { AgentTokenSource, AgentTokenState } from '../types.js';
 import { TOKEN_POLL_INTERVAL_MS } from '../config/limits.js';
+import { systemClock, type Clock } from '../policy/clock.js';
+import { graceDeadline, tokenStateAsOf } from '../policy/token-grace.js';
 import { AGENT_TOKEN_OPTION } from './agent-token-option.js';
 import type { OptionsStore } from './options-store.js';
 
@@ -16,18 +19,12 @@ export interface LiveAgentTokenSource extends AgentTokenSource {
 
 export interface LiveAgentTokenSourceOptions {
   readonly pollIntervalMs?: number;
+  /** The clock every grace deadline is measured on; default the system clock. */
+  readonly clock?: Clock;
 }
-
-// setTimeout cannot wait longer than 2^31-1 ms; a longer grace is re-armed when this fires.
-const MAX_TIMER_MS = 2 ** 31 - 1;
 
 function sameState(a: AgentTokenState, b: AgentTokenState): boolean {
   return a.current === b.current && a.previous?.token === b.previous?.token && a.previous?.validUntil === b.previous?.validUntil;
-}
-
-/** The state as of `now`: a previous token whose grace has ended is already gone. */
-function asOf(state: AgentTokenState, now: number): AgentTokenState {
-  return state.previous && state.previous.validUntil <= now ? { current: state.current, previous: null } : state;
 }
 
 /**
@@ -35,20 +32,12 @@ function asOf(state: AgentTokenState, now: number): AgentTokenState {
  * or invalid, which the CLI turns into exit 78) and then follows changes.
  */
 export function startLiveAgentTokenSource(store: OptionsStore, logger: Logger, opts: LiveAgentTokenSourceOptions = {}): LiveAgentTokenSource {
+  const clock = opts.clock ?? systemClock;
   const listeners = new Set<(state: AgentTokenState) => void>();
-  let state = store.readAgentToken();
+  let state = store.readAgentToken(clock());
   let version = store.dataVersion();
-  let graceTimer: NodeJS.Timeout | undefined;
   let closed = false;
-
-  const armGraceTimer = (): void => {
-    clearTimeout(graceTimer);
-    graceTimer = undefined;
-    if (!state.previous) return;
-    const wait = Math.min(Math.max(state.previous.validUntil - Date.now(), 0), MAX_TIMER_MS);
-    graceTimer = setTimeout(refresh, wait);
-    graceTimer.unref();
-  };
+  const deadline = graceDeadline(clock, refresh);
 
   const publish = (next: AgentTokenState): void => {
     if (sameState(state, next)) return;
@@ -65,7 +54,7 @@ export function startLiveAgentTokenSource(store: OptionsStore, logger: Logger, o
   function refresh(): void {
     if (closed) return;
     try {
-      publish(store.readAgentToken());
+      publish(store.readAgentToken(clock()));
     } catch (err) {
       if (err instanceof AgentDeskError) {
         logger.warn(
@@ -76,10 +65,10 @@ export function startLiveAgentTokenSource(store: OptionsStore, logger: Logger, o
         logger.error({ err, option: AGENT_TOKEN_OPTION }, `cannot re-read option ${AGENT_TOKEN_OPTION}; the server keeps the value it had`);
       }
       // The kept state may still hold a previous token whose grace has now ended.
-      publish(asOf(state, Date.now()));
+      publish(tokenStateAsOf(state, clock()));
     }
     // Re-armed on every pass: a timer that fired a little early finds the grace still running.
-    armGraceTimer();
+    deadline.arm(state);
   }
 
   const poll = setInterval(() => {
@@ -95,10 +84,10 @@ export function startLiveAgentTokenSource(store: OptionsStore, logger: Logger, o
   }, opts.pollIntervalMs ?? TOKEN_POLL_INTERVAL_MS);
   poll.unref();
   const stopWatchingWrites = store.onWrite(refresh);
-  armGraceTimer();
+  deadline.arm(state);
 
   return {
-    state: () => asOf(state, Date.now()),
+    state: () => tokenStateAsOf(state, clock()),
     onChange(listener) {
       listeners.add(listener);
       return () => {
@@ -108,7 +97,7 @@ export function startLiveAgentTokenSource(store: OptionsStore, logger: Logger, o
     close() {
       closed = true;
       clearInterval(poll);
-      clearTimeout(graceTimer);
+      deadline.cancel();
       stopWatchingWrites();
       listeners.clear();
     },

@@ -1,8 +1,8 @@
 import type { AgentAuth, AgentIdentity } from '../../common/protocol.js';
-import type { Session } from '../sessions/session-registry.js';
+import type { LiveSession } from '../sessions/live-session.js';
 import type { PeerSocket } from './peer-socket.js';
 
-export type CobrowseSession = Session<AgentConnection, CustomerConnection>;
+export type CobrowseSession = LiveSession;
 
 /** An admitted agent desktop on /cobrowse/agent. */
 export interface AgentConnection {

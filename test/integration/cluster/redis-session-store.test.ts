@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { Redis } from 'ioredis';
-import { matchesDigest } from '../../../server/policy/constant-time-equal.js';
+import { matchesDigest } from '../../../server/policy/secret-digest.js';
 import { KEY_PREFIX, RedisSessionStore } from '../../../server/cluster/redis-session-store.js';
 import { missingBinaries } from './helpers/binaries.js';
 import { sleep } from './helpers/child-processes.js';

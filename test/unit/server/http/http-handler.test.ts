@@ -7,7 +7,7 @@ import { createHttpHandler, pathOf } from '../../../../server/http/http-handler.
 import { NET_LIMITS } from '../../../../server/limits.js';
 import { NetMetrics } from '../../../../server/metrics/net-metrics.js';
 import { WindowCounter } from '../../../../server/policy/window-counter.js';
-import { SessionRegistry } from '../../../../server/sessions/session-registry.js';
+import { MemorySessionStore } from '../../../../server/sessions/memory-session-store.js';
 import { AuditStore } from '../../../../server/store/audit-store.js';
 
 describe('HTTP handler while shutting down', () => {
@@ -21,10 +21,9 @@ describe('HTTP handler while shutting down', () => {
         limits: NET_LIMITS,
         logger: pino({ level: 'silent' }),
         metrics: new NetMetrics(),
-        sessions: new SessionRegistry(NET_LIMITS, clock),
+        createSession: (origin) => new MemorySessionStore(NET_LIMITS, clock).create(origin),
         sessionCreates: new WindowCounter(60_000, clock),
         isShuttingDown: () => true,
-        sessionCreated: () => undefined,
         snippetFile: '/nonexistent/agentdesk-cobrowse.js',
         audit: AuditStore.inMemory(),
         adminKey: () => 'ok',

@@ -2,7 +2,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { admitAgentToken, tokenAgentStanding } from '../../../../server/policy/agent-token-policy.js';
-import { secretDigest } from '../../../../server/policy/constant-time-equal.js';
+import { secretDigest } from '../../../../server/policy/secret-digest.js';
 
 const T = '01234567890123456789012345';
 const P = '99999999999999999999999999';

@@ -1,12 +1,12 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { SessionRegistry } from '../../../../server/sessions/session-registry.js';
-import { matchesDigest } from '../../../../server/policy/constant-time-equal.js';
+import { matchesDigest } from '../../../../server/policy/secret-digest.js';
 
 const LIMITS = { sessionUnjoinedTtlMs: 1000, sessionTombstoneMs: 5000, maxLiveSessions: 3 };
 
 function registry(clock: { now: number }) {
-  return new SessionRegistry<string, string>(LIMITS, () => clock.now);
+  return new SessionRegistry(LIMITS, () => clock.now);
 }
 
 describe('SessionRegistry', () => {
