@@ -23,6 +23,7 @@ import type { AgentAuthPolicy, AgentTokenSource } from '../types.js';
 import type { AgentConnection, CustomerConnection } from './connections.js';
 import { parseTextFrame } from './parse-text-frame.js';
 import { CloseCode, PeerSocket } from './peer-socket.js';
+import { sweepInSlices } from './sliced-sweep.js';
 import { watchTokenRotation } from './token-rotation.js';
 
 export type { RelayedFrame } from '../sessions/live-session.js';
@@ -64,6 +65,7 @@ export class SessionHub {
   readonly #deps: HubDeps;
   readonly #timers: NodeJS.Timeout[] = [];
   readonly #stopTokenWatch: () => void;
+  #stopHeartbeatSweep: () => void = () => {};
 
   constructor(deps: HubDeps) {
     this.#deps = deps;
@@ -463,22 +465,27 @@ export class SessionHub {
     }
   }
 
+  /** Pings every socket, a slice per turn of the loop (heartbeatSliceSize: why, in limits.ts). */
   #heartbeat(): void {
-    for (const conn of [...this.#agents, ...this.#customers]) {
+    this.#stopHeartbeatSweep();
+    const conns = [...this.#agents, ...this.#customers];
+    this.#stopHeartbeatSweep = sweepInSlices(conns, this.#deps.limits.heartbeatSliceSize, (conn) => {
       const { peer } = conn;
+      if (peer.ws.readyState === peer.ws.CLOSED) return;
       if (!peer.alive) {
         this.#deps.logger.info({ side: conn.kind, remote: peer.address }, 'peer missed a heartbeat; terminated');
         peer.ws.terminate();
-        continue;
+        return;
       }
       peer.alive = false;
       if (peer.ws.readyState === peer.ws.OPEN) peer.ws.ping();
-    }
+    });
   }
 
   /** Ends every session (reason server-shutdown), closes every socket with 1001, waits for them. */
   async shutdown(): Promise<void> {
     for (const timer of this.#timers) clearInterval(timer);
+    this.#stopHeartbeatSweep();
     this.#stopTokenWatch();
     for (const session of [...this.#live.values()]) session.end('server-shutdown');
     const conns = [...this.#agents, ...this.#customers];
