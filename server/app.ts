@@ -44,6 +44,7 @@ export async function startServer(opts: StartServerOptions, internals: StartServ
   const ownAudit = opts.audit ? null : AuditStore.inMemory();
   const audit: AuditLog = opts.audit ?? ownAudit!;
   audit.registerMetrics?.(metrics.registry);
+  const sessionStore = internals.sessionStore ?? new MemorySessionStore(limits, clock);
   const hub = new SessionHub({
     limits,
     clock,
@@ -53,10 +54,10 @@ export async function startServer(opts: StartServerOptions, internals: StartServ
     audit,
     assetOrigins: config.assetOrigins ?? [],
     agentToken,
-    store: internals.sessionStore ?? new MemorySessionStore(limits, clock),
+    store: sessionStore,
     ...(internals.onRelay ? { onRelay: internals.onRelay } : {}),
   });
-  const router = opts.cluster ? startClusterRouter(opts.cluster, hub, limits, logger) : null;
+  const router = opts.cluster ? startClusterRouter(opts.cluster, hub, sessionStore, limits, logger) : null;
   const authLimiter = new AuthFailureLimiter(limits, clock);
   const oidc = config.oidc ? createOidcVerifier(config.oidc, clock, limits) : null;
 

@@ -64,8 +64,15 @@ export const SHARED_COUNTER_MAX_KEYS = 100_000;
 
 /**
  * Each node renews its liveness key every NODE_HEARTBEAT_MS; the key lapses NODE_LIVENESS_TTL_MS
- * after the last renewal. Three missed renewals mean the node is gone (kill -9, a cut network):
+ * after the last renewal. Four missed renewals mean the node is gone (kill -9, a cut network):
  * the nodes relaying its sessions' sockets then close them so the clients reconnect elsewhere.
  */
-export const NODE_HEARTBEAT_MS = 1_000;
-export const NODE_LIVENESS_TTL_MS = 3_000;
+export const NODE_HEARTBEAT_MS = 500;
+export const NODE_LIVENESS_TTL_MS = 2_000;
+
+/**
+ * How soon after a change the home writes a session's state to Redis (changes in between are
+ * written together). A home killed inside this window loses at most that much control/page state;
+ * the sides' resume still works because the resume token's digest is written when it is issued.
+ */
+export const SESSION_STATE_FLUSH_MS = 200;

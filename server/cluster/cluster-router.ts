@@ -13,9 +13,9 @@ import type { RawData, WebSocket } from 'ws';
 import type { AgentIdentity } from '../../common/protocol.js';
 import type { NetLimits } from '../limits.js';
 import type { AgentAdmissionInfo } from '../ws/session-hub.js';
-import { SESSION_TOUCH_INTERVAL_MS } from './cluster-limits.js';
+import { SESSION_STATE_FLUSH_MS, SESSION_TOUCH_INTERVAL_MS } from './cluster-limits.js';
 import type { NodeLiveness } from './node-liveness.js';
-import type { SessionHomes } from './session-homes.js';
+import type { SessionHomes, SharedSessionState } from './session-homes.js';
 import type { SessionRelayBus, TunnelMessage } from './session-relay-bus.js';
 import { VirtualSocket } from './virtual-socket.js';
 
@@ -35,6 +35,10 @@ export interface ClusterRouterDeps {
   readonly limits: Pick<NetLimits, 'heartbeatIntervalMs' | 'maxBufferedBytes' | 'sessionUnjoinedTtlMs'>;
   /** Whether a session homed here still runs (its relay channel is dropped when not). */
   readonly sessionIsLive: (sessionId: string) => boolean;
+  /** The hub's state of a session homed here, to share (null once it ended). */
+  readonly sessionState: (sessionId: string) => Promise<Omit<SharedSessionState, 'customerSeen' | 'lastActionId'> | null>;
+  /** Runs a session whose home died on this node's hub, from its shared state. */
+  readonly adopt: (state: SharedSessionState) => Promise<void>;
 }
 
 /** Close code for "this node is going away or its session's node died: reconnect". */
@@ -57,10 +61,13 @@ interface EdgeConnection {
   alive: boolean;
   /** Drop the next welcome: the agent already had one from the first hub it met. */
   dropWelcome: boolean;
+  /** The session it is in, once joined/ready was seen. */
+  sessionId: string | null;
 }
 
 interface HomeSocket {
   readonly sessionId: string;
+  readonly kind: 'agent' | 'customer';
   readonly socket: VirtualSocket;
 }
 
@@ -102,14 +109,19 @@ export class ClusterRouter {
   /** Relay channels this node listens to as an edge: session id → how many of its sockets. */
   readonly #edgeChannels = new Map<string, number>();
   readonly #timers: NodeJS.Timeout[] = [];
+  /** Homed sessions whose state changed since it was last shared. */
+  readonly #dirty = new Set<string>();
+  /** Per homed session: the customer said hello once; the highest action id passed on. */
+  readonly #homeFacts = new Map<string, { customerSeen: boolean; lastActionId: number }>();
 
   constructor(deps: ClusterRouterDeps) {
     this.#deps = deps;
     const beat = setInterval(() => void this.#heartbeat(), deps.limits.heartbeatIntervalMs);
     const touch = setInterval(() => void deps.homes.touch([...this.#homed]).catch(() => {}), SESSION_TOUCH_INTERVAL_MS);
-    const watch = setInterval(() => void this.#watchHomes(), 1_000);
-    for (const t of [beat, touch, watch]) t.unref();
-    this.#timers.push(beat, touch, watch);
+    const watch = setInterval(() => void this.#watchHomes(), 500);
+    const flush = setInterval(() => this.#flushDirty(), SESSION_STATE_FLUSH_MS);
+    for (const t of [beat, touch, watch, flush]) t.unref();
+    this.#timers.push(beat, touch, watch, flush);
   }
 
   /** Sockets on this node: agents and customers it holds, whether their session runs here or not. */
@@ -122,11 +134,11 @@ export class ClusterRouter {
   // ---- sockets accepted on this node ----
 
   addAgent(ws: WebSocket, address: string, admission: AgentAdmissionInfo): void {
-    this.#addEdge({ id: connId(), kind: 'agent', ws, address, admission, origin: '', binding: null, inSession: false, queue: null, alive: true, dropWelcome: false });
+    this.#addEdge({ id: connId(), kind: 'agent', ws, address, admission, origin: '', binding: null, inSession: false, queue: null, alive: true, dropWelcome: false, sessionId: null });
   }
 
   addCustomer(ws: WebSocket, address: string, origin: string): void {
-    this.#addEdge({ id: connId(), kind: 'customer', ws, address, admission: null, origin, binding: null, inSession: false, queue: null, alive: true, dropWelcome: false });
+    this.#addEdge({ id: connId(), kind: 'customer', ws, address, admission: null, origin, binding: null, inSession: false, queue: null, alive: true, dropWelcome: false, sessionId: null });
   }
 
   #addEdge(conn: EdgeConnection): void {
@@ -166,7 +178,7 @@ export class ClusterRouter {
     try {
       sessionId = names.by === 'id' ? names.value : names.by === 'code' ? await homes.sessionOfCode(names.value) : await homes.sessionOfResume(hexDigest(names.value));
       home = sessionId ? await homes.homeOf(sessionId) : null;
-      if (home && home !== node && !(await liveness.isAlive(home))) home = null;
+      if (sessionId && home && home !== node && !(await liveness.isAlive(home))) home = await this.#takeOver(sessionId, home);
     } catch {
       home = null;
     }
@@ -182,6 +194,23 @@ export class ClusterRouter {
       return;
     }
     await this.#bindRemote(conn, target.sessionId, target.home);
+  }
+
+  /** The home died: this node takes the session over from its shared state (or learns who did). */
+  async #takeOver(sessionId: string, deadHome: string): Promise<string | null> {
+    const { homes, node, logger } = this.#deps;
+    const state = await homes.state(sessionId);
+    if (!state) return null;
+    const winner = await homes.claim(sessionId, deadHome, node);
+    if (winner !== node) return winner;
+    if (!this.#homed.has(sessionId)) {
+      this.#homed.add(sessionId);
+      this.#homeFacts.set(sessionId, { customerSeen: state.customerSeen, lastActionId: state.lastActionId });
+      await this.#deps.adopt(state);
+      await this.#deps.bus.listen(sessionId, (m) => this.#fromBus(m));
+      logger.warn({ sessionId, deadHome, node }, 'took over a session whose home node is gone');
+    }
+    return node;
   }
 
   #bindLocal(conn: EdgeConnection): void {
@@ -235,7 +264,13 @@ export class ClusterRouter {
   #deliver(conn: EdgeConnection, data: Buffer, isBinary: boolean): void {
     const binding = conn.binding;
     if (!binding) return;
-    if (binding.where === 'local') binding.socket.received(data, isBinary);
+    if (binding.where === 'local') {
+      if (!isBinary && conn.sessionId && this.#homed.has(conn.sessionId)) {
+        if (this.#repeatedAction(conn.sessionId, conn.kind, data)) return;
+        this.#markDirty(conn.sessionId);
+      }
+      binding.socket.received(data, isBinary);
+    }
     else void this.#deps.bus.send(binding.sessionId, 'home', isBinary ? 'binary' : 'text', conn.id, data).catch(() => {});
   }
 
@@ -249,6 +284,7 @@ export class ClusterRouter {
         return;
       }
       this.#sniff(conn, text);
+      if (conn.sessionId && conn.binding?.where === 'local' && this.#homed.has(conn.sessionId)) this.#stateChanged(conn.sessionId, text);
     }
     const size = typeof data === 'string' ? Buffer.byteLength(data) : data.length;
     if (conn.binding?.where === 'remote' && conn.ws.bufferedAmount + size > this.#deps.limits.maxBufferedBytes) {
@@ -262,10 +298,14 @@ export class ClusterRouter {
   #sniff(conn: EdgeConnection, text: string): void {
     if (text.startsWith('{"type":"joined"') || text.startsWith('{"type":"ready"')) {
       conn.inSession = true;
-      if (conn.kind !== 'agent') return;
       try {
         const joined = JSON.parse(text) as { sessionId?: unknown; resumeToken?: unknown };
-        if (typeof joined.sessionId === 'string' && typeof joined.resumeToken === 'string') {
+        if (typeof joined.sessionId === 'string') conn.sessionId = joined.sessionId;
+        if (conn.kind === 'customer' && typeof joined.sessionId === 'string') {
+          const facts = this.#homeFacts.get(joined.sessionId);
+          if (facts) facts.customerSeen = true;
+        }
+        if (conn.kind === 'agent' && typeof joined.sessionId === 'string' && typeof joined.resumeToken === 'string') {
           void this.#deps.homes.joined(joined.sessionId, hexDigest(joined.resumeToken)).catch(() => {});
         }
       } catch {
@@ -309,9 +349,16 @@ export class ClusterRouter {
         this.#openHomeSocket(m);
         return;
       case 'text':
-      case 'binary':
-        this.#homeSockets.get(m.conn)?.socket.received(m.payload, m.op === 'binary');
+      case 'binary': {
+        const home = this.#homeSockets.get(m.conn);
+        if (!home) return;
+        if (m.op === 'text') {
+          if (this.#repeatedAction(m.sessionId, home.kind, m.payload)) return;
+          this.#markDirty(m.sessionId);
+        }
+        home.socket.received(m.payload, m.op === 'binary');
         return;
+      }
       case 'closed': {
         const home = this.#homeSockets.get(m.conn);
         this.#homeSockets.delete(m.conn);
@@ -326,13 +373,16 @@ export class ClusterRouter {
   #openHomeSocket(m: TunnelMessage): void {
     const { sessionId, conn } = m;
     const socket = new VirtualSocket({
-      send: (data, binary) => void this.#deps.bus.send(sessionId, 'edge', binary ? 'binary' : 'text', conn, data).catch(() => {}),
+      send: (data, binary) => {
+        if (!binary) this.#stateChanged(sessionId, typeof data === 'string' ? data : data.toString('utf8'));
+        void this.#deps.bus.send(sessionId, 'edge', binary ? 'binary' : 'text', conn, data).catch(() => {});
+      },
       close: (code, reason) => {
         void this.#deps.bus.send(sessionId, 'edge', 'close', conn, JSON.stringify({ code, reason })).catch(() => {});
         // The edge closes the real socket and answers 'closed'; until then the hub sees CLOSING.
       },
     });
-    this.#homeSockets.set(conn, { sessionId, socket });
+    this.#homeSockets.set(conn, { sessionId, kind: m.op === 'open-agent' ? 'agent' : 'customer', socket });
     const open = JSON.parse(m.payload.toString('utf8')) as { address: string; origin?: string; agentAuth?: AgentAdmissionInfo['agentAuth']; identity?: AgentIdentity | null; tokenDigest?: string | null };
     const ws = socket.asWebSocket();
     if (m.op === 'open-agent') {
@@ -351,8 +401,58 @@ export class ClusterRouter {
   /** A session was created on this node: it is its home. */
   async sessionCreated(sessionId: string, code: string): Promise<void> {
     this.#homed.add(sessionId);
+    this.#homeFacts.set(sessionId, { customerSeen: false, lastActionId: 0 });
+    this.#markDirty(sessionId);
     await this.#deps.bus.listen(sessionId, (m) => this.#fromBus(m));
     await this.#deps.homes.created(sessionId, code, this.#deps.node, this.#deps.limits.sessionUnjoinedTtlMs);
+  }
+
+  // ---- the state a homed session shares ----
+
+  /** An agent's action id at or below the last one passed on (a repeat after a failover) is dropped. */
+  #repeatedAction(sessionId: string, kind: 'agent' | 'customer', data: Buffer): boolean {
+    if (kind !== 'agent' || data.length > 4096 || !data.subarray(0, 16).toString('latin1').startsWith('{"type":"action"')) return false;
+    const facts = this.#homeFacts.get(sessionId);
+    if (!facts) return false;
+    let id: unknown;
+    try {
+      id = (JSON.parse(data.toString('utf8')) as { id?: unknown }).id;
+    } catch {
+      return false;
+    }
+    if (typeof id !== 'number' || !Number.isSafeInteger(id)) return false;
+    if (id <= facts.lastActionId) {
+      this.#deps.logger.info({ sessionId, actionId: id }, 'a repeated action id was not applied again');
+      return true;
+    }
+    facts.lastActionId = id;
+    this.#markDirty(sessionId);
+    return false;
+  }
+
+  /** A message to a side of a homed session went out: its state may have changed. */
+  #stateChanged(sessionId: string, text: string): void {
+    this.#markDirty(sessionId);
+    // The resume token's digest must be shared before the agent can need it on another node.
+    if (text.startsWith('{"type":"joined"')) this.#flushDirty();
+  }
+
+  #markDirty(sessionId: string): void {
+    if (this.#homed.has(sessionId)) this.#dirty.add(sessionId);
+  }
+
+  #flushDirty(): void {
+    for (const id of this.#dirty) {
+      this.#dirty.delete(id);
+      void this.#deps
+        .sessionState(id)
+        .then((state) => {
+          const facts = this.#homeFacts.get(id);
+          if (state && facts) return this.#deps.homes.saveState({ ...state, ...facts });
+          return undefined;
+        })
+        .catch(() => this.#dirty.add(id));
+    }
   }
 
   // ---- liveness ----
@@ -369,6 +469,8 @@ export class ClusterRouter {
     for (const id of [...this.#homed]) {
       if (this.#deps.sessionIsLive(id)) continue;
       this.#homed.delete(id);
+      this.#homeFacts.delete(id);
+      this.#dirty.delete(id);
       if (!this.#edgeChannels.has(id)) void this.#deps.bus.stop(id);
       void this.#deps.homes.ended(id).catch(() => {});
     }

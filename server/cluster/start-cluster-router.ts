@@ -2,6 +2,7 @@
 // session homes index, this node's liveness key and the router in front of the hub.
 import type { Logger } from 'pino';
 import type { NetLimits } from '../limits.js';
+import type { SessionStore } from '../sessions/session-store.js';
 import type { SessionHub } from '../ws/session-hub.js';
 import { ClusterRouter } from './cluster-router.js';
 import { NodeLiveness } from './node-liveness.js';
@@ -19,7 +20,7 @@ export interface RunningClusterRouter {
   shutdown(): Promise<void>;
 }
 
-export function startClusterRouter(cluster: { readonly link: RedisLink; readonly node: string }, hub: SessionHub, limits: NetLimits, logger: Logger): RunningClusterRouter {
+export function startClusterRouter(cluster: { readonly link: RedisLink; readonly node: string }, hub: SessionHub, store: SessionStore, limits: NetLimits, logger: Logger): RunningClusterRouter {
   const liveness = new NodeLiveness(cluster.link, cluster.node);
   const router = new ClusterRouter({
     hub,
@@ -30,6 +31,27 @@ export function startClusterRouter(cluster: { readonly link: RedisLink; readonly
     logger,
     limits,
     sessionIsLive: (id) => hub.liveSession(id) !== undefined,
+    sessionState: async (id) => {
+      const s = await store.findById(id);
+      if (!s) return null;
+      return {
+        id: s.id,
+        code: s.code,
+        secretDigest: s.secretDigest.toString('hex'),
+        customerOrigin: s.customerOrigin,
+        expiresAt: s.expiresAt,
+        joined: s.joined,
+        control: s.control,
+        agentSub: s.agentSub,
+        resumeDigest: s.resumeDigest,
+        page: s.page,
+        auditRows: s.auditRows,
+      };
+    },
+    adopt: async (state) => {
+      const { customerSeen, lastActionId: _lastActionId, secretDigest, ...rest } = state;
+      await hub.adoptSession({ ...rest, secretDigest: Buffer.from(secretDigest, 'hex') }, customerSeen);
+    },
   });
   return {
     router,

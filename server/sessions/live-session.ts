@@ -161,6 +161,13 @@ export class LiveSession {
     if (this.customer) this.toCustomer({ type: 'agent-away', graceSeconds: this.#secondsLeft(this.#agentAway) });
   }
 
+  /** Cluster failover: this node took the session over; each side seen before gets a fresh grace to come back. */
+  awaitSides(customerSeen: boolean): void {
+    this.#customerSeen = customerSeen;
+    if (this.#joined) this.#agentAway = this.#startAway(this.#agentAway, 'agent-unreachable');
+    if (customerSeen) this.#customerAway = this.#startAway(this.#customerAway, 'customer-unreachable');
+  }
+
   // ---- the customer side ----
 
   /** A customer page proved the session's secret (the hub checked it). The newest page wins. */

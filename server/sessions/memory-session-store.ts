@@ -52,6 +52,12 @@ export class MemorySessionStore implements SessionStore {
     return Promise.resolve();
   }
 
+  adopt(record: SessionRecord): Promise<void> {
+    const kept = this.#registry.adopt(snapshot(record));
+    if (kept.resumeDigest) this.#resumeDigests.set(kept.resumeDigest, kept.id);
+    return Promise.resolve();
+  }
+
   remove(id: string, why: UnjoinedEnd = 'expired'): Promise<void> {
     const record = this.#registry.get(id) ?? this.#registry.all().find((s) => s.id === id);
     if (record) {

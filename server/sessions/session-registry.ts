@@ -84,6 +84,20 @@ export class SessionRegistry {
     return { ok: true, session, customerSecret };
   }
 
+  /**
+   * Cluster failover: takes in a session whose home node died, from the state it shared. An
+   * unjoined one gets its code back; a joined one's code stays spent.
+   */
+  adopt(state: Session): Session {
+    const existing = this.#byId.get(state.id);
+    if (existing) return existing;
+    const session: Session = { ...state };
+    this.#byId.set(session.id, session);
+    if (!session.joined) this.#byCode.set(session.code, session);
+    else this.#tombstones.set(session.code, { why: 'used', until: this.#clock() + this.#limits.sessionTombstoneMs });
+    return session;
+  }
+
   /** Spends the code: on success the session is joined and the code can never be joined again. */
   join(code: string): JoinOutcome {
     const now = this.#clock();

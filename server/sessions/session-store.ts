@@ -36,6 +36,8 @@ export interface SessionStore {
   findByResumeDigest(digest: string): Promise<SessionRecord | undefined>;
   update(id: string, patch: SessionPatch): Promise<void>;
   remove(id: string, why?: UnjoinedEnd): Promise<void>;
+  /** Cluster failover: keeps a session another node ran (its record as that node shared it). */
+  adopt?(record: SessionRecord): Promise<void>;
   expire(): Promise<SessionRecord[]>;
   /** How many sessions are live (for the metrics gauge). */
   size(): Promise<number>;

@@ -136,6 +136,19 @@ export class SessionHub {
     this.#deps.store.remove(session.id, reason === 'customer-left' ? 'cancelled' : 'expired').catch((err: unknown) => this.#deps.logger.error({ err, sessionId: session.id }, 'cannot remove the session from its store'));
   }
 
+  /**
+   * Cluster failover (server/cluster/): runs a session whose home node died, from the state it
+   * shared. Both sides are away until they resume here, each within a fresh grace.
+   */
+  async adoptSession(record: SessionRecord, customerSeen: boolean): Promise<void> {
+    if (this.#live.has(record.id)) return;
+    await this.#deps.store.adopt?.(record);
+    const session = this.#adopt(record);
+    session.awaitSides(customerSeen);
+    this.#deps.metrics.activeSessions(this.#live.size);
+    this.#deps.logger.info({ sessionId: session.id }, 'session adopted after its node was lost');
+  }
+
   // ---- agents ----
 
   addAgent(ws: WebSocket, address: string, admission: AgentAdmissionInfo): AgentConnection {
