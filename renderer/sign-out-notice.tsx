@@ -33,6 +33,11 @@ export function SignOutNotice({ api, summary }: { readonly api: AgentDeskApi; re
           <p>{provider}’s sign-out page was opened in your browser. Finish there if it asks you to confirm.</p>
         </Notice>
       )}
+      {summary.endSession === 'unsupported' && (
+        <Notice tone="neutral" title="You are signed out of AgentDesk">
+          <p>{provider} offers no sign-out page AgentDesk can open. On a shared computer, close your browser to end your sign-in there.</p>
+        </Notice>
+      )}
       {[...summary.notices, ...(failure ? [failure] : [])].map((notice) => (
         <Notice key={notice.code} tone="warning">
           <p>{errorText(notice)}</p>

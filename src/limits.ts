@@ -36,6 +36,13 @@ export const END_SESSION_OFFER_TTL_MS = 10 * 60_000;
  * answers it in well under a second; past this the sign-in goes ahead without the answer. */
 export const REDIRECT_PROBE_TIMEOUT_MS = 5_000;
 
+/** GET /cobrowse/rest/agent-auth before each connection attempt: the server answers at once; a
+ * server that does not within this is treated as one that asks for no identity (no token sent). */
+export const AGENT_AUTH_FETCH_TIMEOUT_MS = 5_000;
+
+/** The agent-auth document is a few hundred bytes; anything larger is not one. */
+export const AGENT_AUTH_MAX_BYTES = 16 * 1024;
+
 /** Revocation at sign-out is best effort: the agent must not wait longer than this to be signed out. */
 export const REVOCATION_TIMEOUT_S = 5;
 

@@ -37,6 +37,10 @@ export const AUTH_ERRORS = {
   CONFIG_INVALID: 'The sign-in configuration is invalid. Fix the named field in the providers file.',
   REDIRECT_REFUSED:
     "Your identity provider does not accept AgentDesk's redirect address. Ask your administrator to register it with the provider, or, for a provider that compares addresses exactly, to set a fixed loopback port.",
+  IDENTITY_OTHER_ISSUER:
+    'This co-browse server checks sign-ins from another identity provider than yours, so AgentDesk did not send it your sign-in. Ask your administrator which provider to sign in with.',
+  IDENTITY_OTHER_AUDIENCE:
+    'Your sign-in is set up for another co-browse server (its resource setting names another audience), so AgentDesk did not send it. Ask your administrator to check the provider’s resource setting.',
   LOOPBACK_UNAVAILABLE: 'AgentDesk could not open a local address to receive the sign-in response.',
   KEYCHAIN_UNAVAILABLE:
     'The system keychain is not available (missing or locked). You stay signed in for now, but your sign-in will not be kept after AgentDesk closes.',

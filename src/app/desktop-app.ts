@@ -24,6 +24,7 @@ import { createPageFrameLog } from './page-frame-log.js';
 import { createAgentTokenStore, type AgentTokenStore } from '../vault/agent-token-store.js';
 import { FallbackSecretStore } from '../vault/fallback-secret-store.js';
 import { callbackBases, findCallbackUrl } from './deep-link.js';
+import { accessTokenForServer } from './server-identity.js';
 import type { DesktopApp, DesktopAppOptions } from './desktop-app-types.js';
 import { EMPTY_SETTINGS, readSettings, settingsPath, writeSettings } from './settings-file.js';
 
@@ -366,7 +367,8 @@ class Core implements DesktopApp {
     const channel = createCobrowseChannel({
       serverUrl,
       getAgentToken: () => this.#agentTokens.read(),
-      getAccessToken: async () => (auth && auth.currentAgent().status === 'signed-in' ? auth.getAccessToken() : null),
+      // Only a server that asks for identity from the agent's issuer gets the access token.
+      getAccessToken: auth ? accessTokenForServer({ serverUrl, auth, ...(this.#options.desktop.network ? { fetch: this.#options.desktop.network.fetch } : {}) }) : async () => null,
       logger: this.#logger,
       ...(network ? { socketOptions: (url: string) => network.socketOptions(url) } : {}),
     });

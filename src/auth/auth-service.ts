@@ -96,6 +96,12 @@ export interface AuthService {
   currentAgent(): AuthState;
   /** Main process only: a fresh access token for the co-browse handshake. */
   getAccessToken(): Promise<string>;
+  /**
+   * The access token for a server that asked for identity from `issuer` with `audience`:
+   * IDENTITY_OTHER_ISSUER when that is not the agent's provider, IDENTITY_OTHER_AUDIENCE when the
+   * provider's resource setting names another audience. Nothing is sent anywhere by this call.
+   */
+  accessTokenFor(request: { readonly issuer: string; readonly audience: string }): Promise<string>;
   signOut(options?: SignOutOptions): Promise<SignOutResult>;
   /** After a sign-out that offered it: opens the provider's end-session page in the system browser. */
   endProviderSession(): Promise<void>;
@@ -233,6 +239,7 @@ class SignInService implements AuthService {
           ...(provider.scopes.length > 0 ? { scope: provider.scopes.join(' ') } : {}),
           ...(nonce ? { nonce } : {}),
           ...(forceLogin ? { prompt: 'login' } : {}),
+          ...(provider.resource ? { resource: provider.resource } : {}),
         }).href;
       // Each usable redirect in turn: a provider that refuses one (HTTP 400 before any login) is
       // told within seconds, and `auto` goes on to the other mode instead of leaving the agent in
@@ -425,7 +432,7 @@ class SignInService implements AuthService {
       expectedState: login.state,
       ...(login.nonce ? { expectedNonce: login.nonce } : {}),
       idTokenExpected: provider.oidc,
-    });
+    }, provider.resource ? { resource: provider.resource } : undefined);
     const { identity, sub } = await this.#identify(provider, config, tokens);
     const session: Session = {
       provider,
@@ -581,7 +588,7 @@ class SignInService implements AuthService {
     let tokens: oidc.TokenEndpointResponse & oidc.TokenEndpointResponseHelpers;
     try {
       const config = await this.#config(session.provider);
-      tokens = await oidc.refreshTokenGrant(config, refreshToken);
+      tokens = await oidc.refreshTokenGrant(config, refreshToken, session.provider.resource ? { resource: session.provider.resource } : undefined);
     } catch (err) {
       const coded = toAuthError(err, 'refresh');
       if (this.#session !== session) throw coded;
@@ -668,6 +675,22 @@ class SignInService implements AuthService {
     }
     if (this.#session !== session || !session.accessToken) throw new AgentDeskError('NOT_SIGNED_IN');
     return session.accessToken;
+  }
+
+  async accessTokenFor(request: { readonly issuer: string; readonly audience: string }): Promise<string> {
+    const session = this.#session;
+    if (!session) throw new AgentDeskError('NOT_SIGNED_IN');
+    const config = await this.#config(session.provider).catch(() => null);
+    const issuer = config?.serverMetadata().issuer ?? session.provider.server.issuer;
+    if (request.issuer !== issuer) {
+      this.#logger.warn({ providerId: session.provider.id, code: 'IDENTITY_OTHER_ISSUER' }, 'the co-browse server asks for identity from another issuer: no token sent');
+      throw new AgentDeskError('IDENTITY_OTHER_ISSUER');
+    }
+    if (session.provider.resource !== null && session.provider.resource !== request.audience) {
+      this.#logger.warn({ providerId: session.provider.id, code: 'IDENTITY_OTHER_AUDIENCE' }, 'the co-browse server asks for another audience than the resource setting: no token sent');
+      throw new AgentDeskError('IDENTITY_OTHER_AUDIENCE');
+    }
+    return this.getAccessToken();
   }
 
   // ---- restart and sign-out ----

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { providerIdSchema, type ProviderSettings, type RedirectMode } from '../../common/api.js';
 import { AgentDeskError } from '../../common/errors.js';
 import { PROVIDERS_FILE_MAX_BYTES } from '../limits.js';
+import { PRESET_SUPPORT } from './preset-support.js';
 import { expandPreset, presetSchema, type ExplicitEndpoints } from './presets.js';
 
 /** The product's own scheme, registered by the installers (RFC 8252 §7.1 reverse-DNS form), and the
@@ -45,6 +46,9 @@ export interface ProviderConfig {
   readonly sharedWorkstation: boolean;
   /** Where the provider sends the browser after end-session; registered with the provider. */
   readonly postLogoutRedirectUri: string | null;
+  /** RFC 8707 resource indicator (the co-browse server's audience), sent with the authorization and
+   * token requests of providers that support it; null: not sent. */
+  readonly resource: string | null;
   /** Send id_token_hint with end-session (providers that require it); it then appears in the browser's URL. */
   readonly endSessionIdTokenHint: boolean;
 }
@@ -76,7 +80,7 @@ const DEFAULT_SCOPES: readonly string[] = ['openid', 'email', 'profile', 'offlin
 const scope = z.string().regex(/^[\x21\x23-\x5b\x5d-\x7e]{1,128}$/, 'a scope is one word of visible characters');
 
 // Parameters the service sets itself can never be overridden from configuration.
-const RESERVED_PARAMS = new Set(['client_id', 'redirect_uri', 'response_type', 'response_mode', 'scope', 'state', 'nonce', 'code_challenge', 'code_challenge_method', 'request', 'request_uri']);
+const RESERVED_PARAMS = new Set(['resource', 'client_id', 'redirect_uri', 'response_type', 'response_mode', 'scope', 'state', 'nonce', 'code_challenge', 'code_challenge_method', 'request', 'request_uri']);
 
 const providerEntrySchema = z
   .object({
@@ -111,6 +115,12 @@ const providerEntrySchema = z
     shared_workstation: z.boolean().optional(),
     post_logout_redirect_uri: z.union([endpointUrl, customSchemeUri]).optional(),
     end_session_id_token_hint: z.boolean().optional(),
+    // RFC 8707 §2: an absolute URI without fragment (the co-browse server's audience).
+    resource: z
+      .string()
+      .max(2048)
+      .refine((v) => URL.canParse(v) && new URL(v).hash === '', 'must be an absolute URI without fragment (the co-browse server audience)')
+      .optional(),
   })
   .strict()
   .superRefine((entry, ctx) => {
@@ -195,7 +205,8 @@ function normalize(entry: ProviderEntry, sharedWorkstation: boolean): ProviderCo
     authorizationParams: { ...preset?.authorizationParams, ...entry.authorization_params },
     sharedWorkstation: sharedWorkstation || (entry.shared_workstation ?? false),
     postLogoutRedirectUri: entry.post_logout_redirect_uri ?? null,
-    endSessionIdTokenHint: entry.end_session_id_token_hint ?? false,
+    endSessionIdTokenHint: entry.end_session_id_token_hint ?? (entry.preset ? PRESET_SUPPORT[entry.preset.type].endSessionNeedsIdTokenHint : false),
+    resource: entry.resource ?? null,
   };
 }
 

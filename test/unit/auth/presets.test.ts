@@ -68,3 +68,30 @@ describe('provider presets', () => {
     assert.ok(!e.scopes.includes('offline_access'));
   });
 });
+
+describe('preset support table', () => {
+  it('docs/ARCHITECTURE.md shows exactly what src/auth/preset-support.ts says for every preset', async () => {
+    const { readFileSync } = await import('node:fs');
+    const { PRESET_SUPPORT } = await import('../../../src/auth/preset-support.js');
+    const doc = readFileSync(new URL('../../../docs/ARCHITECTURE.md', import.meta.url), 'utf8');
+    const cell = (c: { support: string; confirmed: boolean }) => (c.confirmed ? `${c.support} (confirmed)` : c.support);
+    for (const [preset, s] of Object.entries(PRESET_SUPPORT)) {
+      const row = `| \`${preset}\` | ${cell(s.refreshTokens)} | ${cell(s.revocation)} | ${cell(s.endSession)} | ${cell(s.issParameter)} |`;
+      assert.ok(doc.includes(row), `docs/ARCHITECTURE.md lacks the row ${row}`);
+    }
+  });
+
+  it('the Okta preset sends id_token_hint with end-session, the others do not unless set', async () => {
+    const { parseProvidersFile } = await import('../../../src/auth/provider-config.js');
+    const [okta, keycloak, overridden] = parseProvidersFile({
+      providers: [
+        { id: 'o', preset: { type: 'okta', domain: 'acme.okta.com' }, client_id: 'c' },
+        { id: 'k', preset: { type: 'keycloak', realm_url: 'https://sso.example/realms/a' }, client_id: 'c' },
+        { id: 'p', preset: { type: 'okta', domain: 'acme.okta.com' }, client_id: 'c', end_session_id_token_hint: false },
+      ],
+    });
+    assert.equal(okta!.endSessionIdTokenHint, true);
+    assert.equal(keycloak!.endSessionIdTokenHint, false);
+    assert.equal(overridden!.endSessionIdTokenHint, false);
+  });
+});

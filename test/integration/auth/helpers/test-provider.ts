@@ -4,7 +4,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { exportJWK, generateKeyPair } from 'jose';
-import Provider, { type ClientMetadata } from 'oidc-provider';
+import Provider, { errors, type ClientMetadata } from 'oidc-provider';
 
 export const TEST_AGENT = { id: 'agent-1', email: 'ada.agent@example.com', name: 'Ada Agent', password: 'correct horse battery staple' } as const;
 export const TEST_CLIENT_ID = 'agentdesk-desktop';
@@ -24,6 +24,9 @@ export interface TestProviderOptions {
   /** Compare redirect URIs exactly (no any-port loopback rule, RFC 8252 §7.3); loopback is then
    * registered only at this port. */
   readonly exactRedirects?: { readonly loopbackPort: number };
+  /** RFC 8707: JWT access tokens with this `aud` when (and only when) the client asks for it with
+   * `resource`; other access tokens stay opaque. */
+  readonly resourceServer?: string;
   /** false: the client has no custom-scheme redirect registered (loopback only). */
   readonly customScheme?: boolean;
   /** false: send no `iss` in authorization responses and say so in discovery (an older provider). */
@@ -120,6 +123,19 @@ export async function startTestProvider(options: TestProviderOptions = {}): Prom
     features: {
       devInteractions: { enabled: false },
       revocation: { enabled: options.revocation ?? true },
+      ...(options.resourceServer
+        ? {
+            resourceIndicators: {
+              enabled: true,
+              defaultResource: () => undefined as unknown as string,
+              useGrantedResource: () => true,
+              getResourceServerInfo: (_ctx: unknown, resource: string) => {
+                if (resource !== options.resourceServer) throw new errors.InvalidTarget();
+                return { scope: 'agent', audience: resource, accessTokenFormat: 'jwt' as const, accessTokenTTL: options.accessTokenTtl ?? 3600, jwt: { sign: { alg: 'RS256' as const } } };
+              },
+            },
+          }
+        : {}),
       rpInitiatedLogout: {
         enabled: true,
         // The confirmation form carries logout=yes as an input, so the test browser's submit ends the session.
@@ -218,9 +234,10 @@ export async function startTestProvider(options: TestProviderOptions = {}): Prom
         ? await provider.Grant.find(details.grantId)
         : new provider.Grant({ accountId: session?.accountId ?? TEST_AGENT.id, clientId: String(params.client_id) });
       if (!grant) throw new Error('grant not found');
-      const missing = prompt.details as { missingOIDCScope?: string[]; missingOIDCClaims?: string[] };
+      const missing = prompt.details as { missingOIDCScope?: string[]; missingOIDCClaims?: string[]; missingResourceScopes?: Record<string, string[]> };
       if (missing.missingOIDCScope) grant.addOIDCScope(missing.missingOIDCScope.join(' '));
       if (missing.missingOIDCClaims) grant.addOIDCClaims(missing.missingOIDCClaims);
+      for (const [indicator, scopes] of Object.entries(missing.missingResourceScopes ?? {})) grant.addResourceScope(indicator, scopes.join(' '));
       const grantId = await grant.save();
       return provider.interactionFinished(req, res, { consent: { grantId } }, { mergeWithLastSubmission: true });
     }
