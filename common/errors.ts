@@ -14,6 +14,20 @@ export interface ErrorBody {
   readonly message: string;
 }
 
+/** "code → `{code, message}` body", written once: the message a person reads for the code. */
+export function errorBody(code: ErrorCode): ErrorBody {
+  return { code, message: ERROR_MESSAGES[code] };
+}
+
+/**
+ * A code that came from elsewhere (a server, an older or newer peer) as a body: a known code gets
+ * its own message; an unknown one keeps the sender's message, else `fallback`'s.
+ */
+export function foreignErrorBody(code: string, senderMessage: string | undefined, fallback: ErrorCode): { readonly code: string; readonly message: string } {
+  if (isErrorCode(code)) return errorBody(code);
+  return { code, message: senderMessage ?? ERROR_MESSAGES[fallback] };
+}
+
 /** The one error class of the product: a stable code, a human message, the cause kept. */
 export class AgentDeskError extends Error {
   readonly code: ErrorCode;

@@ -22,5 +22,19 @@ export function pageFrameKindOf(byte0: number | undefined): PageFrameKind | null
   return kind === PageFrameKind.Snapshot || kind === PageFrameKind.Incremental ? kind : null;
 }
 
+/** The name of each page-frame kind: in metrics, in what the desktop hands the renderer. */
+export type PageFrameKindName = 'snapshot' | 'incremental';
+
+const KIND_NAMES: Readonly<Record<PageFrameKind, PageFrameKindName>> = {
+  [PageFrameKind.Snapshot]: 'snapshot',
+  [PageFrameKind.Incremental]: 'incremental',
+};
+
+/** The kind name a page frame's byte 0 gives, compressed or not; null for anything else. */
+export function pageFrameKindName(byte0: number | undefined): PageFrameKindName | null {
+  const kind = pageFrameKindOf(byte0);
+  return kind === null ? null : KIND_NAMES[kind];
+}
+
 /** How long either side may be gone before the session ends for both (seconds, issue 5). */
 export const RESUME_GRACE_SECONDS = 30;

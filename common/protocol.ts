@@ -10,7 +10,7 @@ export const AGENT_TOKEN_PATTERN = /^\d{26}$/;
 /** Header that carries the shared 26-digit agent token on the agent handshake (never the URL). */
 export const AGENT_TOKEN_HEADER = 'x-cobrowse-agent-token';
 
-export { PAGE_FRAME_DEFLATED, PageFrameKind, RESUME_GRACE_SECONDS, pageFrameKindOf } from './protocol-constants.js';
+export { PAGE_FRAME_DEFLATED, PageFrameKind, RESUME_GRACE_SECONDS, pageFrameKindName, pageFrameKindOf, type PageFrameKindName } from './protocol-constants.js';
 
 /** How the server admitted an agent: without agent authentication, or by the shared token. */
 export type AgentAuth = 'none' | 'token';

@@ -3,7 +3,7 @@
 // two apart. The per-launch key arrives in the URL fragment and is moved to sessionStorage, so it
 // leaves the address bar and survives a reload of this tab only.
 import { API_OPERATIONS, type AgentDeskApi, type ApiOperation, type ApiResult, type PageFrameListener, type StateListener, type UiError } from '../common/api.js';
-import { ERROR_MESSAGES } from '../common/errors.js';
+import { errorBody } from '../common/errors.js';
 import { HOST_API_PATH, HOST_CLOSE, HOST_KEY_PARAM, type HostToPage } from '../common/host-protocol.js';
 
 const KEY_STORAGE = 'agentdesk.hostKey';
@@ -11,7 +11,7 @@ const KEY_STORAGE = 'agentdesk.hostKey';
 const RECONNECT_DELAY_MS = 1_000;
 
 function hostError(code: 'HOST_LINK_INVALID' | 'HOST_UNREACHABLE'): UiError {
-  return { code, message: ERROR_MESSAGES[code] };
+  return errorBody(code);
 }
 
 /** Takes the key from `#key=…` (then clears the fragment) or from this tab's storage. */

@@ -1,7 +1,7 @@
 import type { ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { STATUS_CODES } from 'node:http';
-import { ERROR_MESSAGES, type ErrorCode } from '../../common/errors.js';
+import { errorBody, type ErrorCode } from '../../common/errors.js';
 
 export type Headers = Readonly<Record<string, string>>;
 
@@ -30,7 +30,7 @@ export function sendText(res: ServerResponse, status: number, text: string, cont
 
 /** The one error shape of HTTP answers: `{code, message}` with the message a person reads. */
 export function sendError(res: ServerResponse, status: number, code: ErrorCode, headers: Headers = {}): void {
-  sendJson(res, status, { code, message: ERROR_MESSAGES[code] }, headers);
+  sendJson(res, status, errorBody(code), headers);
 }
 
 /**
@@ -42,7 +42,7 @@ export function refuseUpgrade(socket: Duplex, status: number, code: ErrorCode, h
     socket.destroy();
     return;
   }
-  const body = JSON.stringify({ code, message: ERROR_MESSAGES[code] });
+  const body = JSON.stringify(errorBody(code));
   const lines = [
     `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? 'Error'}`,
     'Connection: close',

@@ -1,7 +1,7 @@
 // What every accepted socket shares: JSON sends, a cap on bytes buffered toward a slow reader,
 // the bad-frame counter, the heartbeat flag and a close that cannot hang.
 import type { WebSocket } from 'ws';
-import { ERROR_MESSAGES, type ErrorCode } from '../../common/errors.js';
+import { errorBody, type ErrorCode } from '../../common/errors.js';
 import type { NetLimits } from '../limits.js';
 
 /** Close codes the server uses (RFC 6455 and the application range 4000-4999). */
@@ -42,7 +42,7 @@ export class PeerSocket {
   }
 
   sendError(code: ErrorCode): void {
-    this.sendJson({ type: 'error', code, message: ERROR_MESSAGES[code] });
+    this.sendJson({ type: 'error', ...errorBody(code) });
   }
 
   /**

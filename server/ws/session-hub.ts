@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { RawData, WebSocket } from 'ws';
 import type { ErrorCode } from '../../common/errors.js';
-import { PageFrameKind, pageFrameKindOf, agentToServerSchema, customerToServerSchema, type AgentAuth, type AgentIdentity, type ServerToAgent, type SessionEndReason } from '../../common/protocol.js';
+import { pageFrameKindName, agentToServerSchema, customerToServerSchema, type AgentAuth, type AgentIdentity, type ServerToAgent, type SessionEndReason } from '../../common/protocol.js';
 import { assertNever } from '../../common/assert-never.js';
 import type { NetLimits } from '../limits.js';
 import type { NetMetrics } from '../metrics/net-metrics.js';
@@ -436,18 +436,13 @@ export class SessionHub {
       return;
     }
     // Bit 7 (compressed in the page) is the desktop's business; the limits apply to these bytes.
-    const kind = pageFrameKindOf(frame[0]);
-    let kindName: 'snapshot' | 'incremental';
-    if (kind === PageFrameKind.Snapshot) {
-      kindName = 'snapshot';
-    } else if (kind === PageFrameKind.Incremental) {
-      kindName = 'incremental';
-      if (frame.length > this.#deps.limits.incrementalFrameBytes) {
-        customer.peer.close(CloseCode.TooBig, 'PAGE_FRAME_TOO_LARGE');
-        return;
-      }
-    } else {
+    const kindName = pageFrameKindName(frame[0]);
+    if (kindName === null) {
       customer.peer.badFrame();
+      return;
+    }
+    if (kindName === 'incremental' && frame.length > this.#deps.limits.incrementalFrameBytes) {
+      customer.peer.close(CloseCode.TooBig, 'PAGE_FRAME_TOO_LARGE');
       return;
     }
     // Before an agent joins there is nobody to show the page to; the snippet sends a fresh

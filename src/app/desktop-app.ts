@@ -20,7 +20,7 @@ import { loadProvidersFile, providerFromSettings, type ProviderConfig } from '..
 import { createCobrowseChannel, type CobrowseChannel } from '../cobrowse/cobrowse-channel.js';
 import { INITIAL_CHANNEL_STATE } from '../cobrowse/channel-state.js';
 import { decodePageFrame } from '../cobrowse/page-frame.js';
-import { createPageFrameLog } from './page-frame-log.js';
+import { createReplayBuffer } from '../../common/replay-buffer.js';
 import { createAgentTokenStore, type AgentTokenStore } from '../vault/agent-token-store.js';
 import { FallbackSecretStore } from '../vault/fallback-secret-store.js';
 import { callbackBases, findCallbackUrl } from './deep-link.js';
@@ -43,7 +43,8 @@ class Core implements DesktopApp {
   readonly #agentTokens: AgentTokenStore;
   readonly #listeners = new Set<(state: AppState) => void>();
   readonly #frameListeners = new Set<PageFrameListener>();
-  readonly #frameLog = createPageFrameLog();
+  /** Frames for a renderer that connects mid-session (a reloaded browser-shell tab, a second tab). */
+  readonly #frameLog = createReplayBuffer();
   #settings: SettingsInput = EMPTY_SETTINGS;
   #fileProviders: ProviderConfig[] = [];
   #providers: ProviderConfig[] = [];

@@ -1,6 +1,6 @@
 // Errors and logging shared by the agent link and the live session on it.
 import type { UiError } from '../../common/api.js';
-import { AgentDeskError, ERROR_MESSAGES, isErrorCode } from '../../common/errors.js';
+import { AgentDeskError, foreignErrorBody, type ERROR_MESSAGES } from '../../common/errors.js';
 
 /** The two log levels the channel uses; a pino logger fits. Never given a token. */
 export interface ChannelLogger {
@@ -10,8 +10,7 @@ export interface ChannelLogger {
 
 /** A code from the server (or the channel) as the UI shows it; an unknown code gets `fallback`. */
 export function knownError(code: string, fallback?: string): UiError {
-  if (isErrorCode(code)) return { code, message: ERROR_MESSAGES[code] };
-  return { code, message: fallback ?? ERROR_MESSAGES.COBROWSE_REFUSED };
+  return foreignErrorBody(code, fallback, 'COBROWSE_REFUSED');
 }
 
 export function errorOf(cause: unknown, fallback: keyof typeof ERROR_MESSAGES): UiError {

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { UiError } from '../../common/api.js';
-import { ERROR_MESSAGES, isErrorCode } from '../../common/errors.js';
+import { foreignErrorBody } from '../../common/errors.js';
 
 /**
  * What the channel does after the server refused the WebSocket upgrade with an HTTP status:
@@ -57,8 +57,7 @@ export function parseRetryAfter(header: string | undefined, now: number): number
 }
 
 function uiError(code: string, serverMessage: string | undefined): UiError {
-  if (isErrorCode(code)) return { code, message: ERROR_MESSAGES[code] };
-  return { code, message: serverMessage ?? ERROR_MESSAGES.COBROWSE_REFUSED };
+  return foreignErrorBody(code, serverMessage, 'COBROWSE_REFUSED');
 }
 
 /** Classifies a refused upgrade from its status, its `{code, message}` body and Retry-After. */

@@ -1,5 +1,6 @@
 // Every limit of the desktop's co-browse channel, with the reason for its value. Tests pass
 // smaller values through `ChannelOptions.limits`; the product uses these.
+import { REPLAY_BUFFER_MAX_CHARS } from '../../common/replay-buffer.js';
 import { RESUME_GRACE_SECONDS } from '../../common/protocol.js';
 
 export interface ChannelLimits {
@@ -55,11 +56,6 @@ export interface ChannelLimits {
   /** How long a joined session waits for a dropped link to come back before it is given up: the
    *  server's grace (RESUME_GRACE_SECONDS, 30 s); after it the server has ended the session. */
   readonly resumeGraceMs: number;
-  /** Page-stream text the core keeps for a renderer that connects mid-session: one snapshot (at
-   *  most 8 MiB, server/limits.ts) and the batches after it, up to 32 Mi characters; beyond that
-   *  a late renderer waits for the customer's next snapshot instead of the core holding a whole
-   *  long session in memory. */
-  readonly replayLogMaxChars: number;
 }
 
 export const CHANNEL_LIMITS: ChannelLimits = {
@@ -80,14 +76,13 @@ export const CHANNEL_LIMITS: ChannelLimits = {
   probeWindow: 10,
   maxPendingProbes: 10,
   resumeGraceMs: RESUME_GRACE_SECONDS * 1000,
-  replayLogMaxChars: 32 * 1024 * 1024,
 };
 
 /**
  * Largest text a compressed page frame may inflate to. A hostile page can send a few KiB that
  * inflate to gigabytes (a compression bomb), so inflation stops here and the frame is dropped.
- * 32 MiB is the replay log's whole budget (`replayLogMaxChars`): a bigger snapshot could not be
- * replayed to a late renderer anyway. The snippet's own ceiling on a snapshot's JSON is the same
- * (server/snippet/limits.ts MAX_SNAPSHOT_JSON_BYTES).
+ * It is the replay buffer's whole budget (REPLAY_BUFFER_MAX_CHARS, common/replay-buffer.ts): a
+ * bigger snapshot could not be replayed to a late renderer anyway. The snippet's own ceiling on a
+ * snapshot's JSON is the same (server/snippet/limits.ts MAX_SNAPSHOT_JSON_BYTES).
  */
-export const MAX_INFLATED_PAGE_FRAME_BYTES = 32 * 1024 * 1024;
+export const MAX_INFLATED_PAGE_FRAME_BYTES = REPLAY_BUFFER_MAX_CHARS;

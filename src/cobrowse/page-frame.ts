@@ -5,7 +5,7 @@
 // synchronous so frames stay in arrival order (a 1 MB snapshot inflates in a few ms).
 import { inflateRawSync } from 'node:zlib';
 import type { PageFrame } from '../../common/api.js';
-import { PAGE_FRAME_DEFLATED, PageFrameKind, pageFrameKindOf } from '../../common/protocol.js';
+import { PAGE_FRAME_DEFLATED, pageFrameKindName } from '../../common/protocol.js';
 import { MAX_INFLATED_PAGE_FRAME_BYTES } from './limits.js';
 
 /**
@@ -24,10 +24,10 @@ export function pageFramePayload(frame: Uint8Array, maxBytes = MAX_INFLATED_PAGE
 
 export function decodePageFrame(frame: Uint8Array, receivedAt: number, clockOffsetMs: number | null): PageFrame | null {
   if (frame.length < 2) return null;
-  const kind = pageFrameKindOf(frame[0]);
+  const kind = pageFrameKindName(frame[0]);
   if (kind === null) return null;
   const payload = pageFramePayload(frame);
   if (payload === null) return null;
   const json = new TextDecoder('utf-8', { fatal: false }).decode(payload);
-  return { kind: kind === PageFrameKind.Snapshot ? 'snapshot' : 'incremental', json, receivedAt, clockOffsetMs };
+  return { kind, json, receivedAt, clockOffsetMs };
 }

@@ -1,13 +1,13 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { PageFrame } from '../../../common/api.js';
-import { createPageFrameLog } from '../../../src/app/page-frame-log.js';
+import { createReplayBuffer } from '../../../common/replay-buffer.js';
 
 const frame = (kind: PageFrame['kind'], json: string): PageFrame => ({ kind, json, receivedAt: 0, clockOffsetMs: null });
 
 describe('page frames kept for a renderer that connects mid-session', () => {
   it('keeps the latest snapshot and the batches after it; batches without a snapshot are useless', () => {
-    const log = createPageFrameLog();
+    const log = createReplayBuffer();
     log.add(frame('incremental', 'orphan'));
     assert.deepEqual(log.frames(), []);
     log.add(frame('snapshot', 'page 1'));
@@ -18,7 +18,7 @@ describe('page frames kept for a renderer that connects mid-session', () => {
   });
 
   it('gives up past its size cap until the next snapshot, and forgets on clear', () => {
-    const log = createPageFrameLog(8);
+    const log = createReplayBuffer(8);
     log.add(frame('snapshot', '12345'));
     log.add(frame('incremental', '1234'));
     assert.deepEqual(log.frames(), []);
