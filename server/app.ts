@@ -110,8 +110,9 @@ export async function startServer(opts: StartServerOptions, internals: StartServ
         shuttingDown = true;
         const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
         server.closeIdleConnections();
+        // A cluster node drains: sessions stay for the other nodes, whose clients reconnect there.
         await router?.shutdown();
-        await hub.shutdown();
+        await hub.shutdown(router === null);
         // Keep-alive HTTP connections still busy after the sockets drained are cut.
         const cut = setTimeout(() => server.closeAllConnections(), limits.shutdownDrainMs);
         cut.unref();

@@ -444,15 +444,14 @@ export class ClusterRouter {
   #flushDirty(): void {
     for (const id of this.#dirty) {
       this.#dirty.delete(id);
-      void this.#deps
-        .sessionState(id)
-        .then((state) => {
-          const facts = this.#homeFacts.get(id);
-          if (state && facts) return this.#deps.homes.saveState({ ...state, ...facts });
-          return undefined;
-        })
-        .catch(() => this.#dirty.add(id));
+      void this.#saveState(id).catch(() => this.#dirty.add(id));
     }
+  }
+
+  async #saveState(id: string): Promise<void> {
+    const state = await this.#deps.sessionState(id);
+    const facts = this.#homeFacts.get(id);
+    if (state && facts) await this.#deps.homes.saveState({ ...state, ...facts });
   }
 
   // ---- liveness ----
@@ -490,8 +489,18 @@ export class ClusterRouter {
     }
   }
 
-  /** Tells the clients of sockets relayed from here to reconnect, and stops the timers. */
-  close(): void {
+  /**
+   * Drain (SIGTERM): every homed session's state is shared, this node is then known gone
+   * (`forgetNode`), and every client socket on it is closed with 1012 so it reconnects to another
+   * node, which takes its session over. Relayed sockets of sessions homed here are closed by their
+   * nodes as soon as they see this node gone.
+   */
+  async drain(forgetNode: () => Promise<void>): Promise<void> {
     for (const t of this.#timers) clearInterval(t);
+    for (const id of this.#homed) this.#dirty.add(id);
+    await Promise.allSettled([...this.#dirty].map((id) => this.#saveState(id)));
+    this.#dirty.clear();
+    await forgetNode();
+    for (const conn of this.#edges.values()) conn.ws.close(RECONNECT_CLOSE_CODE, 'SERVER_SHUTTING_DOWN');
   }
 }

@@ -16,7 +16,7 @@ export interface RunningClusterRouter {
   addCustomer: ClusterRouter['addCustomer'];
   /** Records this node as the home of a session it created (called after the hub made it). */
   sessionCreated(sessionId: string): void;
-  /** Stops the timers, forgets this node's liveness and closes the sockets relayed from here. */
+  /** Drains: shares every homed session's state, forgets this node's liveness, asks every client to reconnect. */
   shutdown(): Promise<void>;
 }
 
@@ -65,8 +65,7 @@ export function startClusterRouter(cluster: { readonly link: RedisLink; readonly
       );
     },
     async shutdown() {
-      router.close();
-      await liveness.stop(true);
+      await router.drain(() => liveness.stop(true));
     },
   };
 }

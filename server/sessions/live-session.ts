@@ -161,6 +161,16 @@ export class LiveSession {
     if (this.customer) this.toCustomer({ type: 'agent-away', graceSeconds: this.#secondsLeft(this.#agentAway) });
   }
 
+  /**
+   * Cluster drain: this node lets the session go without ending it (another node takes it over
+   * when the sides reconnect there). Timers stop; the sides' closes are no longer audited here.
+   */
+  detach(): void {
+    this.#agentAway = this.#clearAway(this.#agentAway);
+    this.#customerAway = this.#clearAway(this.#customerAway);
+    this.#ended = true;
+  }
+
   /** Cluster failover: this node took the session over; each side seen before gets a fresh grace to come back. */
   awaitSides(customerSeen: boolean): void {
     this.#customerSeen = customerSeen;

@@ -491,11 +491,16 @@ export class SessionHub {
   }
 
   /** Ends every session (reason server-shutdown), closes every socket with 1001, waits for them. */
-  async shutdown(): Promise<void> {
+  /**
+   * Closes every socket with 1001 and waits for them. Sessions end (server-shutdown) unless
+   * `endSessions` is false: a drained cluster node leaves them for another node to take over.
+   */
+  async shutdown(endSessions = true): Promise<void> {
     for (const timer of this.#timers) clearInterval(timer);
     this.#stopHeartbeatSweep();
     this.#stopTokenWatch();
-    for (const session of [...this.#live.values()]) session.end('server-shutdown');
+    if (endSessions) for (const session of [...this.#live.values()]) session.end('server-shutdown');
+    else for (const session of [...this.#live.values()]) session.detach();
     const conns = [...this.#agents, ...this.#customers];
     await Promise.all(
       conns.map(

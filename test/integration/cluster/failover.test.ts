@@ -140,6 +140,56 @@ describe('failover: kill -9 of the node holding a session', { skip: missingBinar
     return took;
   }
 
+  it('a rolling restart of every node (SIGTERM, drain) during a live session ends no session', async () => {
+    const session = await newSession(nodes[0]!);
+    let customerNode = nodes[0]!;
+    let agentNode = nodes[1]!;
+    let customer = await customerOn(customerNode, session);
+    let agent = await agentOn(agentNode, TOKEN);
+    agent.send({ type: 'join', code: session.code });
+    let token = (await nextOfType<{ resumeToken: string }>(agent, 'joined')).resumeToken;
+    await nextOfType(customer, 'agent-joined');
+    await frameRelayed(customer, agent, 'before the restarts');
+    for (const victim of [...nodes]) {
+      const survivors = nodes.filter((n) => n !== victim);
+      const stopped = victim.stop('SIGTERM');
+      // A side on the drained node is closed with 1012; a side on another node whose session ran
+      // on the drained one is closed too once its node sees the home gone. Either reconnects.
+      const closedSoon = (socket: TestSocket): Promise<boolean> => Promise.race([socket.closed.then(() => true), sleep(1_500).then(() => false)]);
+      const [customerClosed, agentClosed] = await Promise.all([closedSoon(customer), closedSoon(agent)]);
+      if (customerClosed && customerNode !== victim) customerNode = victim;
+      if (agentClosed && agentNode !== victim) agentNode = victim;
+      const moves: Promise<void>[] = [];
+      if (customerNode === victim) {
+        customerNode = survivors[0]!;
+        moves.push(
+          resumeUntil('the customer', () => attempt(customerNode, '/cobrowse/customer', { origin: CUSTOMER_ORIGIN }, { type: 'hello', sessionId: session.sessionId, secret: session.customerSecret }, 'ready', false)).then(({ socket }) => {
+            customer = socket;
+          }),
+        );
+      }
+      if (agentNode === victim) {
+        agentNode = survivors[1]!;
+        moves.push(
+          resumeUntil('the agent', () => attempt(agentNode, '/cobrowse/agent', { [AGENT_TOKEN_HEADER]: TOKEN }, { type: 'resume', resumeToken: token }, 'joined', true)).then(({ socket, answer }) => {
+            agent = socket;
+            token = answer.resumeToken as string;
+          }),
+        );
+      }
+      await Promise.all(moves);
+      assert.equal((await stopped).code, 0, 'the drained node exits cleanly');
+      await frameRelayed(customer, agent, `after restarting a node`);
+      nodes = [...survivors, await cluster.startNode(`n${started++}`)];
+    }
+    const res = await fetch(`${nodes[0]!.url}/cobrowse/rest/history/sessions/${session.sessionId}`, { headers: { authorization: `Bearer ${ADMIN_KEY}` } });
+    const kinds = ((await res.json()) as { events: { kind: string }[] }).events.map((e) => e.kind);
+    assert.ok(!kinds.includes('end'), `the session never ended: ${kinds.join()}`);
+    agent.send({ type: 'leave' });
+    assert.equal((await nextOfType<{ reason: string }>(customer, 'session-ended')).reason, 'agent-left');
+    agent.close();
+  });
+
   it(`both sides resume on other nodes, ${TRIES} tries`, async () => {
     const times: number[] = [];
     for (let i = 0; i < TRIES; i++) times.push(await failoverOnce(i === 0));
