@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import {
   AGENT_TOKEN_PATTERN,
+  ANNOTATION_MAX_POINTS,
   agentActionSchema,
   SESSION_CODE_PATTERN,
   type AgentAction,
@@ -259,6 +260,13 @@ export interface AgentDeskApi {
   onPageFrame(listener: PageFrameListener): () => void;
   /** Pointer mode: shows the customer the element (rrweb mirror node id) the agent points at. */
   pointAt(nodeId: number): Promise<ApiResult>;
+  /** The agent's live cursor over the mirror, as a point of the customer's page (document px), or
+   * null when it left the mirror; sent a few times a second at most. */
+  moveCursor(at: PagePoint | null): Promise<ApiResult>;
+  /** A pen stroke drawn on the mirror (document px of the customer's page): shown to the customer, fading. */
+  annotate(points: readonly PagePoint[]): Promise<ApiResult>;
+  /** Asks the customer's page for a fresh full snapshot ("Refresh view"). */
+  refreshView(): Promise<ApiResult>;
   /** Asks the customer for write mode; the answer arrives as `session.control`. */
   requestControl(): Promise<ApiResult>;
   /** Gives write mode back. */
@@ -276,6 +284,11 @@ export const nodeIdSchema = z.number().int('a node ID is a whole number').nonneg
 
 const none = z.tuple([]);
 
+/** A point of the customer's page in document CSS px. */
+export type PagePoint = readonly [number, number];
+const coordinate = z.number().min(-1e6, 'a coordinate is at least -1e6').max(1e6, 'a coordinate is at most 1e6');
+export const pagePointSchema = z.tuple([coordinate, coordinate]);
+
 /** The arguments of each operation, as a tuple schema. IPC handlers parse with these. */
 export const API_ARGUMENT_SCHEMAS = {
   getState: none,
@@ -292,6 +305,9 @@ export const API_ARGUMENT_SCHEMAS = {
   saveAgentToken: z.tuple([agentTokenSchema]),
   clearAgentToken: none,
   pointAt: z.tuple([nodeIdSchema]),
+  moveCursor: z.tuple([pagePointSchema.nullable()]),
+  annotate: z.tuple([z.array(pagePointSchema).min(2, 'a stroke has at least 2 points').max(ANNOTATION_MAX_POINTS, `a stroke has at most ${ANNOTATION_MAX_POINTS} points`)]),
+  refreshView: none,
   requestControl: none,
   releaseControl: none,
   sendAction: z.tuple([agentActionSchema]),

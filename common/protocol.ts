@@ -42,6 +42,12 @@ export type ControlState = 'none' | 'requested' | 'granted' | 'declined' | 'revo
 /** rrweb node ids of the customer's mirrored DOM: the agent addresses elements by these only. */
 const nodeId = z.number().int().nonnegative().max(2 ** 31);
 const probeId = z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER);
+/** A point of the customer's page in document CSS px (scroll included), so it means the same on
+ * the agent's mirror, which may be scrolled elsewhere. */
+const pagePoint = z.tuple([z.number().min(-1e6).max(1e6), z.number().min(-1e6).max(1e6)]);
+/** A pen stroke: at most 400 points (a few seconds of drawing at the renderer's sampling). */
+export const ANNOTATION_MAX_POINTS = 400;
+const strokePoints = z.array(pagePoint).min(2).max(ANNOTATION_MAX_POINTS);
 
 /** What an agent asks the customer's page to do while write mode is granted. */
 export const agentActionSchema = z.discriminatedUnion('kind', [
@@ -70,6 +76,12 @@ export const agentToServerSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('leave') }).strict(),
   /** Pointer mode: show the customer where the agent points (a short highlight at the element). */
   z.object({ type: z.literal('pointer'), nodeId }).strict(),
+  /** The agent's live cursor over the mirror (a few a second), or null when it left the mirror. */
+  z.object({ type: z.literal('cursor'), at: pagePoint.nullable() }).strict(),
+  /** A pen stroke drawn on the mirror: shown over the customer's page, fading; audited as an annotation. */
+  z.object({ type: z.literal('annotation'), points: strokePoints }).strict(),
+  /** Asks the customer's page for a fresh full snapshot (the agent's "Refresh view"). */
+  z.object({ type: z.literal('snapshot-request') }).strict(),
   /** Ask the customer for write mode. */
   z.object({ type: z.literal('control-request') }).strict(),
   /** Give write mode back. */
@@ -142,6 +154,10 @@ export const serverToCustomerSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('agent-away'), graceSeconds: z.number().int().positive() }),
   z.object({ type: z.literal('session-ended'), sessionId: z.string(), reason: endReason }),
   z.object({ type: z.literal('pointer'), nodeId }),
+  z.object({ type: z.literal('cursor'), at: pagePoint.nullable() }),
+  z.object({ type: z.literal('annotation'), points: strokePoints }),
+  /** Send a fresh full snapshot now (the agent asked to refresh its view). */
+  z.object({ type: z.literal('snapshot-request') }),
   /** The agent asks for write mode (`requested`) or gives it back (`none`). */
   z.object({ type: z.literal('control'), state: z.enum(['none', 'requested', 'granted', 'declined', 'revoked']) }),
   /** Only relayed while write mode is granted. */

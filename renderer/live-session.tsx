@@ -55,6 +55,7 @@ export function LiveSessionView({ api, session, connection, stream, onOpenSettin
   const [mirrorKey, setMirrorKey] = useState(0);
   const [sound, setSound] = useState(soundEnabled);
   const [confirmSignOut, setConfirmSignOut] = useState(false);
+  const [pen, setPen] = useState(false);
   const [mountedAt] = useState(() => Date.now());
   const handle = useRef<MirrorHandle>(null);
   const rootRef = useRef<HTMLElement>(null);
@@ -208,6 +209,15 @@ export function LiveSessionView({ api, session, connection, stream, onOpenSettin
           list={() => handle.current?.controls() ?? []}
           onUse={(target, operate) => handle.current?.use(target, operate)}
         />
+        <button
+          type="button"
+          className={`small ${pen ? 'primary' : 'secondary'}`}
+          aria-pressed={pen}
+          title="Draw on the customer’s page: the customer sees your strokes for a few seconds"
+          onClick={() => setPen((on) => !on)}
+        >
+          Pen
+        </button>
         <button type="button" className="small secondary icon-button" onClick={toggleFullScreen} aria-label="Full screen" title="Full screen">
           <svg width="14" height="14" viewBox="0 0 14 14" aria-hidden="true" focusable="false">
             <path d="M1 5V1h4M9 1h4v4M13 9v4H9M5 13H1V9" fill="none" stroke="currentColor" strokeWidth="1.8" />
@@ -223,8 +233,9 @@ export function LiveSessionView({ api, session, connection, stream, onOpenSettin
               type="button"
               className="small secondary"
               onClick={() => {
+                // A fresh snapshot from the customer's page; the view is rebuilt from it.
+                void api.refreshView().then((r) => show(r.ok ? { tone: 'neutral', text: 'Asked the customer’s page for a fresh view.' } : { tone: 'error', text: errorText(r.error) }));
                 setMirrorKey((k) => k + 1);
-                show({ tone: 'neutral', text: 'View refreshed.' });
               }}
             >
               Refresh view
@@ -271,6 +282,7 @@ export function LiveSessionView({ api, session, connection, stream, onOpenSettin
             }
           }
           toast={show}
+          pen={pen}
           onStatus={setMirror}
           handleRef={handle}
         />

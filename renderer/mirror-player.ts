@@ -189,6 +189,12 @@ export class MirrorPlayer {
     this.refresh();
   }
 
+  /** A point of the frame's viewport (customer px) as a point of the customer's page (scroll added). */
+  pagePoint(x: number, y: number): [number, number] | null {
+    const win = this.#replayer?.iframe.contentWindow;
+    return win ? [Math.round(x + win.scrollX), Math.round(y + win.scrollY)] : null;
+  }
+
   /** Back to what the customer sees: the frame follows their scroll again. */
   follow(): void {
     this.#held = null;

@@ -15,6 +15,18 @@ const POLL_MS = 250;
 const POINT_MARK_MS = 900;
 /** Arrow keys scroll the mirror by this many agent px. */
 const KEY_SCROLL_PX = 48;
+/** The live cursor is sent at most this often: about seven updates a second are plenty to follow. */
+export const CURSOR_INTERVAL_MS = 150;
+/** A pen point is kept only this far (agent px) from the previous one: smooth, and far under the
+ * protocol's 400 points for a stroke of a few seconds. */
+const PEN_MIN_STEP_PX = 4;
+/** The agent's own copy of a stroke fades like the customer's (server/snippet/limits.ts). */
+const STROKE_SHOW_MS = 4000;
+
+interface Stroke {
+  readonly key: number;
+  readonly points: readonly [number, number][];
+}
 
 interface Editor {
   readonly nodeId: number;
@@ -44,6 +56,8 @@ export interface MirrorViewProps {
   /** Greys the mirror out with this line (nothing arrives, or the link is down). */
   readonly veil: { readonly title: string; readonly detail: string; readonly action?: ReactNode } | null;
   readonly toast: ShowToast;
+  /** Pen mode: dragging over the mirror draws a stroke the customer sees. */
+  readonly pen: boolean;
   readonly onStatus: (status: MirrorStatus) => void;
   readonly handleRef: Ref<MirrorHandle>;
 }
@@ -54,7 +68,7 @@ const REFUSAL: Readonly<Record<Protection, { code: string; message: string }>> =
   locked: { code: 'ACTION_TARGET_LOCKED', message: 'The customer’s page does not let agents operate this element (for example a submit button). Ask the customer to do it.' },
 };
 
-export function MirrorView({ api, session, stream, mode, veil, toast, onStatus, handleRef }: MirrorViewProps) {
+export function MirrorView({ api, session, stream, mode, veil, toast, pen, onStatus, handleRef }: MirrorViewProps) {
   const areaRef = useRef<HTMLDivElement>(null);
   const stageRef = useRef<HTMLDivElement>(null);
   const overlayRef = useRef<HTMLDivElement>(null);
@@ -64,6 +78,9 @@ export function MirrorView({ api, session, stream, mode, veil, toast, onStatus, 
   const [areas, setAreas] = useState<readonly ProtectedArea[]>([]);
   const [mark, setMark] = useState<{ x: number; y: number; key: number } | null>(null);
   const [editor, setEditor] = useState<Editor | null>(null);
+  const [strokes, setStrokes] = useState<readonly Stroke[]>([]);
+  const drawing = useRef<[number, number][] | null>(null);
+  const lastCursor = useRef({ at: 0, sent: false, pending: null as ReturnType<typeof setTimeout> | null });
   const onStatusRef = useRef(onStatus);
   onStatusRef.current = onStatus;
   const originsRef = useRef<readonly string[]>([]);
@@ -165,9 +182,65 @@ export function MirrorView({ api, session, stream, mode, veil, toast, onStatus, 
     },
   }));
 
+  /** The page point under the mouse (document px of the customer's page). */
+  function pointOf(event: MouseEvent<HTMLDivElement>): [number, number] | null {
+    const box = event.currentTarget.getBoundingClientRect();
+    return playerRef.current?.pagePoint((event.clientX - box.left) / scale, (event.clientY - box.top) / scale) ?? null;
+  }
+
+  // The live cursor: throttled, the last position always sent, and hidden when the mouse leaves.
+  function sendCursor(at: [number, number] | null): void {
+    const state = lastCursor.current;
+    if (state.pending) clearTimeout(state.pending);
+    state.pending = null;
+    const wait = state.at + CURSOR_INTERVAL_MS - Date.now();
+    if (at !== null && wait > 0) {
+      state.pending = setTimeout(() => sendCursor(at), wait);
+      return;
+    }
+    if (at === null && !state.sent) return;
+    state.at = Date.now();
+    state.sent = at !== null;
+    void api.moveCursor(at);
+  }
+  useEffect(() => () => {
+    const pending = lastCursor.current.pending;
+    if (pending) clearTimeout(pending);
+  }, []);
+
+  function onMouseMove(event: MouseEvent<HTMLDivElement>): void {
+    const at = pointOf(event);
+    if (!at) return;
+    const stroke = drawing.current;
+    if (stroke) {
+      const last = stroke[stroke.length - 1]!;
+      if (Math.hypot(at[0] - last[0], at[1] - last[1]) * scale >= PEN_MIN_STEP_PX && stroke.length < 400) stroke.push(at);
+      setStrokes((list) => [...list.filter((s) => s.key !== -1), { key: -1, points: [...stroke] }]);
+    }
+    sendCursor(at);
+  }
+
+  function onMouseDown(event: MouseEvent<HTMLDivElement>): void {
+    if (!pen || event.button !== 0) return;
+    const at = pointOf(event);
+    if (at) drawing.current = [at];
+  }
+
+  function endStroke(): void {
+    const stroke = drawing.current;
+    drawing.current = null;
+    if (!stroke) return;
+    setStrokes((list) => list.filter((s) => s.key !== -1));
+    if (stroke.length < 2) return;
+    const key = Date.now();
+    setStrokes((list) => [...list, { key, points: stroke }]);
+    setTimeout(() => setStrokes((list) => list.filter((s) => s.key !== key)), STROKE_SHOW_MS);
+    void api.annotate(stroke).then(report);
+  }
+
   function onClick(event: MouseEvent<HTMLDivElement>): void {
     const player = playerRef.current;
-    if (!player) return;
+    if (!player || pen) return;
     const box = event.currentTarget.getBoundingClientRect();
     setMark({ x: event.clientX - box.left, y: event.clientY - box.top, key: Date.now() });
     const target = player.targetAt((event.clientX - box.left) / scale, (event.clientY - box.top) / scale);
@@ -232,12 +305,19 @@ export function MirrorView({ api, session, stream, mode, veil, toast, onStatus, 
         {/* The overlay takes the agent's clicks, wheel and keys; the sandboxed mirror below never receives them. */}
         <div
           ref={overlayRef}
-          className={`mirror-overlay${granted ? ' write' : ''}`}
+          className={`mirror-overlay${granted ? ' write' : ''}${pen ? ' pen' : ''}`}
           role="application"
           tabIndex={0}
           aria-roledescription="mirrored page"
           aria-label={`The customer’s page${session.page ? `, ${session.page.title}` : ''}. Arrow keys scroll. Click to point${granted ? ', click and type to act' : ''}.`}
           onClick={onClick}
+          onMouseMove={onMouseMove}
+          onMouseDown={onMouseDown}
+          onMouseUp={endStroke}
+          onMouseLeave={() => {
+            endStroke();
+            sendCursor(null);
+          }}
           onWheel={onWheel}
           onKeyDown={onKeyDown}
           data-testid="mirror-overlay"
@@ -266,6 +346,13 @@ export function MirrorView({ api, session, stream, mode, veil, toast, onStatus, 
             </span>
           )}
           {mark && <span key={mark.key} className="point-mark" style={{ left: mark.x, top: mark.y }} aria-hidden="true" />}
+          {strokes.length > 0 && status && (
+            <svg className="pen-strokes" aria-hidden="true" data-testid="pen-strokes">
+              {strokes.map((s) => (
+                <polyline key={s.key} points={s.points.map(([x, y]) => `${(x - status.frameScroll.x) * scale},${(y - status.frameScroll.y) * scale}`).join(' ')} />
+              ))}
+            </svg>
+          )}
         </div>
         {editor && editorStyle && (
           <div className="mirror-editor" style={editorStyle}>

@@ -191,6 +191,16 @@ export class CobrowseClient {
         if (el && !this.#ui.contains(el)) this.#ui.highlight(el);
         return;
       }
+      case 'cursor':
+        this.#ui.cursor(message.at ? { x: message.at[0] - window.scrollX, y: message.at[1] - window.scrollY } : null, this.#agent.name ?? 'Agent');
+        return;
+      case 'annotation':
+        this.#ui.stroke(message.points);
+        return;
+      case 'snapshot-request':
+        // The agent's Refresh view: a fresh full snapshot, only while someone is watching.
+        if (this.#agent.present && !this.#agent.away) this.#capture.startStreaming();
+        return;
       case 'control':
         this.#control = message.state;
         this.#renderSession();

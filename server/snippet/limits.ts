@@ -46,3 +46,11 @@ export const MAX_URL_CHARS = 2048;
 /** The page's config object is small; one this large is a mistake, not a config. */
 export const MAX_MASK_RULES = 100;
 export const MAX_SELECTORS_PER_RULE = 100;
+
+/** A pen stroke of the agent stays this long, then fades: long enough to follow what they circle,
+ * short enough that the page is soon the customer's own again. */
+export const ANNOTATION_SHOW_MS = 4000;
+
+/** The agent's cursor is hidden when no update came for this long (the agent's window lost the
+ * mouse without saying so); updates come a few times a second while it moves. */
+export const AGENT_CURSOR_IDLE_MS = 5000;

@@ -7,6 +7,8 @@ import type { ServerToCustomer } from '../../common/protocol.js';
 const controlState = z.enum(['none', 'requested', 'granted', 'declined', 'revoked']);
 const nodeId = z.number().check(z.int(), z.minimum(0), z.maximum(2 ** 31));
 const id = z.number().check(z.int(), z.minimum(0), z.maximum(Number.MAX_SAFE_INTEGER));
+const coordinate = z.number().check(z.minimum(-1e6), z.maximum(1e6));
+const point = z.tuple([coordinate, coordinate]);
 const endReason = z.enum(['agent-left', 'customer-left', 'agent-unreachable', 'customer-unreachable', 'expired', 'token-rotated', 'server-shutdown']);
 const action = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('click'), nodeId }),
@@ -20,6 +22,9 @@ export const serverMessageSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('agent-away'), graceSeconds: z.number().check(z.int(), z.positive()) }),
   z.object({ type: z.literal('session-ended'), sessionId: z.string(), reason: endReason }),
   z.object({ type: z.literal('pointer'), nodeId }),
+  z.object({ type: z.literal('cursor'), at: z.nullable(point) }),
+  z.object({ type: z.literal('annotation'), points: z.array(point).check(z.minLength(2), z.maxLength(400)) }),
+  z.object({ type: z.literal('snapshot-request') }),
   z.object({ type: z.literal('control'), state: controlState }),
   z.object({ type: z.literal('action'), id, action }),
   z.object({ type: z.literal('probe'), id }),

@@ -11,7 +11,7 @@
 // important declarations beat any stylesheet's), the page's selectors do not cross the shadow root,
 // and the UI sets every inherited property it relies on itself.
 import type { ControlState } from '../../common/protocol.js';
-import { POINTER_HIGHLIGHT_MS } from './limits.js';
+import { AGENT_CURSOR_IDLE_MS, ANNOTATION_SHOW_MS, POINTER_HIGHLIGHT_MS } from './limits.js';
 
 export const UI_HOST_ID = 'agentdesk-cobrowse-root';
 
@@ -73,6 +73,12 @@ button.action.launcher { position: fixed; right: 16px; bottom: 16px; z-index: 21
 .mini.control button.action { background: ${CONTROL_GREEN}; border-color: ${CONTROL_GREEN}; }
 .mini .dot { width: 8px; height: 8px; border-radius: 50%; background: #4ade80; margin-right: 6px; }
 .control-frame { position: fixed; inset: 0; z-index: 2147483646; pointer-events: none; border: 4px solid ${CONTROL_GREEN}; }
+.agent-cursor { position: fixed; left: 0; top: 0; z-index: 2147483647; pointer-events: none; display: flex; align-items: flex-start; gap: 2px; transition: transform .12s linear; }
+.agent-cursor .name { margin-top: 14px; padding: 1px 6px; border-radius: 8px; background: #c2410c; color: #fff; font: 600 12px/1.4 system-ui, sans-serif; white-space: nowrap; }
+.strokes { position: fixed; left: 0; top: 0; width: 100vw; height: 100vh; z-index: 2147483646; pointer-events: none; overflow: visible; }
+.strokes polyline { fill: none; stroke: #c2410c; stroke-width: 4; stroke-linecap: round; stroke-linejoin: round; opacity: .9; transition: opacity .8s; }
+.strokes polyline.fading { opacity: 0; }
+@media (prefers-reduced-motion: reduce) { .agent-cursor, .strokes polyline { transition: none; } }
 .highlight { position: fixed; z-index: 2147483646; pointer-events: none; border: 3px solid #f0a500; border-radius: 6px; box-shadow: 0 0 0 4px rgba(240,165,0,.35); transition: opacity .4s; }
 @media (prefers-reduced-motion: reduce) { .highlight { transition: none; } }
 `;
@@ -128,6 +134,13 @@ export class SnippetUi {
   /** The page's own inline padding-bottom and scroll-padding-bottom, restored when the bar goes. */
   #savedPadding: { padding: string; paddingPriority: string; scroll: string; scrollPriority: string } | null = null;
   #resize: ResizeObserver | null = null;
+  #cursor: HTMLElement | null = null;
+  #cursorTimer: ReturnType<typeof setTimeout> | null = null;
+  #strokes: SVGSVGElement | null = null;
+  /** The page's scroll when each visible stroke was drawn, so strokes move with the page. */
+  #strokeScroll = { x: 0, y: 0 };
+  #drawingsHidden = false;
+  readonly #onScroll = () => this.#placeStrokes();
 
   constructor(handlers: UiHandlers) {
     this.#handlers = handlers;
@@ -156,6 +169,10 @@ export class SnippetUi {
     } else {
       this.#lastControl = null;
       this.#minimised = false;
+      this.#drawingsHidden = false;
+      this.#cursor?.remove();
+      this.#cursor = null;
+      this.#clearStrokes();
     }
     this.#state = state;
     this.#draw();
@@ -257,6 +274,16 @@ export class SnippetUi {
       else line.append(text('strong', who), ` from ${siteName(document, location.hostname)} is viewing`);
     }
     bar.className = kind;
+    // While a drawing shows (or drawings are hidden), the customer can hide them / show them again.
+    if (this.#strokes !== null || this.#drawingsHidden) {
+      buttons.push(
+        button(this.#drawingsHidden ? 'Show drawings' : 'Hide drawings', 'quiet', () => {
+          this.#drawingsHidden = !this.#drawingsHidden;
+          if (this.#drawingsHidden) this.#clearStrokes();
+          this.#draw();
+        }),
+      );
+    }
     buttons.push(button('Stop', 'danger', () => h.stop()));
     if (state.control !== 'requested') {
       buttons.push(
@@ -340,6 +367,67 @@ export class SnippetUi {
     }
   }
 
+  /** The agent's live cursor at a point of the viewport, or hidden (null). */
+  cursor(at: { readonly x: number; readonly y: number } | null, who: string): void {
+    if (this.#cursorTimer) clearTimeout(this.#cursorTimer);
+    if (!at || this.#state.kind !== 'active') {
+      this.#cursor?.remove();
+      this.#cursor = null;
+      return;
+    }
+    if (!this.#cursor) {
+      const el = document.createElement('div');
+      el.className = 'agent-cursor';
+      el.setAttribute('aria-hidden', 'true');
+      el.innerHTML = '<svg width="18" height="22" viewBox="0 0 18 22"><path d="M1 1l15 11-7 1 4 8-3 1-4-8-5 5z" fill="#c2410c" stroke="#fff" stroke-width="1.5"/></svg>';
+      el.append(text('span', who, 'name'));
+      this.#root.append(el);
+      this.#cursor = el;
+    }
+    this.#cursor.style.transform = `translate(${Math.round(at.x)}px, ${Math.round(at.y)}px)`;
+    this.#cursorTimer = setTimeout(() => this.cursor(null, who), AGENT_CURSOR_IDLE_MS);
+  }
+
+  /** A pen stroke of the agent (page px), shown over the page and fading; none while drawings are hidden. */
+  stroke(points: readonly (readonly [number, number])[]): void {
+    if (this.#state.kind !== 'active' || this.#drawingsHidden) return;
+    const first = this.#strokes === null;
+    if (!this.#strokes) {
+      const svg = document.createElementNS('http://www.w3.org/2000/svg', 'svg');
+      svg.setAttribute('class', 'strokes');
+      svg.setAttribute('aria-hidden', 'true');
+      this.#root.append(svg);
+      this.#strokes = svg;
+      this.#strokeScroll = { x: window.scrollX, y: window.scrollY };
+      window.addEventListener('scroll', this.#onScroll, { passive: true });
+    }
+    const line = document.createElementNS('http://www.w3.org/2000/svg', 'polyline');
+    const { x: ox, y: oy } = this.#strokeScroll;
+    line.setAttribute('points', points.map(([x, y]) => `${Math.round(x - ox)},${Math.round(y - oy)}`).join(' '));
+    this.#strokes.append(line);
+    this.#placeStrokes();
+    if (first) this.#draw();
+    setTimeout(() => line.classList.add('fading'), ANNOTATION_SHOW_MS);
+    setTimeout(() => {
+      line.remove();
+      if (this.#strokes && this.#strokes.childElementCount === 0) {
+        this.#clearStrokes();
+        this.#draw();
+      }
+    }, ANNOTATION_SHOW_MS + 1000);
+  }
+
+  #placeStrokes(): void {
+    if (!this.#strokes) return;
+    this.#strokes.style.transform = `translate(${this.#strokeScroll.x - window.scrollX}px, ${this.#strokeScroll.y - window.scrollY}px)`;
+  }
+
+  #clearStrokes(): void {
+    window.removeEventListener('scroll', this.#onScroll);
+    this.#strokes?.remove();
+    this.#strokes = null;
+  }
+
   /** Shows where the agent points: a short outline around the element. */
   highlight(target: Element): void {
     const rect = target.getBoundingClientRect();
@@ -361,6 +449,8 @@ export class SnippetUi {
 
   remove(): void {
     if (this.#highlightTimer) clearTimeout(this.#highlightTimer);
+    if (this.#cursorTimer) clearTimeout(this.#cursorTimer);
+    this.#clearStrokes();
     if (this.#noticeTimer) clearTimeout(this.#noticeTimer);
     this.#reserve(null);
     this.host.remove();

@@ -18,6 +18,8 @@ export type AuditEvent =
   | { readonly kind: 'mode'; readonly state: ControlState; readonly by: 'agent' | 'customer' }
   | { readonly kind: 'action'; readonly actionId: number; readonly action: AgentAction['kind']; readonly nodeId: number }
   | { readonly kind: 'action-refused'; readonly actionId: number; readonly code: ActionRefusal; readonly by: 'server' | 'customer' }
+  /** A pen stroke the agent drew over the customer's page: only its size, never where or what. */
+  | { readonly kind: 'annotation'; readonly points: number }
   | { readonly kind: 'end'; readonly reason: SessionEndReason };
 
 /**
@@ -133,6 +135,7 @@ export function buildHistory(sessionId: string, rows: readonly Row[]): SessionHi
         endedAt = e.at;
         endReason = e.reason;
         break;
+      case 'annotation':
       case 'agent-away':
       case 'agent-resume':
       case 'customer-away':

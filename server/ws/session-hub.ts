@@ -216,6 +216,24 @@ export class SessionHub {
         if (session?.customer) session.toCustomer({ type: 'probe', id: message.id });
         return;
       }
+      case 'cursor': {
+        const session = this.#liveSession(agent);
+        if (session?.customer) session.toCustomer({ type: 'cursor', at: message.at });
+        return;
+      }
+      case 'annotation': {
+        const session = this.#liveSession(agent);
+        if (!session) return;
+        // Audited as an annotation (how many points), never as page content.
+        session.audit({ kind: 'annotation', points: message.points.length });
+        if (session.customer) session.toCustomer({ type: 'annotation', points: message.points });
+        return;
+      }
+      case 'snapshot-request': {
+        const session = this.#liveSession(agent);
+        if (session?.customer) session.toCustomer({ type: 'snapshot-request' });
+        return;
+      }
       case 'control-request':
       case 'control-release': {
         const session = this.#liveSession(agent);

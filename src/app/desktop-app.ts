@@ -264,6 +264,9 @@ class Core implements DesktopApp {
       this.#emit();
     },
     pointAt: async (nodeId: number) => this.#requireSession().pointAt(nodeId),
+    moveCursor: async (at: readonly [number, number] | null) => this.#requireSession().moveCursor(at),
+    annotate: async (points: readonly (readonly [number, number])[]) => this.#requireSession().annotate(points),
+    refreshView: async () => this.#requireSession().requestSnapshot(),
     requestControl: async () => this.#requireSession().requestControl(),
     releaseControl: async () => this.#requireSession().releaseControl(),
     sendAction: async (action: AgentAction) => this.#requireSession().sendAction(action),

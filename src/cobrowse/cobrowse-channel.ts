@@ -51,6 +51,12 @@ export interface CobrowseChannel {
   leave(): void;
   /** Pointer mode: shows the customer the element the agent points at. Throws `COBROWSE_NOT_IN_SESSION`. */
   pointAt(nodeId: number): void;
+  /** The agent's live cursor (page px) or null. Throws `COBROWSE_NOT_IN_SESSION`. */
+  moveCursor(at: readonly [number, number] | null): void;
+  /** A pen stroke (page px). Throws `COBROWSE_NOT_IN_SESSION`. */
+  annotate(points: readonly (readonly [number, number])[]): void;
+  /** Asks the customer's page for a fresh snapshot. Throws `COBROWSE_NOT_IN_SESSION`. */
+  requestSnapshot(): void;
   /** Asks the customer for write mode. Throws `COBROWSE_NOT_IN_SESSION`. */
   requestControl(): void;
   /** Gives write mode back. Throws `COBROWSE_NOT_IN_SESSION`. */
@@ -115,6 +121,9 @@ export function createCobrowseChannel(options: CobrowseChannelOptions): Cobrowse
     join: (code) => session.join(code),
     leave: () => session.leave(),
     pointAt: (nodeId) => session.pointAt(nodeId),
+    moveCursor: (at) => session.moveCursor(at),
+    annotate: (points) => session.annotate(points),
+    requestSnapshot: () => session.requestSnapshot(),
     requestControl: () => session.requestControl(),
     releaseControl: () => session.releaseControl(),
     sendAction: (action: AgentAction) => session.sendAction(action),

@@ -32,6 +32,9 @@ export interface LiveSession extends Omit<AgentLinkHooks, 'emit' | 'state'> {
   join(code: string): void;
   leave(): void;
   pointAt(nodeId: number): void;
+  moveCursor(at: readonly [number, number] | null): void;
+  annotate(points: readonly (readonly [number, number])[]): void;
+  requestSnapshot(): void;
   requestControl(): void;
   releaseControl(): void;
   sendAction(action: AgentAction): number;
@@ -259,6 +262,15 @@ export function createLiveSession(deps: LiveSessionDeps): LiveSession {
     },
     pointAt(nodeId) {
       sendInSession({ type: 'pointer', nodeId });
+    },
+    moveCursor(at) {
+      sendInSession({ type: 'cursor', at: at ? [at[0], at[1]] : null });
+    },
+    annotate(points) {
+      sendInSession({ type: 'annotation', points: points.map(([x, y]) => [x, y] as [number, number]) });
+    },
+    requestSnapshot() {
+      sendInSession({ type: 'snapshot-request' });
     },
     requestControl() {
       const { session } = state();

@@ -49,6 +49,9 @@ export function createAgentDeskApi(ipcRenderer: BridgeIpcRenderer): AgentDeskApi
       };
     },
     pointAt: (nodeId) => ipcRenderer.invoke(apiChannel('pointAt'), nodeId),
+    moveCursor: (at) => ipcRenderer.invoke(apiChannel('moveCursor'), at),
+    annotate: (points) => ipcRenderer.invoke(apiChannel('annotate'), points),
+    refreshView: () => ipcRenderer.invoke(apiChannel('refreshView')),
     requestControl: () => ipcRenderer.invoke(apiChannel('requestControl')),
     releaseControl: () => ipcRenderer.invoke(apiChannel('releaseControl')),
     sendAction: (action) => ipcRenderer.invoke(apiChannel('sendAction'), action),

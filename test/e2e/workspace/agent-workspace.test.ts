@@ -39,6 +39,7 @@ describe('the agent workspace', { skip: existsSync(SNIPPET) ? false : 'the snipp
   let stack: DesktopStack;
   let agent: Page;
   let customer: Page;
+  let snapshotsSent: () => number;
   let ui: SnippetUiDriver;
   let mirror: FrameLocator;
   const shot = screenshots('workspace');
@@ -77,7 +78,7 @@ describe('the agent workspace', { skip: existsSync(SNIPPET) ? false : 'the snipp
   });
 
   it('joins from the keyboard; focus lands on the mirror, which is one focus stop', async () => {
-    ({ page: customer } = await openCustomer(browser, stack.server.url));
+    ({ page: customer, snapshotsSent } = await openCustomer(browser, stack.server.url));
     ui = snippetUi(customer);
     const code = await ui.code();
     noSerious('join screen', await seriousViolations(agent));
@@ -202,6 +203,43 @@ describe('the agent workspace', { skip: existsSync(SNIPPET) ? false : 'the snipp
     await shot(agent, '04-masked-refused');
     await agent.getByRole('button', { name: 'Release control' }).click();
     await agent.getByTestId('control-state').getByText('Pointer mode').waitFor({ state: 'attached' });
+  });
+
+  it('pointing and drawing: the agent’s live cursor and a pen stroke show on the customer’s page, and the stroke fades', async () => {
+    const heading = await mirror.getByRole('heading', { name: 'File a car insurance claim' }).boundingBox();
+    assert.ok(heading);
+    await agent.mouse.move(heading.x + 40, heading.y + heading.height / 2);
+    await agent.mouse.move(heading.x + 60, heading.y + heading.height / 2, { steps: 3 });
+    await ui.waitUntil(`function () { return this.querySelector('.agent-cursor') !== null; }`, 'the agent’s cursor');
+    const cursor = (await ui.evaluate<{ x: number; y: number; name: string }>(`function () { const el = this.querySelector('.agent-cursor'); const r = el.getBoundingClientRect(); return { x: r.left, y: r.top, name: el.textContent }; }`))!;
+    const target = (await customer.evaluate(`(() => { const r = document.querySelector('h1').getBoundingClientRect(); return { left: r.left, right: r.right, top: r.top, bottom: r.bottom }; })()`)) as { left: number; right: number; top: number; bottom: number };
+    assert.equal(cursor.name, AGENT.name);
+    assert.ok(cursor.x >= target.left && cursor.x <= target.right && cursor.y >= target.top - 2 && cursor.y <= target.bottom + 2, `the cursor (${cursor.x}, ${cursor.y}) is on the customer’s heading ${JSON.stringify(target)}`);
+
+    await agent.getByRole('button', { name: 'Pen' }).click();
+    const overlay = (await agent.getByTestId('mirror-overlay').boundingBox())!;
+    await agent.mouse.move(overlay.x + 100, overlay.y + 300);
+    await agent.mouse.down();
+    for (let i = 1; i <= 10; i += 1) await agent.mouse.move(overlay.x + 100 + i * 20, overlay.y + 300 + (i % 2) * 15);
+    await agent.mouse.up();
+    await ui.waitUntil(`function () { return this.querySelectorAll('.strokes polyline').length === 1; }`, 'the stroke on the customer’s page');
+    await customer.screenshot({ path: join(REPO_ROOT, 'test-results/e2e/workspace/11-customer-cursor-and-pen.png') });
+    await shot(agent, '11-agent-pen');
+    await ui.waitForButton('Hide drawings');
+    // It fades by itself after a few seconds.
+    await ui.waitUntil(`function () { return this.querySelectorAll('.strokes polyline').length === 0; }`, 'the stroke gone', 8000);
+    await agent.getByRole('button', { name: 'Pen' }).click();
+    await agent.mouse.move(overlay.x + overlay.width + 50, overlay.y - 20);
+    await ui.waitUntil(`function () { return this.querySelector('.agent-cursor') === null; }`, 'the cursor hidden once the agent’s mouse left the mirror');
+  });
+
+  it('Refresh view asks the customer’s page for a fresh snapshot', async () => {
+    const before = snapshotsSent();
+    await agent.getByText('More').click();
+    await agent.getByRole('button', { name: 'Refresh view' }).click();
+    for (let i = 0; i < 50 && snapshotsSent() === before; i += 1) await new Promise((r) => setTimeout(r, 100));
+    assert.equal(snapshotsSent(), before + 1, 'one fresh snapshot sent');
+    await mirror.getByRole('heading', { name: 'File a car insurance claim' }).waitFor({ timeout: 3000 });
   });
 
   it('the customer’s bar is slim, names the agent and the site, can be minimised, and never covers the page’s controls on a phone', async () => {

@@ -168,6 +168,7 @@ describe('the renderer ↔ main contract (common/api.ts)', () => {
     assert.deepEqual(
       [...API_OPERATIONS].sort(),
       [
+        'annotate',
         'cancelSignIn',
         'clearAgentToken',
         'endProviderSession',
@@ -176,7 +177,9 @@ describe('the renderer ↔ main contract (common/api.ts)', () => {
         'getState',
         'join',
         'leave',
+        'moveCursor',
         'pointAt',
+        'refreshView',
         'releaseControl',
         'requestControl',
         'retry',

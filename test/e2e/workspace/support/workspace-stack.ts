@@ -40,14 +40,21 @@ export async function serveDemoSite(context: BrowserContext, serverUrl: string):
 }
 
 /** A customer window on the demo claim form that starts co-browse and returns the code it shows. */
-export async function openCustomer(browser: Browser, serverUrl: string, viewport = { width: 1366, height: 768 }): Promise<{ page: Page; code: string }> {
+export async function openCustomer(browser: Browser, serverUrl: string, viewport = { width: 1366, height: 768 }): Promise<{ page: Page; code: string; snapshotsSent: () => number }> {
   const context = await browser.newContext({ viewport });
   await serveDemoSite(context, serverUrl);
   const page = await context.newPage();
+  // Full snapshots the page sends (byte 0 kind 1, bit 7 marks compression), as the network sees them.
+  let snapshots = 0;
+  page.on('websocket', (ws) => {
+    ws.on('framesent', (frame) => {
+      if (typeof frame.payload !== 'string' && ((frame.payload[0] ?? 0) & 0x7f) === 1) snapshots += 1;
+    });
+  });
   await page.goto(`${CUSTOMER_ORIGIN}/index.html`);
   const ui = snippetUi(page);
   await ui.click('Co-browse');
-  return { page, code: await ui.code() };
+  return { page, code: await ui.code(), snapshotsSent: () => snapshots };
 }
 
 export interface MirrorMeasure {

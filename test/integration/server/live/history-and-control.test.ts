@@ -18,6 +18,39 @@ describe('live co-browse on the server (ws clients)', () => {
   let t: TestServer;
   afterEach(() => t.close());
 
+  it('cursor, pen strokes and snapshot requests relay to the customer; a stroke is audited as an annotation, never its points', async () => {
+    const keys = AdminKeyStore.inMemory();
+    keys.set(ADMIN_KEY);
+    t = await startTestServer({ adminKey: (k) => keys.verify(k) });
+    const { session, customer } = await customerWithSession(t);
+    const agent = await agentSocket(t);
+    agent.send({ type: 'join', code: session.code });
+    assert.equal((await agent.next()).type, 'joined');
+    assert.equal((await customer.next()).type, 'agent-joined');
+
+    agent.send({ type: 'cursor', at: [120, 2400] });
+    assert.deepEqual(await customer.next(), { type: 'cursor', at: [120, 2400] });
+    agent.send({ type: 'cursor', at: null });
+    assert.deepEqual(await customer.next(), { type: 'cursor', at: null });
+    agent.send({ type: 'annotation', points: [[10, 20], [30, 40], [50, 61]] });
+    assert.deepEqual(await customer.next(), { type: 'annotation', points: [[10, 20], [30, 40], [50, 61]] });
+    agent.send({ type: 'snapshot-request' });
+    assert.deepEqual(await customer.next(), { type: 'snapshot-request' });
+    // A stroke of one point, or a cursor off the page's scale, is not a message the server takes.
+    agent.send({ type: 'annotation', points: [[1, 1]] });
+    agent.send({ type: 'cursor', at: [1e9, 0] });
+    const refused = [(await agent.next()) as { type: string; code?: string }, (await agent.next()) as { type: string; code?: string }];
+    assert.deepEqual(refused.map((m) => m.type), ['error', 'error'], 'both refused as unreadable');
+    agent.send({ type: 'leave' });
+    assert.equal((await agent.next()).type, 'session-ended');
+    assert.deepEqual(customer.pending().filter((m) => (m as { type: string }).type === 'annotation' || (m as { type: string }).type === 'cursor'), [], 'nothing of the refused messages reached the customer');
+
+    const { body } = await history(t, session.sessionId, ADMIN_KEY);
+    const annotations = (body.events as { kind: string }[]).filter((e) => e.kind === 'annotation');
+    assert.deepEqual(annotations.map(({ kind, points }: { kind: string; points?: unknown }) => ({ kind, points })), [{ kind: 'annotation', points: 3 }]);
+    assert.ok(!JSON.stringify(body).includes('2400') && !JSON.stringify(body).includes('[10,20]'), 'no coordinates in the audit trail');
+  });
+
   it('control: customer cannot grant unasked; action without grant is refused and audited; pointer and probe relay; history tells the story (admins only)', async () => {
     const keys = AdminKeyStore.inMemory();
     keys.set(ADMIN_KEY);
