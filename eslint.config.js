@@ -63,9 +63,27 @@ export default tseslint.config(
       'no-restricted-imports': restrict([electronOnlyInShell], []),
     },
   },
+  // Type-aware rules the code already follows by hand: every promise is awaited, returned or
+  // explicitly voided, and every switch over a union names each member (or says why not).
+  {
+    files: ['**/*.ts', '**/*.tsx'],
+    languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
+    rules: {
+      // node:test's test/describe return a promise the runner itself awaits.
+      '@typescript-eslint/no-floating-promises': [
+        'error',
+        { allowForKnownSafeCalls: [{ from: 'package', package: 'node:test', name: ['test', 'it', 'describe', 'suite', 'before', 'after', 'beforeEach', 'afterEach'] }] },
+      ],
+      '@typescript-eslint/switch-exhaustiveness-check': ['error', { considerDefaultExhaustiveForUnions: true }],
+    },
+  },
+  // The Electron shell is the one folder that may import electron; it still may not reach into
+  // the server or the renderer.
   {
     files: ['src/electron/**'],
-    rules: { 'no-restricted-imports': 'off' },
+    rules: {
+      'no-restricted-imports': restrict([], [{ group: ['**/server/**', '**/renderer/**'], message: 'The Electron shell wires the desktop services; it does not import the server or the renderer.' }]),
+    },
   },
   // The preload bridge (src/electron/preload*.ts) exposes named functions only: never ipcRenderer
   // itself, never a channel chosen at run time (test/unit/electron/preload-lint.test.ts).
@@ -85,11 +103,40 @@ export default tseslint.config(
   },
   {
     files: ['server/**'],
+    ignores: ['server/snippet/**'],
     rules: {
       'no-restricted-imports': restrict(
         [electronOnlyInShell],
         [{ group: ['**/src/**', '**/renderer/**'], message: 'The server does not import desktop or renderer code.' }],
       ),
+    },
+  },
+  // The customer snippet is browser code on a third party's page, whatever folder it sits in:
+  // no Node module, nothing of the server, and from common/ only what has no weight (types,
+  // constants, assertNever); the full zod schemas of common/protocol.ts stay out. Node globals
+  // (process, Buffer) are refused by the compiler: tsconfig.snippet.json has the DOM lib and no
+  // @types/node (no-undef is off for TypeScript).
+  {
+    files: ['server/snippet/**'],
+    languageOptions: { globals: { ...globals.browser } },
+    rules: {
+      'no-restricted-imports': 'off',
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          paths: [electronOnlyInShell, ...nodeBuiltins.map((name) => ({ name, message: 'The snippet runs in the customer\'s browser: no Node modules.' }))],
+          patterns: [
+            { group: ['node:*'], message: 'The snippet runs in the customer\'s browser: no Node modules.' },
+            // Up one folder is the server; up two and into common/ is allowed.
+            { regex: '^\\.\\./(?!\\.\\./common/)', message: 'The snippet imports only its own files and common/.' },
+            {
+              group: ['**/common/protocol.js', '**/common/api.js', '**/common/errors.js'],
+              allowTypeImports: true,
+              message: 'From common/ the snippet takes types, protocol-constants.ts and assert-never.ts only: these modules build zod schemas or message tables at load.',
+            },
+          ],
+        },
+      ],
     },
   },
   {

@@ -147,7 +147,7 @@ export async function startIdentityProvider(options: IdentityProviderOptions): P
     const url = new URL(req.url ?? '/', issuer);
     const match = /^\/interaction\/([\w-]+)(?:\/(login|abort))?$/.exec(url.pathname);
     if (!match) {
-      callback(req, res);
+      void callback(req, res);
       return;
     }
     handleInteraction(provider, accounts, req, res, match[2]).catch((error: unknown) => {

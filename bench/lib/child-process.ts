@@ -147,7 +147,7 @@ export function serveRequests(handle: (body: unknown) => Promise<unknown>): void
 export function exitOnSigterm(cleanup: () => Promise<void> = async () => {}): void {
   process.once('SIGTERM', () => {
     const force = setTimeout(() => process.exit(0), HARNESS_LIMITS.stopMs - 1000);
-    cleanup().finally(() => {
+    void cleanup().finally(() => {
       clearTimeout(force);
       process.exit(0);
     });

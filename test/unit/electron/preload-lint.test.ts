@@ -3,16 +3,10 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import { ESLint } from 'eslint';
-
-const root = fileURLToPath(new URL('../../../', import.meta.url));
-const eslint = new ESLint({ cwd: root });
+import { lintSample, repoRoot as root } from '../../support/lint-sample.js';
 
 async function restricted(code: string, filePath = 'src/electron/preload-sample.ts'): Promise<string[]> {
-  const [result] = await eslint.lintText(code, { filePath });
-  assert.ok(result);
-  return result.messages.filter((m) => m.ruleId === 'no-restricted-syntax').map((m) => m.message);
+  return lintSample(code, filePath, 'no-restricted-syntax');
 }
 
 const HEADER = `import { contextBridge, ipcRenderer } from 'electron';\nimport { apiChannel, STATE_CHANNEL } from '../../common/api.js';\n`;
