@@ -25,21 +25,21 @@ const root = resolve(import.meta.dirname, '..');
 const serverBin = join(root, 'bin/agentdesk-server.js');
 const desktopBin = join(root, 'bin/agentdesk.js');
 /** Preloaded into each long-running child: it stops when its link to this process closes. */
-const exitWithParent = ['--import', pathToFileURL(join(root, 'scripts/exit-with-parent.mjs')).href];
+export const exitWithParent = ['--import', pathToFileURL(join(root, 'scripts/exit-with-parent.mjs')).href];
 /** The child's file descriptor for that link: the fourth stdio entry. */
 const PARENT_FD = 3;
-const childEnv = { ...process.env, AGENTDESK_PARENT_FD: String(PARENT_FD) };
+export const childEnv = { ...process.env, AGENTDESK_PARENT_FD: String(PARENT_FD) };
 const URL_LINE = 'Co-browse server: ';
 const DESKTOP_LINE = 'Agent desktop: ';
 const SITE_LINE = 'Customer site: ';
 
 /** The demo agent; the password only opens the demo identity provider on this machine. */
-const DEMO_AGENT = { sub: 'demo-agent', email: 'agent@example.com', name: 'Dana Demo', password: 'agentdesk-demo' };
-const DEMO_CLIENT_ID = 'agentdesk-demo';
+export const DEMO_AGENT = { sub: 'demo-agent', email: 'agent@example.com', name: 'Dana Demo', password: 'agentdesk-demo' };
+export const DEMO_CLIENT_ID = 'agentdesk-demo';
 /** `aud` of the agents' access tokens, which the co-browse server checks (RFC 8707 resource). */
-const COBROWSE_AUDIENCE = 'https://cobrowse.agentdesk.demo';
+export const COBROWSE_AUDIENCE = 'https://cobrowse.agentdesk.demo';
 
-interface Child {
+export interface Child {
   readonly name: string;
   readonly process: ChildProcess;
   readonly exited: Promise<number | null>;
@@ -59,7 +59,7 @@ function runToEnd(args: string[], input = ''): Promise<{ code: number | null; st
 }
 
 /** A 26-digit token from the OS CSPRNG, digit by digit so every digit is uniform. */
-function randomToken(): string {
+export function randomToken(): string {
   return Array.from({ length: 26 }, () => String(randomInt(10))).join('');
 }
 
@@ -91,7 +91,7 @@ function startServerChild(dataDir: string, port: string, configFile: string, log
  * Resolves once the child prints `<prefix><url>`; every other stdout line goes to `onOtherLine`.
  * Rejects if the child exits first.
  */
-function announcedUrl(
+export function announcedUrl(
   proc: ChildProcess,
   name: string,
   prefix: string,
@@ -123,7 +123,7 @@ function announcedUrl(
   });
 }
 
-async function stopAll(children: readonly Child[]): Promise<void> {
+export async function stopAll(children: readonly Child[]): Promise<void> {
   for (const child of [...children].reverse()) {
     // Each child leads its own process group (detached): the group gets the signal, so wrappers
     // such as the Secret Service session stop together with what they run.
@@ -151,7 +151,7 @@ async function revealDemoToken(dataDir: string): Promise<string> {
  * headless machine) it runs inside a private Secret Service (gnome-keyring) that lasts as long
  * as the demo, so the keychain is real either way.
  */
-function startDesktopChild(options: {
+export function startDesktopChild(options: {
   dataDir: string;
   port: string;
   providersFile: string;
@@ -281,10 +281,13 @@ async function main(): Promise<number> {
   return 1;
 }
 
-main().then(
-  (code) => process.exit(code),
-  (err: unknown) => {
-    console.error(err instanceof Error ? err.message : String(err));
-    process.exit(1);
-  },
-);
+// Run as a script (npm start); scripts/demo-cluster.ts imports the pieces above instead.
+if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) {
+  main().then(
+    (code) => process.exit(code),
+    (err: unknown) => {
+      console.error(err instanceof Error ? err.message : String(err));
+      process.exit(1);
+    },
+  );
+}

@@ -1,6 +1,7 @@
 // Servers started by a test must not outlive it, even when the test process fails or is killed
 // by the runner's timeout: every helper registers a synchronous stop here, run on exit.
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { accessSync, constants } from 'node:fs';
 
 const stops = new Map<number, () => void>();
 let next = 0;
@@ -69,4 +70,39 @@ export async function waitUntil(what: string, check: () => boolean | Promise<boo
     if (Date.now() > end) throw new Error(`${what}: not within ${timeoutMs} ms`);
     await sleep(everyMs);
   }
+}
+
+const SETPRIV = '/usr/bin/setpriv';
+
+function hasSetpriv(): boolean {
+  try {
+    accessSync(SETPRIV, constants.X_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The command line that runs `file args` so that the kernel sends it `signal` when this process
+ * dies, even by SIGKILL, which no exit handler sees (util-linux setpriv, PR_SET_PDEATHSIG; kept
+ * across its exec). Without setpriv the command runs as is and only the exit handlers stop it.
+ */
+export function boundToParent(file: string, args: readonly string[], signal: NodeJS.Signals = 'SIGKILL'): [string, string[]] {
+  return hasSetpriv() ? [SETPRIV, ['--pdeathsig', signal, '--', file, ...args]] : [file, [...args]];
+}
+
+/**
+ * For a server that daemonizes (pg_ctl start): a small guard process that runs `cleanup` when
+ * this process dies, however it dies. Send the guard SIGUSR1 to retire it without the cleanup.
+ */
+export function cleanupOnParentDeath(cleanup: readonly string[]): ChildProcess | null {
+  if (!hasSetpriv()) return null;
+  // SIGTERM from the kernel runs the trap (`wait` returns at once on a trapped signal), which ends
+  // the nap too, so nothing of the guard outlives it.
+  const script = 'trap \'kill $nap; "$@"; exit 0\' TERM; trap \'kill $nap; exit 0\' USR1; while :; do sleep 3600 & nap=$!; wait $nap; done';
+  const [file, args] = boundToParent('bash', ['-c', script, 'guard', ...cleanup], 'SIGTERM');
+  const guard = spawn(file, args, { stdio: 'ignore' });
+  guard.unref();
+  return guard;
 }

@@ -1,12 +1,12 @@
 // A real haproxy (Debian's package) in front of the test nodes, as the cluster runs in production:
 // round robin, no stickiness, health checks on GET /readyz, WebSocket-friendly timeouts. Runs in
-// the foreground (-db) with the config written to a temp dir, stopped by pid.
+// the foreground (-db) with the config written to a temp dir, stopped by pid (or by the kernel when this process dies).
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { binaryPath } from './binaries.js';
-import { killPid, stopOnExit, waitUntil } from './child-processes.js';
+import { boundToParent, killPid, stopOnExit, waitUntil } from './child-processes.js';
 import { freePort } from './free-port.js';
 
 export interface HaproxyBackend {
@@ -23,6 +23,8 @@ export interface Haproxy {
 
 export interface HaproxyOptions {
   readonly backends: readonly HaproxyBackend[];
+  /** The frontend's port; default a free one. */
+  readonly port?: number;
   /** Health-check interval; a dead node leaves the pool after `fall` failed checks. */
   readonly checkIntervalMs?: number;
 }
@@ -59,11 +61,12 @@ export function haproxyConfig(port: number, opts: HaproxyOptions): string {
 
 export async function startHaproxy(opts: HaproxyOptions): Promise<Haproxy> {
   const root = mkdtempSync(join(tmpdir(), 'agentdesk-haproxy-'));
-  const port = await freePort();
+  const port = opts.port ?? (await freePort());
   const file = join(root, 'haproxy.cfg');
   writeFileSync(file, haproxyConfig(port, opts));
   let output = '';
-  const child: ChildProcess = spawn(binaryPath('haproxy'), ['-f', file, '-db'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const [bin, args] = boundToParent(binaryPath('haproxy'), ['-f', file, '-db']);
+  const child: ChildProcess = spawn(bin, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   child.stdout!.setEncoding('utf8').on('data', (d: string) => (output = (output + d).slice(-4000)));
   child.stderr!.setEncoding('utf8').on('data', (d: string) => (output = (output + d).slice(-4000)));
   const unregister = stopOnExit(() => {

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { PG_BIN } from './binaries.js';
-import { run, stopOnExit } from './child-processes.js';
+import { cleanupOnParentDeath, killPid, run, stopOnExit } from './child-processes.js';
 import { freePort } from './free-port.js';
 
 export interface PostgresServer {
@@ -45,8 +45,9 @@ export async function startPostgres(): Promise<PostgresServer> {
     const { uid, gid } = passwdIds('postgres');
     chownSync(root, uid, gid);
   }
-  const pgRun = (bin: string, args: string[]): string =>
-    asRoot ? run('runuser', ['-u', 'postgres', '--', join(PG_BIN, bin), ...args]) : run(join(PG_BIN, bin), args);
+  const pgCommand = (bin: string, args: string[]): [string, string[]] =>
+    asRoot ? ['runuser', ['-u', 'postgres', '--', join(PG_BIN, bin), ...args]] : [join(PG_BIN, bin), args];
+  const pgRun = (bin: string, args: string[]): string => run(...pgCommand(bin, args));
 
   pgRun('initdb', ['-D', dataDir, '-A', 'trust', '-U', 'agentdesk', '--no-sync', '-E', 'UTF8', '--locale=C']);
   // fsync off: a test database need not survive a power cut, and it saves seconds per test file.
@@ -61,7 +62,11 @@ export async function startPostgres(): Promise<PostgresServer> {
     pgRun('pg_ctl', ['-D', dataDir, '-m', mode, '-w', 'stop']);
     running = false;
   };
+  // pg_ctl's server outlives pg_ctl: if this process dies by SIGKILL, the guard stops it.
+  const [stopFile, stopArgs] = pgCommand('pg_ctl', ['-D', dataDir, '-m', 'immediate', 'stop']);
+  const guard = cleanupOnParentDeath([stopFile, ...stopArgs]);
   const unregister = stopOnExit(() => {
+    killPid(guard?.pid, 'SIGUSR1');
     stop('immediate');
     rmSync(root, { recursive: true, force: true });
   });
@@ -88,6 +93,7 @@ export async function startPostgres(): Promise<PostgresServer> {
     stop,
     start,
     destroy() {
+      killPid(guard?.pid, 'SIGUSR1');
       try {
         stop('immediate');
       } finally {

@@ -1,10 +1,10 @@
 // A real redis-server (Debian's package) on 127.0.0.1 and a free port, no persistence, its own
-// process (not daemonized) so it is stopped by pid. stop() then start() keeps the port, which is
+// process (not daemonized) so it is stopped by pid, and stopped by the kernel if this process dies. stop() then start() keeps the port, which is
 // how a test shows the server riding out a Redis restart.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { connect } from 'node:net';
 import { binaryPath } from './binaries.js';
-import { killPid, stopOnExit, waitUntil } from './child-processes.js';
+import { boundToParent, killPid, stopOnExit, waitUntil } from './child-processes.js';
 import { freePort } from './free-port.js';
 
 export interface RedisServer {
@@ -41,9 +41,8 @@ export async function startRedis(): Promise<RedisServer> {
 
   const launch = async (): Promise<void> => {
     output = '';
-    const proc = spawn(binaryPath('redis-server'), ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--daemonize', 'no', '--protected-mode', 'yes'], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const [file, args] = boundToParent(binaryPath('redis-server'), ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--daemonize', 'no', '--protected-mode', 'yes']);
+    const proc = spawn(file, args, { stdio: ['ignore', 'pipe', 'pipe'] });
     child = proc;
     proc.stdout!.setEncoding('utf8').on('data', (d: string) => (output = (output + d).slice(-4000)));
     proc.stderr!.setEncoding('utf8').on('data', (d: string) => (output = (output + d).slice(-4000)));
