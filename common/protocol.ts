@@ -49,11 +49,15 @@ const pagePoint = z.tuple([z.number().min(-1e6).max(1e6), z.number().min(-1e6).m
 export const ANNOTATION_MAX_POINTS = 400;
 const strokePoints = z.array(pagePoint).min(2).max(ANNOTATION_MAX_POINTS);
 
+const scrollOffset = z.number().min(0).max(1e6);
+
 /** What an agent asks the customer's page to do while write mode is granted. */
 export const agentActionSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('click'), nodeId }).strict(),
   /** The whole new value of a text field, select or textarea (typing is sent as values, not keys). */
   z.object({ kind: z.literal('input'), nodeId, value: z.string().max(10_000) }).strict(),
+  /** Scroll the document (or element) `nodeId` to (x, y) CSS px: the agent's wheel over the customer's viewport. */
+  z.object({ kind: z.literal('scroll'), nodeId, x: scrollOffset, y: scrollOffset }).strict(),
 ]);
 export type AgentAction = z.infer<typeof agentActionSchema>;
 

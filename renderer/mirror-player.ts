@@ -189,6 +189,15 @@ export class MirrorPlayer {
     this.refresh();
   }
 
+  /** The replayed document's rrweb id (what a scroll action names) and its scrollable size (customer px). */
+  page(): { readonly nodeId: number; readonly width: number; readonly height: number } | null {
+    const replayer = this.#replayer;
+    const doc = replayer?.iframe.contentDocument;
+    if (!replayer || !doc?.documentElement) return null;
+    const nodeId = replayer.getMirror().getId(doc);
+    return nodeId < 0 ? null : { nodeId, width: doc.documentElement.scrollWidth, height: doc.documentElement.scrollHeight };
+  }
+
   /** A point of the frame's viewport (customer px) as a point of the customer's page (scroll added). */
   pagePoint(x: number, y: number): [number, number] | null {
     const win = this.#replayer?.iframe.contentWindow;

@@ -22,6 +22,13 @@ export const CURSOR_INTERVAL_MS = 150;
 const PEN_MIN_STEP_PX = 4;
 /** The agent's own copy of a stroke fades like the customer's (server/snippet/limits.ts). */
 const STROKE_SHOW_MS = 4000;
+/** With control, the wheel over the customer's viewport scrolls their page: one scroll action at most
+ * this often. Each action is an audit row (server/limits.ts caps a session's rows), so a second of
+ * wheeling writes about four, and the customer's page still follows smoothly enough. */
+export const SCROLL_ACTION_INTERVAL_MS = 250;
+/** Wheel turns this close together add up from the position last asked for, not from the customer's
+ * reported scroll, which lags behind by the round trip. */
+const SCROLL_GESTURE_MS = 1000;
 
 interface Stroke {
   readonly key: number;
@@ -81,6 +88,7 @@ export function MirrorView({ api, session, stream, mode, veil, toast, pen, onSta
   const [strokes, setStrokes] = useState<readonly Stroke[]>([]);
   const drawing = useRef<[number, number][] | null>(null);
   const lastCursor = useRef({ at: 0, sent: false, pending: null as ReturnType<typeof setTimeout> | null });
+  const customerScroll = useRef({ target: null as [number, number] | null, wheelAt: 0, sentAt: 0, pending: null as ReturnType<typeof setTimeout> | null });
   const onStatusRef = useRef(onStatus);
   onStatusRef.current = onStatus;
   const originsRef = useRef<readonly string[]>([]);
@@ -204,8 +212,7 @@ export function MirrorView({ api, session, stream, mode, veil, toast, pen, onSta
     void api.moveCursor(at);
   }
   useEffect(() => () => {
-    const pending = lastCursor.current.pending;
-    if (pending) clearTimeout(pending);
+    for (const pending of [lastCursor.current.pending, customerScroll.current.pending]) if (pending) clearTimeout(pending);
   }, []);
 
   function onMouseMove(event: MouseEvent<HTMLDivElement>): void {
@@ -249,7 +256,36 @@ export function MirrorView({ api, session, stream, mode, veil, toast, pen, onSta
 
   function onWheel(event: WheelEvent<HTMLDivElement>): void {
     const unit = event.deltaMode === 1 ? 16 : event.deltaMode === 2 ? area.height : 1;
-    playerRef.current?.scrollBy((event.deltaX * unit) / scale, (event.deltaY * unit) / scale);
+    const dx = (event.deltaX * unit) / scale;
+    const dy = (event.deltaY * unit) / scale;
+    const box = event.currentTarget.getBoundingClientRect();
+    const x = event.clientX - box.left;
+    const y = event.clientY - box.top;
+    // With control, the wheel over the customer's viewport scrolls their page (an action: consent,
+    // audit and refusals as for a click); elsewhere it scrolls the agent's own view of the page.
+    const overViewport = outline === null || (x >= outline.x && x <= outline.x + outline.width && y >= outline.y && y <= outline.y + outline.height);
+    if (granted && overViewport && status?.scroll && viewport) scrollCustomer(dx, dy, status.scroll, viewport);
+    else playerRef.current?.scrollBy(dx, dy);
+  }
+
+  function scrollCustomer(dx: number, dy: number, reported: { x: number; y: number }, view: { width: number; height: number }): void {
+    const state = customerScroll.current;
+    const page = playerRef.current?.page();
+    if (!page) return;
+    const now = Date.now();
+    const base: readonly [number, number] = state.target && now - state.wheelAt < SCROLL_GESTURE_MS ? state.target : [reported.x, reported.y];
+    const clamp = (v: number, max: number) => Math.round(Math.min(Math.max(v, 0), Math.max(max, 0)));
+    state.target = [clamp(base[0] + dx, page.width - view.width), clamp(base[1] + dy, page.height - view.height)];
+    state.wheelAt = now;
+    if (state.pending) return;
+    const send = () => {
+      state.pending = null;
+      state.sentAt = Date.now();
+      if (state.target) void api.sendAction({ kind: 'scroll', nodeId: page.nodeId, x: state.target[0], y: state.target[1] }).then(report);
+    };
+    const wait = state.sentAt + SCROLL_ACTION_INTERVAL_MS - now;
+    if (wait > 0) state.pending = setTimeout(send, wait);
+    else send();
   }
 
   function onKeyDown(event: KeyboardEvent<HTMLDivElement>): void {
@@ -309,7 +345,7 @@ export function MirrorView({ api, session, stream, mode, veil, toast, pen, onSta
           role="application"
           tabIndex={0}
           aria-roledescription="mirrored page"
-          aria-label={`The customer’s page${session.page ? `, ${session.page.title}` : ''}. Arrow keys scroll. Click to point${granted ? ', click and type to act' : ''}.`}
+          aria-label={`The customer’s page${session.page ? `, ${session.page.title}` : ''}. Arrow keys scroll your view. Click to point${granted ? ', click and type to act; the wheel scrolls the customer’s page' : ''}.`}
           onClick={onClick}
           onMouseMove={onMouseMove}
           onMouseDown={onMouseDown}

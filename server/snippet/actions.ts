@@ -57,9 +57,28 @@ function refusalFor(el: Element, targets: ActionTargets, checkVisible: boolean):
   return null;
 }
 
+/** Scrolls a document (its window) or an element the agent may operate; shows nothing new, since
+ * the snapshot masks whatever comes into view just as it does for the customer's own scrolling. */
+function scrollTo(node: Node | null, to: { readonly x: number; readonly y: number }, targets: ActionTargets): ActionRefusal | null {
+  if (node === null || !node.isConnected) return 'TARGET_GONE';
+  if (node.nodeType === 9) {
+    const view = (node as Document).defaultView;
+    if (!view) return 'TARGET_GONE';
+    view.scrollTo({ left: to.x, top: to.y, behavior: 'instant' });
+    return null;
+  }
+  if (!isElement(node)) return 'TARGET_GONE';
+  const refusal = refusalFor(node, targets, true);
+  if (refusal) return refusal;
+  node.scrollTo({ left: to.x, top: to.y, behavior: 'instant' });
+  return null;
+}
+
 /** Applies one action; returns why it was refused, or null when it was applied. */
 export function applyAction(action: AgentAction, targets: ActionTargets): ActionRefusal | null {
-  const el = elementOf(targets.nodeOf(action.nodeId));
+  const node = targets.nodeOf(action.nodeId);
+  if (action.kind === 'scroll') return scrollTo(node, action, targets);
+  const el = elementOf(node);
   if (!el || !el.isConnected) return 'TARGET_GONE';
   switch (action.kind) {
     case 'click': {

@@ -9,10 +9,12 @@ const nodeId = z.number().check(z.int(), z.minimum(0), z.maximum(2 ** 31));
 const id = z.number().check(z.int(), z.minimum(0), z.maximum(Number.MAX_SAFE_INTEGER));
 const coordinate = z.number().check(z.minimum(-1e6), z.maximum(1e6));
 const point = z.tuple([coordinate, coordinate]);
+const offset = z.number().check(z.minimum(0), z.maximum(1e6));
 const endReason = z.enum(['agent-left', 'customer-left', 'agent-unreachable', 'customer-unreachable', 'expired', 'token-rotated', 'server-shutdown']);
 const action = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('click'), nodeId }),
   z.strictObject({ kind: z.literal('input'), nodeId, value: z.string().check(z.maxLength(10_000)) }),
+  z.strictObject({ kind: z.literal('scroll'), nodeId, x: offset, y: offset }),
 ]);
 
 export const serverMessageSchema = z.discriminatedUnion('type', [

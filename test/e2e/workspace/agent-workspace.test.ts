@@ -191,7 +191,7 @@ describe('the agent workspace', { skip: existsSync(SNIPPET) ? false : 'the snipp
     assert.equal(await ui.evaluate<boolean>(`function () { return this.querySelector('.control-frame') !== null; }`), false, 'no frame once control is back');
   });
 
-  it('a click on a masked field in write mode is refused at once, with no editor', async () => {
+  it('with control: a click on a masked field is refused at once, with no editor; the wheel over the customer’s view scrolls their page', async () => {
     await agent.getByRole('button', { name: 'Request control' }).click();
     await ui.click('Approve');
     await agent.getByTestId('control-state').getByText('Write mode').waitFor();
@@ -201,6 +201,17 @@ describe('the agent workspace', { skip: existsSync(SNIPPET) ? false : 'the snipp
     await agent.getByTestId('action-problem').getByText('This field is masked').waitFor({ timeout: 1000 });
     assert.equal(await agent.getByRole('textbox', { name: /^Type into/ }).count(), 0, 'no editor on a masked field');
     await shot(agent, '04-masked-refused');
+    // The wheel over the customer's viewport now scrolls the customer's own page, and the mirror follows it.
+    const overlay = (await agent.getByTestId('mirror-overlay').boundingBox())!;
+    await agent.mouse.move(overlay.x + overlay.width / 2, overlay.y + overlay.height / 2);
+    for (let i = 0; i < 3; i += 1) await agent.mouse.wheel(0, 100);
+    await customer.waitForFunction('window.scrollY >= 200', undefined, { timeout: 5000 });
+    const scrolled = (await customer.evaluate('window.scrollY')) as number;
+    await agent.getByTestId('scroll').filter({ hasText: `0, ${scrolled}` }).waitFor({ state: 'attached', timeout: 5000 });
+    await agent.waitForFunction(`document.querySelector('.mirror-stage iframe').contentWindow.scrollY === ${scrolled}`, undefined, { timeout: 5000 });
+    assert.equal(await agent.getByRole('button', { name: 'Show what the customer sees' }).count(), 0, 'the agent’s view still follows the customer');
+    await customer.evaluate('window.scrollTo(0, 0)');
+    await agent.waitForFunction(`document.querySelector('.mirror-stage iframe').contentWindow.scrollY === 0`, undefined, { timeout: 5000 });
     await agent.getByRole('button', { name: 'Release control' }).click();
     await agent.getByTestId('control-state').getByText('Pointer mode').waitFor({ state: 'attached' });
   });

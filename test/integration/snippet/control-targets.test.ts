@@ -32,6 +32,7 @@ const PAGE = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>
   <lock-box id="lock-host" data-cobrowse-lock></lock-box>
 </form>
 <iframe id="frame" src="/frame-targets.html" width="400" height="60"></iframe>
+<div id="tall" style="height:3000px">Room to scroll</div>
 <script>
   window.__clicks = [];
   document.addEventListener('click', (e) => { const t = e.target.closest && e.target.closest('[id]'); if (t) window.__clicks.push(t.id); }, true);
@@ -133,6 +134,14 @@ describe('control by construction: effective targets and unavailable elements (r
     assert.deepEqual(clicks.filter((c) => c !== 'plain' && c !== 'news-label' && c !== 'news'), [], `nothing refused was clicked, nothing submitted: ${JSON.stringify(clicks)}`);
     assert.equal(await page.evaluate(`document.getElementById('consent').checked`), false, 'the masked checkbox was not toggled through its label');
     assert.equal(await page.inputValue('#fieldset-input'), '');
+
+    // The agent's wheel: a scroll of the document (the snapshot's root node) moves the customer's
+    // page; one naming an element nobody could operate refuses like a click on it.
+    const documentId = snapshot.find((e) => e.type === 2)!.data.node!.id;
+    agent.send({ type: 'action', id: 200, action: { kind: 'scroll', nodeId: documentId, x: 0, y: 400 } });
+    await waitInPage(page, 'window.scrollY === 400');
+    agent.send({ type: 'action', id: 201, action: { kind: 'scroll', nodeId: nodeIdOf(snapshot, 'inert'), x: 0, y: 10 } });
+    assert.deepEqual(await nextOfType(agent, 'action-refused'), { type: 'action-refused', id: 201, code: 'TARGET_LOCKED' });
     agent.close();
     await customer.context.close();
   });
