@@ -94,6 +94,8 @@ export const agentToServerSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('action'), id: actionId, action: agentActionSchema }).strict(),
   /** Lag probe, echoed by the customer's page as `probe-echo` (same `id`, its own clock `at`). */
   z.object({ type: z.literal('probe'), id: probeId }).strict(),
+  /** A refreshed access token for this open connection, before the one it was admitted with expires. */
+  z.object({ type: z.literal('identity'), accessToken: z.string().min(10).max(8192) }).strict(),
 ]);
 export type AgentToServer = z.infer<typeof agentToServerSchema>;
 
@@ -118,6 +120,8 @@ export const serverToAgentSchema = z.discriminatedUnion('type', [
     control: z.enum(['none', 'requested', 'granted', 'declined', 'revoked']).optional(),
   }),
   z.object({ type: z.literal('session-ended'), sessionId: z.string(), reason: endReason }),
+  /** The token of an `identity` message was verified: the connection now lasts until `expiresAt` (epoch ms). */
+  z.object({ type: z.literal('identity-renewed'), expiresAt: z.number() }),
   /** The customer's page dropped; the session waits `graceSeconds` for it to come back. */
   z.object({ type: z.literal('customer-away'), graceSeconds: z.number().int().positive() }),
   z.object({ type: z.literal('customer-back') }),

@@ -45,6 +45,7 @@ export async function startServer(opts: StartServerOptions, internals: StartServ
   const audit: AuditLog = opts.audit ?? ownAudit!;
   audit.registerMetrics?.(metrics.registry);
   const sessionStore = internals.sessionStore ?? new MemorySessionStore(limits, clock);
+  const oidc = config.oidc ? createOidcVerifier(config.oidc, clock, limits) : null;
   const hub = new SessionHub({
     limits,
     clock,
@@ -55,11 +56,11 @@ export async function startServer(opts: StartServerOptions, internals: StartServ
     assetOrigins: config.assetOrigins ?? [],
     agentToken,
     store: sessionStore,
+    oidc,
     ...(internals.onRelay ? { onRelay: internals.onRelay } : {}),
   });
   const router = opts.cluster ? startClusterRouter(opts.cluster, hub, sessionStore, limits, logger) : null;
   const authLimiter = new AuthFailureLimiter(limits, clock);
-  const oidc = config.oidc ? createOidcVerifier(config.oidc, clock, limits) : null;
 
   const server = createServer({
     requestTimeout: limits.httpRequestTimeoutMs,

@@ -34,6 +34,7 @@ export const SERVER_ERRORS = {
   AGENT_IDENTITY_WRONG_AUDIENCE: 'Your sign-in was issued for another service, not this co-browse server. Ask your administrator to check the audience setting.',
   AGENT_IDENTITY_WRONG_TYPE: 'The co-browse server was given a token that is not an access token. Sign in again; if it happens again, ask your administrator to check the identity settings.',
   AGENT_IDENTITY_WRONG_CLIENT: 'Your sign-in was issued to another application, not AgentDesk. Ask your administrator to check the allowed client IDs.',
+  AGENT_IDENTITY_CHANGED: 'The sign-in presented on this connection is for another person. AgentDesk reconnects with the current sign-in.',
   AGENT_IDENTITY_UNAVAILABLE: 'The co-browse server cannot reach the identity provider to verify your sign-in. Try again in a moment.',
   SESSION_CREATE_RATE_LIMITED: 'Too many co-browse sessions were started from this address. Wait a minute and try again.',
   SESSION_CAPACITY_REACHED: 'The co-browse server is at its session limit. Try again in a few minutes.',

@@ -232,7 +232,7 @@ export class ClusterRouter {
     await this.#deps.bus.listen(sessionId, (m) => this.#fromBus(m));
     const open =
       conn.kind === 'agent'
-        ? { address: conn.address, agentAuth: conn.admission!.agentAuth, identity: conn.admission!.identity, tokenDigest: conn.admission!.tokenDigest?.toString('hex') ?? null }
+        ? { address: conn.address, agentAuth: conn.admission!.agentAuth, identity: conn.admission!.identity, identityExpiresAt: conn.admission!.identityExpiresAt ?? null, tokenDigest: conn.admission!.tokenDigest?.toString('hex') ?? null }
         : { address: conn.address, origin: conn.origin };
     await this.#deps.bus.send(sessionId, 'home', conn.kind === 'agent' ? 'open-agent' : 'open-customer', conn.id, JSON.stringify(open)).catch(() => false);
     this.#deps.logger.info({ sessionId, side: conn.kind, home, node: this.#deps.node }, 'socket relayed to the session\'s home node');
@@ -383,12 +383,14 @@ export class ClusterRouter {
       },
     });
     this.#homeSockets.set(conn, { sessionId, kind: m.op === 'open-agent' ? 'agent' : 'customer', socket });
-    const open = JSON.parse(m.payload.toString('utf8')) as { address: string; origin?: string; agentAuth?: AgentAdmissionInfo['agentAuth']; identity?: AgentIdentity | null; tokenDigest?: string | null };
+    const open = JSON.parse(m.payload.toString('utf8')) as { address: string; origin?: string; agentAuth?: AgentAdmissionInfo['agentAuth']; identity?: AgentIdentity | null; identityExpiresAt?: number | null; tokenDigest?: string | null };
     const ws = socket.asWebSocket();
     if (m.op === 'open-agent') {
       this.#deps.hub.addAgent(ws, open.address, {
         agentAuth: open.agentAuth ?? 'none',
         identity: open.identity ?? null,
+        // The home ends the relayed link at the token's expiry and verifies its renewals.
+        identityExpiresAt: open.identityExpiresAt ?? null,
         tokenDigest: open.tokenDigest ? Buffer.from(open.tokenDigest, 'hex') : null,
       });
     } else {

@@ -18,7 +18,7 @@ export type IdentityFailureCode =
   | 'AGENT_IDENTITY_UNAVAILABLE';
 
 export type IdentityResult =
-  | { readonly ok: true; readonly identity: AgentIdentity }
+  | { readonly ok: true; readonly identity: AgentIdentity; /** Epoch ms of the token's `exp`. */ readonly expiresAt: number }
   | { readonly ok: false; readonly code: IdentityFailureCode; readonly detail: string };
 
 export interface OidcVerifier {
@@ -113,7 +113,7 @@ export function createOidcVerifier(
         }
         const { sub, email } = claims.data;
         const name = claims.data.name ?? claims.data.given_name;
-        return { ok: true, identity: { sub, ...(email === undefined ? {} : { email }), ...(name === undefined ? {} : { name }) } };
+        return { ok: true, identity: { sub, ...(email === undefined ? {} : { email }), ...(name === undefined ? {} : { name }) }, expiresAt: (payload.exp ?? 0) * 1000 };
       } catch (err) {
         return classify(err);
       }

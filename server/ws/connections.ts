@@ -1,5 +1,6 @@
 import type { AgentAuth, AgentIdentity } from '../../common/protocol.js';
 import type { LiveSession } from '../sessions/live-session.js';
+import type { IdentityExpiry } from './identity-expiry.js';
 import type { PeerSocket } from './peer-socket.js';
 
 export type CobrowseSession = LiveSession;
@@ -12,6 +13,8 @@ export interface AgentConnection {
   readonly peer: PeerSocket;
   readonly agentAuth: AgentAuth;
   readonly identity: AgentIdentity | null;
+  /** Ends the connection when its access token expires unrenewed; null without per-agent identity. */
+  identityExpiry: IdentityExpiry | null;
   /** SHA-256 of the token it was admitted with (never the token itself); null without one. */
   readonly tokenDigest: Buffer | null;
   session: CobrowseSession | null;

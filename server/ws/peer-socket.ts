@@ -12,6 +12,8 @@ export const CloseCode = {
   TooBig: 1009,
   TryAgainLater: 1013,
   TokenRotated: 4001,
+  /** The agent's access token expired on an open connection and no renewed one was presented, or a renewal was refused. */
+  IdentityEnded: 4003,
 } as const;
 export type CloseCode = (typeof CloseCode)[keyof typeof CloseCode];
 

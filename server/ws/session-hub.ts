@@ -22,6 +22,8 @@ import type { AuditLog } from '../store/audit-store.js';
 import type { AgentAuthPolicy, AgentTokenSource } from '../types.js';
 import type { AgentConnection, CustomerConnection } from './connections.js';
 import { parseTextFrame } from './parse-text-frame.js';
+import type { OidcVerifier } from '../policy/oidc-verifier.js';
+import { IdentityExpiry } from './identity-expiry.js';
 import { CloseCode, PeerSocket } from './peer-socket.js';
 import { sweepInSlices } from './sliced-sweep.js';
 import { watchTokenRotation } from './token-rotation.js';
@@ -41,6 +43,8 @@ export interface HubDeps {
   readonly agentToken: AgentTokenSource;
   /** Where session state is kept. */
   readonly store: SessionStore;
+  /** Verifies renewed access tokens sent on open agent sockets (`identity`); null without per-agent identity. */
+  readonly oidc?: OidcVerifier | null;
   /** Test tap: sees every frame sent to either side of a session. Never set in the product. */
   readonly onRelay?: (frame: RelayedFrame) => void;
 }
@@ -48,6 +52,8 @@ export interface HubDeps {
 export interface AgentAdmissionInfo {
   readonly agentAuth: AgentAuth;
   readonly identity: AgentIdentity | null;
+  /** Epoch ms when the admitting access token expires (ws/identity-expiry.ts); null without identity. */
+  readonly identityExpiresAt?: number | null;
   readonly tokenDigest: Buffer | null;
 }
 
@@ -157,12 +163,23 @@ export class SessionHub {
       id: randomUUID(),
       peer: new PeerSocket(ws, address, this.#deps.limits),
       ...admission,
+      identityExpiry: null,
       session: null,
     };
+    if (admission.identity && admission.identityExpiresAt) {
+      agent.identityExpiry = new IdentityExpiry({
+        peer: agent.peer,
+        clock: this.#deps.clock,
+        toleranceMs: this.#deps.limits.oidcClockToleranceSec * 1000,
+        sub: admission.identity.sub,
+        expiresAt: admission.identityExpiresAt,
+      });
+    }
     this.#agents.add(agent);
     this.#deps.metrics.connectionOpened('agent');
     ws.on('error', (err) => this.#deps.logger.debug({ err: err.message, remote: address }, 'agent socket error'));
     ws.on('close', () => {
+      agent.identityExpiry?.stop();
       this.#agents.delete(agent);
       this.#joinFailuresByConnection.delete(agent.id);
       this.#agentMessages.delete(agent.id);
@@ -245,6 +262,11 @@ export class SessionHub {
         session?.action(message.id, message.action);
         return;
       }
+      case 'identity':
+        // Only a connection admitted with an identity has one to renew.
+        if (!agent.identityExpiry || !this.#deps.oidc) agent.peer.badFrame();
+        else this.#queue(agent, agent.identityExpiry.renew(message.accessToken, this.#deps.oidc, this.#deps.logger));
+        return;
       default:
         assertNever(message, 'agent message');
     }

@@ -97,6 +97,7 @@ async function handleAgent(
   }
 
   let identity: AgentAdmissionInfo['identity'] = null;
+  let identityExpiresAt: number | null = null;
   if (deps.oidc) {
     const verified = await deps.oidc.verify(req.headers.authorization);
     if (!verified.ok) {
@@ -106,6 +107,7 @@ async function handleAgent(
       return;
     }
     identity = verified.identity;
+    identityExpiresAt = verified.expiresAt;
   }
 
   if (admission.kind === 'accepted-without-auth' && admission.warning) {
@@ -113,8 +115,8 @@ async function handleAgent(
   }
   const info: AgentAdmissionInfo =
     admission.kind === 'accepted-with-token'
-      ? { agentAuth: 'token', identity, tokenDigest: admission.tokenDigest }
-      : { agentAuth: 'none', identity, tokenDigest: null };
+      ? { agentAuth: 'token', identity, identityExpiresAt, tokenDigest: admission.tokenDigest }
+      : { agentAuth: 'none', identity, identityExpiresAt, tokenDigest: null };
   deps.metrics.agentAuth(info.agentAuth === 'token' ? 'accepted_token' : 'accepted_none');
   wss.handleUpgrade(req, socket, head, (ws) => {
     deps.hub.addAgent(ws, address, info);

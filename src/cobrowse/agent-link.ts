@@ -16,6 +16,7 @@ import { backoffDelay } from './backoff.js';
 import type { ChannelEvent, ChannelState } from './channel-state.js';
 import { errorOf, knownError, type ChannelLogger } from './channel-errors.js';
 import { classifyRefusal, type Refusal } from './handshake-refusal.js';
+import { renewalDelayMs, renewalRetryMs } from './identity-renewal.js';
 import type { ChannelLimits } from './limits.js';
 
 export interface AgentLinkOptions {
@@ -36,7 +37,7 @@ export interface AgentLinkHooks {
   /** The server welcomed this link: a session waiting for it may resume. */
   welcomed(): void;
   /** Every server message after the welcome. */
-  message(message: Exclude<ServerToAgent, { type: 'welcome' }>): void;
+  message(message: Exclude<ServerToAgent, { type: 'welcome' | 'identity-renewed' }>): void;
   /** A binary page frame on a welcomed link, with the epoch ms it arrived. */
   frame(frame: Buffer, receivedAt: number): void;
   /** The link broke and another try is scheduled: requests awaiting an answer are void. */
@@ -66,6 +67,9 @@ interface Link {
   heartbeatMs: number;
   idleTimer: NodeJS.Timeout | null;
   setupTimer: NodeJS.Timeout | null;
+  /** The access token this link's identity rests on (the handshake's, then each renewal's). */
+  accessToken: string | null;
+  renewTimer: NodeJS.Timeout | null;
 }
 
 async function readBody(res: IncomingMessage, maxBytes: number, timeoutMs: number): Promise<string> {
@@ -118,6 +122,34 @@ export function createAgentLink(options: AgentLinkOptions, hooks: AgentLinkHooks
   function clearLinkTimers(l: Link): void {
     l.idleTimer = clearTimer(l.idleTimer);
     l.setupTimer = clearTimer(l.setupTimer);
+    l.renewTimer = clearTimer(l.renewTimer);
+  }
+
+  /** Presents a refreshed access token on the open link before the server's deadline (its exp). */
+  function scheduleRenewal(l: Link, delayMs: number | null): void {
+    l.renewTimer = clearTimer(l.renewTimer);
+    if (delayMs === null || !options.getAccessToken) return;
+    l.renewTimer = setTimeout(() => void renew(l), delayMs);
+  }
+
+  async function renew(l: Link): Promise<void> {
+    const current = l.accessToken;
+    let next: string | null = null;
+    try {
+      next = (await options.getAccessToken?.()) ?? null;
+    } catch (err) {
+      log?.warn({ code: errorOf(err, 'COBROWSE_UNREACHABLE').code }, 'co-browse channel: no renewed sign-in for the open link');
+    }
+    if (link !== l || l.socket.readyState !== WebSocket.OPEN || current === null) return;
+    if (next === null || next === current) {
+      // Not refreshed yet (or no token for this server now): ask again while the old token lasts;
+      // past it the server ends the link with AGENT_IDENTITY_EXPIRED and the next try signs its
+      // handshake with whatever the sign-in service has then.
+      scheduleRenewal(l, renewalRetryMs(current, now(), limits.identityRenewRetryMs));
+      return;
+    }
+    l.accessToken = next;
+    l.socket.send(JSON.stringify({ type: 'identity', accessToken: next } satisfies AgentToServer));
   }
 
   function stop(error: UiError, retryable: boolean): void {
@@ -166,6 +198,10 @@ export function createAgentLink(options: AgentLinkOptions, hooks: AgentLinkHooks
       failLink(l, knownError('COBROWSE_PROTOCOL_ERROR'), 1002);
       return;
     }
+    if (message.type === 'identity-renewed') {
+      if (l.accessToken) scheduleRenewal(l, renewalDelayMs(l.accessToken, now(), limits.identityRenewMarginMs));
+      return;
+    }
     if (message.type !== 'welcome') {
       hooks.message(message);
       return;
@@ -177,6 +213,8 @@ export function createAgentLink(options: AgentLinkOptions, hooks: AgentLinkHooks
     identityRefusals = 0;
     log?.info({ agentAuth: message.agentAuth }, 'co-browse channel: connected');
     emit({ type: 'welcomed', agentAuth: message.agentAuth });
+    // The server checked our identity: it will end the link at the token's expiry unless renewed.
+    if (message.identity !== null && l.accessToken) scheduleRenewal(l, renewalDelayMs(l.accessToken, now(), limits.identityRenewMarginMs));
     sawTraffic(l);
     hooks.welcomed();
   }
@@ -255,9 +293,10 @@ export function createAgentLink(options: AgentLinkOptions, hooks: AgentLinkHooks
     }
     emit({ type: 'connecting', attempt: failedTries + 1 });
     const headers: Record<string, string> = {};
+    let accessToken: string | null = null;
     try {
       const agentToken = await options.getAgentToken();
-      const accessToken = options.getAccessToken ? await options.getAccessToken() : null;
+      accessToken = options.getAccessToken ? await options.getAccessToken() : null;
       if (agentToken) headers[AGENT_TOKEN_HEADER] = agentToken;
       if (accessToken) headers.authorization = `Bearer ${accessToken}`;
     } catch (cause) {
@@ -287,7 +326,7 @@ export function createAgentLink(options: AgentLinkOptions, hooks: AgentLinkHooks
       maxPayload: limits.maxPayloadBytes,
       followRedirects: false,
     });
-    const l: Link = { socket, welcomedAt: null, refusal: null, error: null, heartbeatMs: limits.defaultHeartbeatMs, idleTimer: null, setupTimer: null };
+    const l: Link = { socket, welcomedAt: null, refusal: null, error: null, heartbeatMs: limits.defaultHeartbeatMs, idleTimer: null, setupTimer: null, accessToken, renewTimer: null };
     link = l;
 
     socket.on('unexpected-response', (_req, res) => {

@@ -35,6 +35,14 @@ export interface ChannelLimits {
    *  times in a row, because the access token is refreshed before each try; after that retrying
    *  cannot help and the channel stops in `failed`. */
   readonly maxIdentityRefusals: number;
+  /** When the token asked for to renew the identity of an open link is still the old one (the
+   *  sign-in service has not refreshed yet), ask again after this long, until the old one expires:
+   *  the sign-in service's own floor between refreshes. */
+  readonly identityRenewRetryMs: number;
+  /** An open link asks for its renewed token this long after the sign-in service's own refresh
+   *  time: the token's `iat` is in whole seconds and the service counts from when it received the
+   *  token, so asking exactly then would mostly get the old token back. */
+  readonly identityRenewMarginMs: number;
   /** A server's `Retry-After` (429 lock-out) is honoured up to this much; beyond it the agent gets
    *  the `failed` state's Retry button instead of an hour-long silent wait. */
   readonly retryAfterCapMs: number;
@@ -69,6 +77,8 @@ export const CHANNEL_LIMITS: ChannelLimits = {
   stableLinkMs: 30_000,
   joinTimeoutMs: 10_000,
   maxIdentityRefusals: 2,
+  identityRenewRetryMs: 5_000,
+  identityRenewMarginMs: 1_000,
   retryAfterCapMs: 5 * 60_000,
   refusalBodyMaxBytes: 8 * 1024,
   maxPayloadBytes: 16 * 1024 * 1024,

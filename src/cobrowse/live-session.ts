@@ -130,7 +130,7 @@ export function createLiveSession(deps: LiveSessionDeps): LiveSession {
     }
   }
 
-  function message(message: Exclude<ServerToAgent, { type: 'welcome' }>): void {
+  function message(message: Exclude<ServerToAgent, { type: 'welcome' | 'identity-renewed' }>): void {
     switch (message.type) {
       case 'joined': {
         joinTimer = clearTimer(joinTimer);

@@ -7,7 +7,7 @@ import { exportJWK, generateKeyPair, SignJWT, type JWTPayload } from 'jose';
 export interface JoseIssuer {
   readonly issuer: string;
   /** A token signed by this issuer's published key, with the given claims and header `typ` (undefined: none). */
-  sign(claims: JWTPayload, typ?: string): Promise<string>;
+  sign(claims: JWTPayload, typ?: string, expiresIn?: string): Promise<string>;
   close(): Promise<void>;
 }
 
@@ -24,12 +24,12 @@ export async function startJoseIssuer(): Promise<JoseIssuer> {
   const issuer = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return {
     issuer,
-    sign: (claims, typ) =>
+    sign: (claims, typ, expiresIn = '10m') =>
       new SignJWT(claims)
         .setProtectedHeader({ alg: 'ES256', kid: 'k1', ...(typ === undefined ? {} : { typ }) })
         .setIssuer(issuer)
         .setIssuedAt()
-        .setExpirationTime('10m')
+        .setExpirationTime(expiresIn)
         .sign(privateKey),
     close: () =>
       new Promise<void>((resolve) => {
