@@ -226,11 +226,9 @@ export type StateListener = (state: AppState) => void;
 export interface PageFrame {
   readonly kind: 'snapshot' | 'incremental';
   readonly json: string;
-  /** Epoch ms (the agent's clock) when the main process received the frame. */
+  /** Epoch ms (the agent's clock) when the main process received the frame. The customer's clock
+   * offset, to turn this into a lag, reaches the renderer by one road: `LiveSession.timing`. */
   readonly receivedAt: number;
-  /** The customer's clock minus the agent's (ms) as the lag probes last measured it, or null
-   * before the first echo. */
-  readonly clockOffsetMs: number | null;
 }
 
 export type PageFrameListener = (frame: PageFrame) => void;

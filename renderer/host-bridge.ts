@@ -4,11 +4,12 @@
 // leaves the address bar and survives a reload of this tab only.
 import { API_OPERATIONS, type AgentDeskApi, type ApiOperation, type ApiResult, type PageFrameListener, type StateListener, type UiError } from '../common/api.js';
 import { errorBody } from '../common/errors.js';
-import { HOST_API_PATH, HOST_CLOSE, HOST_KEY_PARAM, type HostToPage } from '../common/host-protocol.js';
+import { HOST_API_PATH, HOST_CLOSE, HOST_KEY_PARAM, readHostFrame, type HostToPage } from '../common/host-protocol.js';
 
 const KEY_STORAGE = 'agentdesk.hostKey';
 /** Reconnect quickly after a blip of the local socket, but do not spin if the host is gone. */
 const RECONNECT_DELAY_MS = 1_000;
+const utf8 = new TextDecoder();
 
 function hostError(code: 'HOST_LINK_INVALID' | 'HOST_UNREACHABLE'): UiError {
   return errorBody(code);
@@ -46,8 +47,16 @@ export function createHostBridge(socketUrl: string, key: string | null): AgentDe
     if (refused) return;
     const ws = new WebSocket(socketUrl);
     socket = ws;
+    ws.binaryType = 'arraybuffer';
     ws.onopen = () => ws.send(JSON.stringify({ type: 'hello', key }));
-    ws.onmessage = (event: MessageEvent<string>) => {
+    ws.onmessage = (event: MessageEvent<string | ArrayBuffer>) => {
+      if (typeof event.data !== 'string') {
+        const frame = readHostFrame(new Uint8Array(event.data));
+        if (frame === null) return;
+        const pageFrame = { kind: frame.kind, receivedAt: frame.receivedAt, json: utf8.decode(frame.text) };
+        for (const listener of frameListeners) listener(pageFrame);
+        return;
+      }
       const message = JSON.parse(event.data) as HostToPage;
       switch (message.type) {
         case 'welcome':
@@ -60,9 +69,6 @@ export function createHostBridge(socketUrl: string, key: string | null): AgentDe
           break;
         case 'state':
           for (const listener of listeners) listener(message.state);
-          break;
-        case 'page-frame':
-          for (const listener of frameListeners) listener(message.frame);
           break;
       }
     };

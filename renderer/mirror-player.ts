@@ -104,6 +104,8 @@ export class MirrorPlayer {
   #documentId: number | null = null;
   #blocked = new Set<number>();
   #detachScroll: (() => void) | null = null;
+  /** The customer's clock minus the agent's, from the session's timing (null before the first echo). */
+  #clockOffsetMs: number | null = null;
   /** The latest frame that arrived before the clocks were compared, to measure once they are. */
   #unmeasured: { readonly events: readonly Pick<PageEvent, 'timestamp'>[]; readonly receivedAt: number } | null = null;
 
@@ -125,7 +127,7 @@ export class MirrorPlayer {
       return;
     }
     this.#update({ lastFrameAt: frame.receivedAt });
-    const measured = frameLagMs(parsed.events, frame.receivedAt, frame.clockOffsetMs);
+    const measured = frameLagMs(parsed.events, frame.receivedAt, this.#clockOffsetMs);
     this.#unmeasured = measured === null ? { events: parsed.events, receivedAt: frame.receivedAt } : null;
     const lagMs = measured ?? this.#status.lagMs;
     if (parsed.kind === 'snapshot') {
@@ -154,11 +156,13 @@ export class MirrorPlayer {
   }
 
   /**
-   * The probes have compared the clocks. The join snapshot usually arrives before the first echo,
-   * and a customer who is not moving sends nothing more, so the lag of the frame that came first is
-   * measured now rather than left blank until the customer next does something.
+   * The probes have compared the clocks (again): later frames are measured with this offset. The
+   * join snapshot usually arrives before the first echo, and a customer who is not moving sends
+   * nothing more, so the lag of the frame that came first is measured now rather than left blank
+   * until the customer next does something.
    */
   clockOffsetKnown(clockOffsetMs: number): void {
+    this.#clockOffsetMs = clockOffsetMs;
     if (this.#status.lagMs !== null || this.#unmeasured === null) return;
     const lagMs = frameLagMs(this.#unmeasured.events, this.#unmeasured.receivedAt, clockOffsetMs);
     this.#unmeasured = null;

@@ -121,10 +121,11 @@ export function MirrorView({ api, session, stream, mode, veil, toast, pen, onSta
     };
   }, [stream]);
 
+  // The one road of the clock offset to the player (after the player effect above, also for a new player).
   const clockOffsetMs = session.timing?.clockOffsetMs ?? null;
   useEffect(() => {
     if (clockOffsetMs !== null) playerRef.current?.clockOffsetKnown(clockOffsetMs);
-  }, [clockOffsetMs]);
+  }, [clockOffsetMs, stream]);
 
   // The space the mirror may fill: the whole area below the bar.
   useLayoutEffect(() => {

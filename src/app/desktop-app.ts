@@ -121,8 +121,8 @@ class Core implements DesktopApp {
     return () => this.#frameListeners.delete(listener);
   }
 
-  #forwardFrame(bytes: Buffer, receivedAt: number, clockOffsetMs: number | null): void {
-    const frame = decodePageFrame(bytes, receivedAt, clockOffsetMs);
+  #forwardFrame(bytes: Buffer, receivedAt: number): void {
+    const frame = decodePageFrame(bytes, receivedAt);
     if (frame === null) {
       this.#logger.warn({ bytes: bytes.length, kind: bytes[0] ?? null }, 'page frame dropped: unknown kind, or a compressed payload that does not inflate within the limit');
       return;
@@ -378,7 +378,7 @@ class Core implements DesktopApp {
     });
     this.#channel = channel;
     this.#channelUnsubscribe = channel.onState(() => this.#emit());
-    this.#framesUnsubscribe = channel.onPageFrame((bytes, receivedAt) => this.#forwardFrame(bytes, receivedAt, channel.clockOffset()));
+    this.#framesUnsubscribe = channel.onPageFrame((bytes, receivedAt) => this.#forwardFrame(bytes, receivedAt));
     channel.connect();
     this.#emit();
   }

@@ -22,12 +22,12 @@ export function pageFramePayload(frame: Uint8Array, maxBytes = MAX_INFLATED_PAGE
   }
 }
 
-export function decodePageFrame(frame: Uint8Array, receivedAt: number, clockOffsetMs: number | null): PageFrame | null {
+export function decodePageFrame(frame: Uint8Array, receivedAt: number): PageFrame | null {
   if (frame.length < 2) return null;
   const kind = pageFrameKindName(frame[0]);
   if (kind === null) return null;
   const payload = pageFramePayload(frame);
   if (payload === null) return null;
   const json = new TextDecoder('utf-8', { fatal: false }).decode(payload);
-  return { kind, json, receivedAt, clockOffsetMs };
+  return { kind, json, receivedAt };
 }

@@ -10,7 +10,7 @@ import type { AddressInfo } from 'node:net';
 import { extname, join, resolve, sep } from 'node:path';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { isApiOperation } from '../../common/api.js';
-import { HOST_API_PATH, HOST_CLOSE, HOST_KEY_PARAM, pageToHostSchema, type HostToPage } from '../../common/host-protocol.js';
+import { HOST_API_PATH, HOST_CLOSE, HOST_KEY_PARAM, hostFrameHeader, pageToHostSchema, type HostToPage } from '../../common/host-protocol.js';
 import type { AppLogger, DesktopApp } from '../app/desktop-app-types.js';
 import { API_HELLO_TIMEOUT_MS, API_MAX_PAYLOAD_BYTES } from './limits.js';
 
@@ -132,7 +132,9 @@ function serveApi(ws: WebSocket, app: DesktopApp, keyDigest: Buffer, logger: App
       }
       clearTimeout(helloTimer);
       const offState = app.onState((state) => send({ type: 'state', state }));
-      const offFrames = app.onPageFrame((frame) => send({ type: 'page-frame', frame }));
+      const offFrames = app.onPageFrame((frame) => {
+        if (ws.readyState === ws.OPEN) ws.send(Buffer.concat([hostFrameHeader(frame), Buffer.from(frame.json, 'utf8')]));
+      });
       unsubscribe = () => {
         offState();
         offFrames();

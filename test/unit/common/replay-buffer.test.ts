@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import type { PageFrame } from '../../../common/api.js';
 import { createReplayBuffer } from '../../../common/replay-buffer.js';
 
-const frame = (kind: PageFrame['kind'], json: string): PageFrame => ({ kind, json, receivedAt: 0, clockOffsetMs: null });
+const frame = (kind: PageFrame['kind'], json: string): PageFrame => ({ kind, json, receivedAt: 0 });
 
 describe('page frames kept for a renderer that connects mid-session', () => {
   it('keeps the latest snapshot and the batches after it; batches without a snapshot are useless', () => {

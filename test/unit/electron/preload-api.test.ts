@@ -78,7 +78,7 @@ async function exerciseBridge(api: AgentDeskApi, ipc: FakeIpcRenderer): Promise<
 
   const frames: unknown[][] = [];
   const stopFrames = api.onPageFrame((...args: unknown[]) => frames.push(args));
-  const frame: PageFrame = { kind: 'snapshot', json: '[]', receivedAt: 1, clockOffsetMs: null };
+  const frame: PageFrame = { kind: 'snapshot', json: '[]', receivedAt: 1 };
   ipc.emit(PAGE_FRAME_CHANNEL, frame);
   ipc.emit(STATE_CHANNEL, state);
   assert.deepEqual(frames, [[frame]], 'page frames only, without the IPC event');

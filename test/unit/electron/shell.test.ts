@@ -219,7 +219,7 @@ describe('startElectronShell', () => {
     assert.equal(prefs.sandbox, true);
     const state = { signIn: { status: 'signed-out' } } as unknown as AppState;
     core.stateListeners[0]!(state);
-    const frame: PageFrame = { kind: 'incremental', json: '[]', receivedAt: 2, clockOffsetMs: 5 };
+    const frame: PageFrame = { kind: 'incremental', json: '[]', receivedAt: 2 };
     core.frameListeners[0]!(frame);
     assert.deepEqual(window!.sent, [
       [STATE_CHANNEL, state],

@@ -14,7 +14,7 @@ function source() {
   };
 }
 
-const frame = (kind: PageFrame['kind'], json: string): PageFrame => ({ kind, json, receivedAt: 1, clockOffsetMs: null });
+const frame = (kind: PageFrame['kind'], json: string): PageFrame => ({ kind, json, receivedAt: 1 });
 
 describe('renderer page stream', () => {
   it('a view that subscribes late gets the latest snapshot and the batches after it, then live frames', () => {
