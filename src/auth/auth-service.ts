@@ -145,6 +145,15 @@ interface Session {
   lastFailure: AgentDeskError | null;
 }
 
+
+/**
+ * When the session's access token must be replaced: its refresh time, or, without a refresh token
+ * (a provider that issues none), its expiry, when the agent is signed out with SIGN_IN_EXPIRED.
+ */
+function renewAt(session: Pick<Session, 'refreshToken' | 'refreshAt' | 'accessExpiresAt'>): number | null {
+  return session.refreshToken ? session.refreshAt : session.accessExpiresAt;
+}
+
 export function createAuthService(options: AuthServiceOptions): AuthService {
   return new SignInService(options);
 }
@@ -557,8 +566,9 @@ class SignInService implements AuthService {
     session.cancelTimer?.();
     session.cancelTimer = null;
     if (delayMs === undefined) {
-      if (session.refreshAt === null) return;
-      delayMs = Math.max(0, session.refreshAt - this.#clock.now());
+      const at = renewAt(session);
+      if (at === null) return;
+      delayMs = Math.max(0, at - this.#clock.now());
     }
     session.cancelTimer = this.#clock.setTimer(delayMs, () => {
       session.cancelTimer = null;
@@ -656,7 +666,8 @@ class SignInService implements AuthService {
     const session = this.#session;
     if (!session) throw new AgentDeskError('NOT_SIGNED_IN');
     const now = this.#clock.now();
-    if (session.accessToken && (session.refreshAt === null || now < session.refreshAt)) return session.accessToken;
+    const at = renewAt(session);
+    if (session.accessToken && (at === null || now < at)) return session.accessToken;
     const stillValid = () => this.#session === session && session.accessToken !== null && (session.accessExpiresAt === null || session.accessExpiresAt > this.#clock.now());
     if (!this.#refreshing && now < session.nextAttemptAt) {
       // Too soon to ask the provider again (the floor, or a retry's wait): callers that ask in a

@@ -132,6 +132,33 @@ describe('refresh against a provider with 20 s access tokens', () => {
   });
 });
 
+describe('a provider that issues no refresh token (20 s access tokens)', () => {
+  let idp: TestProvider;
+  before(async () => {
+    idp = await startTestProvider({ accessTokenTtl: SHORT_TTL_S, refreshTokens: false });
+  });
+  after(async () => {
+    await idp.close();
+  });
+
+  it('keeps the agent signed in until the access token expires, then signs out with SIGN_IN_EXPIRED, without asking the provider', async () => {
+    const clock = new FakeClock();
+    const store = new MemorySecretStore();
+    const h = await createHarness({ idp, store, clock });
+    await h.signIn();
+    const before = idp.hits.token;
+    const token = await h.service.getAccessToken();
+    assert.equal(await store.get(providerAccount(PROVIDER_ID, idp.clientId)), null, 'nothing to keep in the keychain without a refresh token');
+    clock.advance(SHORT_TTL_S * 1000 - 1000);
+    assert.equal(h.service.currentAgent().status, 'signed-in', 'past the refresh time, still signed in');
+    assert.equal(await h.service.getAccessToken(), token, 'the same token while it lasts');
+    clock.advance(1000);
+    await until(() => reasonCode(h) !== null, 'signed out at expiry');
+    assert.equal(reasonCode(h), 'SIGN_IN_EXPIRED');
+    assert.equal(idp.hits.token, before, 'no token request: there was nothing to refresh with');
+  });
+});
+
 describe('ID token checks on sign-in and refresh', () => {
   let idp: TestProvider;
   let foreignJwks: { keys: object[] };

@@ -31,6 +31,8 @@ export interface TestProviderOptions {
   readonly customScheme?: boolean;
   /** false: send no `iss` in authorization responses and say so in discovery (an older provider). */
   readonly issParameter?: boolean;
+  /** false: issue no refresh tokens (a provider or client without the refresh grant for native apps). */
+  readonly refreshTokens?: boolean;
 }
 
 /** Where the test client may be sent after end-session (registered with the provider). */
@@ -154,7 +156,7 @@ export async function startTestProvider(options: TestProviderOptions = {}): Prom
     },
     // Refresh tokens for the desktop client even without prompt=consent (offline_access is
     // otherwise dropped by oidc-provider), rotated on every use.
-    issueRefreshToken: async (_ctx, c) => c.grantTypeAllowed('refresh_token'),
+    issueRefreshToken: async (_ctx, c) => options.refreshTokens !== false && c.grantTypeAllowed('refresh_token'),
     rotateRefreshToken: true,
     ttl: { AccessToken: options.accessTokenTtl ?? 3600, IdToken: 3600, RefreshToken: 86_400, Interaction: 600, Session: 3600, Grant: 86_400, AuthorizationCode: 60 },
     interactions: { url: (_ctx, interaction) => `/interaction/${interaction.uid}` },
