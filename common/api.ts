@@ -315,6 +315,9 @@ export const API_OPERATIONS = Object.keys(API_ARGUMENT_SCHEMAS) as readonly ApiO
 
 export type ApiArguments<Op extends ApiOperation> = z.output<(typeof API_ARGUMENT_SCHEMAS)[Op]>;
 
+/** What a successful call of an operation resolves to, read off AgentDeskApi. */
+export type ApiValue<Op extends ApiOperation> = AgentDeskApi[Op] extends (...args: never[]) => Promise<ApiResult<infer V>> ? V : never;
+
 /** The IPC channel of an operation; the preload and the handlers agree through this. */
 export function apiChannel(operation: ApiOperation): `agentdesk:${ApiOperation}` {
   return `agentdesk:${operation}`;

@@ -1,9 +1,9 @@
 // The desktop's main-process core, as both shells see it. The Electron shell (src/electron) and the
 // browser shell (src/host) create one DesktopApp each, hand it OS events (launch argv, open-url),
-// and route renderer calls to `dispatch`, which parses arguments with common/api.ts and answers
-// with an ApiResult. Tokens stay inside: nothing here returns one.
+// and route renderer calls to `dispatch` once they have parsed the arguments at their edge
+// (parseApiArguments of common/api.ts, once per path); it answers with an ApiResult. Tokens stay inside: nothing here returns one.
 import type { Logger } from 'pino';
-import type { ApiOperation, ApiResult, AppState, PageFrameListener } from '../../common/api.js';
+import type { ApiArguments, ApiOperation, ApiResult, AppState, PageFrameListener } from '../../common/api.js';
 import type { Desktop } from '../desktop-port.js';
 import type { SecretStore } from '../vault/secret-store.js';
 
@@ -24,8 +24,8 @@ export interface DesktopAppOptions {
 export interface DesktopApp {
   /** Restores the stored sign-in and connects the co-browse channel when it can. */
   start(): Promise<void>;
-  /** Answers one renderer call: parses `args` for `operation`, runs it, never throws. */
-  dispatch(operation: ApiOperation, args: unknown): Promise<ApiResult<unknown>>;
+  /** Answers one renderer call whose arguments the shell has parsed: runs it, never throws. */
+  dispatch<Op extends ApiOperation>(operation: Op, args: ApiArguments<Op>): Promise<ApiResult<unknown>>;
   state(): AppState;
   /** Called with every new state; returns the unsubscribe function. */
   onState(listener: (state: AppState) => void): () => void;

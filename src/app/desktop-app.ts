@@ -2,7 +2,7 @@
 // behind the one API both shells expose to the renderer (common/api.ts). Shells only translate OS
 // and IPC events into calls on this object.
 import {
-  parseApiArguments,
+  type ApiArguments,
   type ApiOperation,
   type ApiResult,
   type AppState,
@@ -11,6 +11,7 @@ import {
   type SettingsInput,
   type SignInState,
   type UiError,
+  type ApiValue,
 } from '../../common/api.js';
 import { assertNever } from '../../common/assert-never.js';
 import { AgentDeskError } from '../../common/errors.js';
@@ -31,7 +32,8 @@ import { EMPTY_SETTINGS, readSettings, settingsPath, writeSettings } from './set
 /** How long `signIn` waits for the system browser to be opened before answering the renderer. */
 const SIGN_IN_START_TIMEOUT_MS = 20_000;
 
-type Handlers = { [Op in ApiOperation]: (...args: never[]) => Promise<unknown> };
+/** One handler per operation, typed against AgentDeskApi: a missing or mistyped one does not compile. */
+type Handlers = { readonly [Op in ApiOperation]: (...args: ApiArguments<Op>) => Promise<ApiValue<Op>> };
 
 export function createDesktopApp(options: DesktopAppOptions): DesktopApp {
   return new Core(options);
@@ -205,16 +207,11 @@ class Core implements DesktopApp {
 
   // ---- the renderer's calls ----
 
-  async dispatch(operation: ApiOperation, args: unknown): Promise<ApiResult<unknown>> {
-    const parsed = parseApiArguments(operation, args);
-    if (!parsed.ok) {
-      this.#logger.warn({ operation, code: parsed.error.code }, 'renderer call refused');
-      return parsed;
-    }
-    const handler = this.#handlers[operation] as (...a: unknown[]) => Promise<unknown>;
+  async dispatch<Op extends ApiOperation>(operation: Op, args: ApiArguments<Op>): Promise<ApiResult<unknown>> {
+    const handler: Handlers[Op] = this.#handlers[operation];
     try {
-      const value = await handler(...(parsed.args as unknown[]));
-      return { ok: true, value: value as never };
+      const value = await handler(...args);
+      return { ok: true, value };
     } catch (err) {
       const error = toUiError(err);
       if (error.code === 'DESKTOP_INTERNAL_ERROR') this.#logger.error({ operation, error: (err as Error).message }, 'operation failed');

@@ -9,7 +9,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { extname, join, resolve, sep } from 'node:path';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { isApiOperation } from '../../common/api.js';
+import { isApiOperation, parseApiArguments } from '../../common/api.js';
 import { HOST_API_PATH, HOST_CLOSE, HOST_KEY_PARAM, hostFrameHeader, pageToHostSchema, type HostToPage } from '../../common/host-protocol.js';
 import type { AppLogger, DesktopApp } from '../app/desktop-app-types.js';
 import { API_HELLO_TIMEOUT_MS, API_MAX_PAYLOAD_BYTES } from './limits.js';
@@ -151,7 +151,13 @@ function serveApi(ws: WebSocket, app: DesktopApp, keyDigest: Buffer, logger: App
       send({ type: 'result', id, result: { ok: false, error: { code: 'API_ARGUMENT_INVALID', message: `${op.slice(0, 32)}: no such operation` } } });
       return;
     }
-    void app.dispatch(op, args).then((result) => send({ type: 'result', id, result }));
+    const parsed = parseApiArguments(op, args);
+    if (!parsed.ok) {
+      logger.warn({ operation: op, code: parsed.error.code }, 'renderer call with invalid arguments refused');
+      send({ type: 'result', id, result: parsed });
+      return;
+    }
+    void app.dispatch(op, parsed.args).then((result) => send({ type: 'result', id, result }));
   });
 }
 

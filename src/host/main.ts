@@ -7,6 +7,7 @@ import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import pino from 'pino';
+import { parseApiArguments } from '../../common/api.js';
 import { createDesktopApp } from '../app/desktop-app.js';
 import { createKeytarSecretStore } from '../vault/keytar-secret-store.js';
 import { keychainService } from '../vault/keychain-names.js';
@@ -88,7 +89,8 @@ async function main(): Promise<number> {
 
   await app.start();
   if (values['agent-token-stdin']) {
-    const saved = await app.dispatch('saveAgentToken', [(await readStdin()).trim()]);
+    const token = parseApiArguments('saveAgentToken', [(await readStdin()).trim()]);
+    const saved = token.ok ? await app.dispatch('saveAgentToken', token.args) : token;
     if (!saved.ok) {
       process.stderr.write(`agentdesk: ${saved.error.message}\n`);
       await app.dispose();
