@@ -9,7 +9,7 @@ import { NetMetrics } from './metrics/net-metrics.js';
 import { AuthFailureLimiter } from './policy/auth-failure-limiter.js';
 import { systemClock, type Clock } from './policy/clock.js';
 import { createOidcVerifier } from './policy/oidc-verifier.js';
-import { WindowCounter } from './policy/window-counter.js';
+import { localCounters } from './policy/window-counter.js';
 import { AuditStore, type AuditLog } from './store/audit-store.js';
 import type { RunningServer, StartServerOptions } from './types.js';
 import { SessionHub, type RelayedFrame } from './ws/session-hub.js';
@@ -17,6 +17,7 @@ import { MemorySessionStore } from './sessions/memory-session-store.js';
 import type { SessionStore } from './sessions/session-store.js';
 import { createUpgradeHandler } from './ws/upgrade-handler.js';
 import { startClusterRouter } from './cluster/start-cluster-router.js';
+import { sharedCounters } from './cluster/shared-counters.js';
 
 /** Where `npm run build:snippet` writes the customer snippet. */
 export const DEFAULT_SNIPPET_FILE = resolve(import.meta.dirname, '../dist/snippet/agentdesk-cobrowse.js');
@@ -46,6 +47,9 @@ export async function startServer(opts: StartServerOptions, internals: StartServ
   audit.registerMetrics?.(metrics.registry);
   const sessionStore = internals.sessionStore ?? new MemorySessionStore(limits, clock);
   const oidc = config.oidc ? createOidcVerifier(config.oidc, clock, limits) : null;
+  // Per-address limits hold across a cluster's nodes: their counters live in Redis there.
+  const shared = opts.cluster ? sharedCounters(opts.cluster.link, clock, logger) : null;
+  const counters = shared?.counters ?? localCounters(clock);
   const hub = new SessionHub({
     limits,
     clock,
@@ -57,10 +61,11 @@ export async function startServer(opts: StartServerOptions, internals: StartServ
     agentToken,
     store: sessionStore,
     oidc,
+    counters,
     ...(internals.onRelay ? { onRelay: internals.onRelay } : {}),
   });
   const router = opts.cluster ? startClusterRouter(opts.cluster, hub, sessionStore, limits, logger) : null;
-  const authLimiter = new AuthFailureLimiter(limits, clock);
+  const authLimiter = new AuthFailureLimiter(limits, clock, counters);
 
   const server = createServer({
     requestTimeout: limits.httpRequestTimeoutMs,
@@ -78,10 +83,10 @@ export async function startServer(opts: StartServerOptions, internals: StartServ
         if (created.ok) router?.sessionCreated(created.session.id);
         return created;
       },
-      sessionCreates: new WindowCounter(limits.sessionCreateWindowMs, clock),
+      sessionCreates: counters('session-creates', limits.sessionCreateWindowMs),
       isShuttingDown,
       unavailable: opts.unavailable ?? (() => null),
-      adminFailures: new WindowCounter(limits.authFailureWindowMs, clock),
+      adminFailures: counters('admin-failures', limits.authFailureWindowMs),
       audit,
       adminKey: opts.adminKey ?? (() => 'not-configured'),
       snippetFile: internals.snippetFile ?? DEFAULT_SNIPPET_FILE,
@@ -120,6 +125,7 @@ export async function startServer(opts: StartServerOptions, internals: StartServ
         await stopped;
         clearTimeout(cut);
         ownAudit?.close();
+        shared?.close();
         logger.info('co-browse server stopped');
       })();
       return closing;

@@ -5,7 +5,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
 import type { NetLimits } from '../limits.js';
-import type { WindowCounter } from '../policy/window-counter.js';
+import type { WindowCount } from '../policy/window-counter.js';
 import type { AdminKeyCheck } from '../store/admin-key-store.js';
 import type { AuditLog } from '../store/audit-store.js';
 import { sendError, sendJson } from './responses.js';
@@ -20,7 +20,7 @@ export interface HistoryDeps {
   readonly audit: AuditLog;
   readonly adminKey: AdminKeyCheck;
   /** Failed administrator keys per address, locked out like agent handshakes. */
-  readonly adminFailures: WindowCounter;
+  readonly adminFailures: WindowCount;
 }
 
 export function historyRoute(req: IncomingMessage, res: ServerResponse, deps: HistoryDeps, path: string): void {

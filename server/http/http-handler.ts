@@ -7,7 +7,7 @@ import type { ErrorCode } from '../../common/errors.js';
 import type { CreatedSession } from '../../common/protocol.js';
 import type { NetLimits } from '../limits.js';
 import type { NetMetrics } from '../metrics/net-metrics.js';
-import type { WindowCounter } from '../policy/window-counter.js';
+import type { WindowCount } from '../policy/window-counter.js';
 import { randomDigits } from '../sessions/random-digits.js';
 import type { CreateOutcome } from '../sessions/session-registry.js';
 import type { ServerConfig } from '../types.js';
@@ -26,7 +26,7 @@ export interface HttpDeps extends HistoryDeps {
   readonly metrics: NetMetrics;
   /** Makes a session (the hub: store, this node's live session, audit, metrics). */
   readonly createSession: (customerOrigin: string) => Promise<CreateOutcome>;
-  readonly sessionCreates: WindowCounter;
+  readonly sessionCreates: WindowCount;
   readonly isShuttingDown: () => boolean;
   /** Cluster mode: why no new session can start on this node now (Redis away), or null. */
   readonly unavailable?: () => ErrorCode | null;

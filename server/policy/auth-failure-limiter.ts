@@ -1,8 +1,11 @@
 // Repeated failed agent handshakes from one address are first slowed, then refused outright for a
 // while (429), and the warnings they cause are logged once per window instead of once per attempt.
+// Failures and locks are counted by the counters given (shared by a cluster's nodes, so an
+// attacker spreading guesses over the nodes is locked out as fast as on one); the log decision
+// stays per node.
 import type { NetLimits } from '../limits.js';
 import type { Clock } from './clock.js';
-import { WindowCounter } from './window-counter.js';
+import { localCounters, WindowCounter, type CounterFactory, type WindowCount } from './window-counter.js';
 
 export type AuthGate =
   | { readonly kind: 'open'; readonly delayMs: number }
@@ -14,28 +17,23 @@ type LimiterLimits = Pick<
 >;
 
 export class AuthFailureLimiter {
-  readonly #failures: WindowCounter;
-  readonly #lockedUntil = new Map<string, number>();
+  readonly #failures: WindowCount;
+  /** One event per lock: an address is locked while its window (authLockoutMs) lasts. */
+  readonly #locks: WindowCount;
   readonly #logged: WindowCounter;
   readonly #suppressed = new Map<string, number>();
   readonly #limits: LimiterLimits;
-  readonly #clock: Clock;
 
-  constructor(limits: LimiterLimits, clock: Clock) {
+  constructor(limits: LimiterLimits, clock: Clock, counters: CounterFactory = localCounters(clock)) {
     this.#limits = limits;
-    this.#clock = clock;
-    this.#failures = new WindowCounter(limits.authFailureWindowMs, clock);
+    this.#failures = counters('auth-failures', limits.authFailureWindowMs);
+    this.#locks = counters('auth-lockouts', limits.authLockoutMs);
     this.#logged = new WindowCounter(limits.authFailureWindowMs, clock);
   }
 
   /** Asked before credentials are looked at: a locked address is refused without a check. */
   gate(address: string): AuthGate {
-    const now = this.#clock();
-    const until = this.#lockedUntil.get(address);
-    if (until !== undefined) {
-      if (now < until) return { kind: 'locked', retryAfterSec: Math.ceil((until - now) / 1000) };
-      this.#lockedUntil.delete(address);
-    }
+    if (this.#locks.count(address) > 0) return { kind: 'locked', retryAfterSec: Math.max(1, Math.ceil(this.#locks.msUntilReset(address) / 1000)) };
     const failures = this.#failures.count(address);
     return { kind: 'open', delayMs: failures >= this.#limits.authFailuresBeforeSlowdown ? this.#limits.authSlowdownDelayMs : 0 };
   }
@@ -44,8 +42,8 @@ export class AuthFailureLimiter {
   recordFailure(address: string): void {
     const failures = this.#failures.add(address);
     if (failures >= this.#limits.authFailuresBeforeLockout) {
-      if (this.#lockedUntil.size > 1000) this.#pruneLocks();
-      this.#lockedUntil.set(address, this.#clock() + this.#limits.authLockoutMs);
+      // Only the first lock of a window counts: a lock heard from another node is not renewed here.
+      if (this.#locks.count(address) === 0) this.#locks.add(address);
       this.#failures.delete(address);
     }
   }
@@ -61,14 +59,9 @@ export class AuthFailureLimiter {
       this.#suppressed.delete(address);
       return { log: true, suppressedBefore: suppressed };
     }
-    this.#suppressed.set(address, (this.#suppressed.get(address) ?? 0) + 1);
-    return { log: false };
-  }
-
-  #pruneLocks(): void {
-    const now = this.#clock();
-    for (const [address, until] of this.#lockedUntil) if (until <= now) this.#lockedUntil.delete(address);
     // Suppressed counts only ride on a later warning; dropping old ones loses a number, not a warning.
     if (this.#suppressed.size > 1000) this.#suppressed.clear();
+    this.#suppressed.set(address, (this.#suppressed.get(address) ?? 0) + 1);
+    return { log: false };
   }
 }

@@ -5,8 +5,27 @@ interface Window {
   count: number;
 }
 
+/**
+ * What a limit needs of its counter: in this process (WindowCounter) or shared by a cluster's
+ * nodes (server/cluster/shared-window-counter.ts), so a limit per client address holds across nodes.
+ */
+export interface WindowCount {
+  count(key: string): number;
+  add(key: string): number;
+  msUntilReset(key: string): number;
+  delete(key: string): void;
+}
+
+/** Makes the counter for one limit; `name` tells shared counters apart (e.g. "auth-failures"). */
+export type CounterFactory = (name: string, windowMs: number) => WindowCount;
+
+/** One process's counters: what a single node runs with. */
+export function localCounters(clock: Clock): CounterFactory {
+  return (_name, windowMs) => new WindowCounter(windowMs, clock);
+}
+
 /** Counts events per key in fixed windows (per address, per connection). Stale keys are pruned. */
-export class WindowCounter {
+export class WindowCounter implements WindowCount {
   readonly #windows = new Map<string, Window>();
   readonly #windowMs: number;
   readonly #clock: Clock;

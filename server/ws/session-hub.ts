@@ -13,7 +13,7 @@ import type { NetLimits } from '../limits.js';
 import type { NetMetrics } from '../metrics/net-metrics.js';
 import type { Clock } from '../policy/clock.js';
 import { matchesDigest } from '../policy/secret-digest.js';
-import { WindowCounter } from '../policy/window-counter.js';
+import { localCounters, WindowCounter, type CounterFactory, type WindowCount } from '../policy/window-counter.js';
 import { LiveSession, resumeDigest, type RelayedFrame } from '../sessions/live-session.js';
 import { pageUrl } from '../sessions/page-url.js';
 import type { CreateOutcome } from '../sessions/session-registry.js';
@@ -47,6 +47,8 @@ export interface HubDeps {
   readonly oidc?: OidcVerifier | null;
   /** Test tap: sees every frame sent to either side of a session. Never set in the product. */
   readonly onRelay?: (frame: RelayedFrame) => void;
+  /** Counters of the per-address limits (shared by a cluster's nodes); default this process's. */
+  readonly counters?: CounterFactory;
 }
 
 export interface AgentAdmissionInfo {
@@ -63,7 +65,7 @@ export class SessionHub {
   readonly #agents = new Set<AgentConnection>();
   readonly #customers = new Set<CustomerConnection>();
   readonly #joinFailuresByConnection: WindowCounter;
-  readonly #joinFailuresByAddress: WindowCounter;
+  readonly #joinFailuresByAddress: WindowCount;
   readonly #agentMessages: WindowCounter;
   readonly #pageVisits: WindowCounter;
   /** Agents whose join or resume waits on the store: their next messages wait behind it. */
@@ -76,7 +78,8 @@ export class SessionHub {
   constructor(deps: HubDeps) {
     this.#deps = deps;
     this.#joinFailuresByConnection = new WindowCounter(deps.limits.joinFailureWindowMs, deps.clock);
-    this.#joinFailuresByAddress = new WindowCounter(deps.limits.joinFailureWindowMs, deps.clock);
+    // Per address across the cluster: code guessing spread over the nodes meets one limit.
+    this.#joinFailuresByAddress = (deps.counters ?? localCounters(deps.clock))('join-failures', deps.limits.joinFailureWindowMs);
     this.#agentMessages = new WindowCounter(1000, deps.clock);
     this.#pageVisits = new WindowCounter(60_000, deps.clock);
     this.#stopTokenWatch = watchTokenRotation({

@@ -1,6 +1,7 @@
 // Customer and agent clients for cluster tests, each pointed at a chosen node (two direct
 // connections force the two sides onto different nodes).
 import assert from 'node:assert/strict';
+import { request } from 'node:http';
 import { AGENT_TOKEN_HEADER, PageFrameKind, type CreatedSession } from '../../../../common/protocol.js';
 import type { ServerProcess } from '../../server/helpers/server-process.js';
 import { connect, mustConnect, type TestSocket } from '../../server/net-helpers/ws-client.js';
@@ -16,14 +17,47 @@ export async function agentAdmitted(node: ServerProcess, token: string): Promise
   return handshake.ok;
 }
 
-export function createSessionOn(node: { readonly url: string }): Promise<Response> {
-  return fetch(`${node.url}/cobrowse/rest/sessions`, { method: 'POST', headers: { origin: CUSTOMER_ORIGIN, 'content-type': 'application/json' }, body: '{}' });
+let customers = 0;
+
+/**
+ * A loopback source address of its own for each new customer (127.0.1.1, 127.0.1.2, …): session
+ * creation is limited per client address across the cluster, and a test's sessions stand for
+ * different customers' browsers, as in production.
+ */
+export function nextCustomerAddress(): string {
+  customers += 1;
+  return `127.0.${1 + Math.floor(customers / 250)}.${1 + (customers % 250)}`;
 }
 
-export async function newSession(node: { readonly url: string }): Promise<CreatedSession> {
-  const res = await createSessionOn(node);
-  assert.equal(res.status, 201, await res.clone().text());
-  return (await res.json()) as CreatedSession;
+export interface CreateAnswer {
+  readonly status: number;
+  readonly body: Record<string, unknown>;
+  readonly headers: Record<string, string | string[] | undefined>;
+}
+
+/** POST /cobrowse/rest/sessions on `node` from the loopback address `from`. */
+export function createSessionOn(node: { readonly url: string }, from = '127.0.0.1'): Promise<CreateAnswer> {
+  return new Promise((resolve, reject) => {
+    const req = request(`${node.url}/cobrowse/rest/sessions`, { method: 'POST', localAddress: from, headers: { origin: CUSTOMER_ORIGIN, 'content-type': 'application/json' } }, (res) => {
+      let text = '';
+      res.setEncoding('utf8').on('data', (d: string) => (text += d));
+      res.on('end', () => {
+        try {
+          resolve({ status: res.statusCode ?? 0, body: JSON.parse(text) as Record<string, unknown>, headers: res.headers });
+        } catch (err) {
+          reject(new Error(`not JSON (${res.statusCode}): ${text.slice(0, 200)}`, { cause: err }));
+        }
+      });
+    });
+    req.on('error', reject);
+    req.end('{}');
+  });
+}
+
+export async function newSession(node: { readonly url: string }, from = nextCustomerAddress()): Promise<CreatedSession> {
+  const res = await createSessionOn(node, from);
+  assert.equal(res.status, 201, JSON.stringify(res.body));
+  return res.body as unknown as CreatedSession;
 }
 
 /** A customer page's socket on `node`, hello said, `ready` taken. */
