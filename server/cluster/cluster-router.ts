@@ -63,6 +63,9 @@ interface EdgeConnection {
   dropWelcome: boolean;
   /** The session it is in, once joined/ready was seen. */
   sessionId: string | null;
+  /** When the agent's access token ends its socket: the handshake's `exp`, then each
+   *  `identity-renewed` that passed to it (from whichever hub verified the renewal). */
+  identityExpiresAt: number | null;
 }
 
 interface HomeSocket {
@@ -134,11 +137,11 @@ export class ClusterRouter {
   // ---- sockets accepted on this node ----
 
   addAgent(ws: WebSocket, address: string, admission: AgentAdmissionInfo): void {
-    this.#addEdge({ id: connId(), kind: 'agent', ws, address, admission, origin: '', binding: null, inSession: false, queue: null, alive: true, dropWelcome: false, sessionId: null });
+    this.#addEdge({ id: connId(), kind: 'agent', ws, address, admission, origin: '', binding: null, inSession: false, queue: null, alive: true, dropWelcome: false, sessionId: null, identityExpiresAt: admission.identityExpiresAt ?? null });
   }
 
   addCustomer(ws: WebSocket, address: string, origin: string): void {
-    this.#addEdge({ id: connId(), kind: 'customer', ws, address, admission: null, origin, binding: null, inSession: false, queue: null, alive: true, dropWelcome: false, sessionId: null });
+    this.#addEdge({ id: connId(), kind: 'customer', ws, address, admission: null, origin, binding: null, inSession: false, queue: null, alive: true, dropWelcome: false, sessionId: null, identityExpiresAt: null });
   }
 
   #addEdge(conn: EdgeConnection): void {
@@ -221,7 +224,8 @@ export class ClusterRouter {
     });
     conn.binding = { where: 'local', socket };
     const ws = socket.asWebSocket();
-    if (conn.kind === 'agent') this.#deps.hub.addAgent(ws, conn.address, conn.admission!);
+    // A socket bound back here after a relay keeps the deadline its renewals moved.
+    if (conn.kind === 'agent') this.#deps.hub.addAgent(ws, conn.address, { ...conn.admission!, identityExpiresAt: conn.identityExpiresAt });
     else this.#deps.hub.addCustomer(ws, conn.address, conn.origin);
   }
 
@@ -232,7 +236,7 @@ export class ClusterRouter {
     await this.#deps.bus.listen(sessionId, (m) => this.#fromBus(m));
     const open =
       conn.kind === 'agent'
-        ? { address: conn.address, agentAuth: conn.admission!.agentAuth, identity: conn.admission!.identity, identityExpiresAt: conn.admission!.identityExpiresAt ?? null, tokenDigest: conn.admission!.tokenDigest?.toString('hex') ?? null }
+        ? { address: conn.address, agentAuth: conn.admission!.agentAuth, identity: conn.admission!.identity, identityExpiresAt: conn.identityExpiresAt, tokenDigest: conn.admission!.tokenDigest?.toString('hex') ?? null }
         : { address: conn.address, origin: conn.origin };
     await this.#deps.bus.send(sessionId, 'home', conn.kind === 'agent' ? 'open-agent' : 'open-customer', conn.id, JSON.stringify(open)).catch(() => false);
     this.#deps.logger.info({ sessionId, side: conn.kind, home, node: this.#deps.node }, 'socket relayed to the session\'s home node');
@@ -313,6 +317,13 @@ export class ClusterRouter {
       }
     } else if (text.startsWith('{"type":"session-ended"')) {
       conn.inSession = false;
+    } else if (text.startsWith('{"type":"identity-renewed"')) {
+      try {
+        const renewed = JSON.parse(text) as { expiresAt?: unknown };
+        if (typeof renewed.expiresAt === 'number') conn.identityExpiresAt = renewed.expiresAt;
+      } catch {
+        // Written by a hub; the deadline just stays the one it was.
+      }
     }
   }
 
