@@ -4,6 +4,7 @@ import { errorText } from './error-text.js';
 import { Header, type View } from './header.js';
 import { Notice } from './notice.js';
 import { SessionScreen } from './session-screen.js';
+import { loadSummary, saveSummary, summarize, type SessionSummary } from './session-summary.js';
 import { SettingsScreen } from './settings-screen.js';
 import { SignInScreen } from './sign-in-screen.js';
 import { SignOutNotice } from './sign-out-notice.js';
@@ -29,6 +30,15 @@ function Desk({ api }: { readonly api: AgentDeskApi }) {
   const [signOutError, setSignOutError] = useState<UiError | null>(null);
   const [signingOut, setSigningOut] = useState(false);
   const mainRef = useRef<HTMLElement>(null);
+  // Kept here, above both layouts: the live layout and the join screen are different trees, so a
+  // summary kept in the session screen would be lost the moment the session ends. sessionStorage
+  // keeps it across a reload of the window mid-session.
+  const [summary, setSummary] = useState<SessionSummary | null>(() => loadSummary(summaryStorage()));
+  const session = state?.session;
+  useEffect(() => {
+    if (session) setSummary((current) => summarize(current, session));
+  }, [session]);
+  useEffect(() => saveSummary(summaryStorage(), summary), [summary]);
 
   // Move focus to the new screen's content so keyboard and screen-reader users land on it.
   useEffect(() => {
@@ -60,7 +70,7 @@ function Desk({ api }: { readonly api: AgentDeskApi }) {
     return (
       <div className="app app-live">
         <main id="main" className="main-live" ref={mainRef} tabIndex={-1}>
-          <SessionScreen api={api} connection={state.connection} session={state.session} onOpenSettings={() => setView('settings')} onSignOut={() => void signOut()} />
+          <SessionScreen api={api} connection={state.connection} session={state.session} summary={summary} onOpenSettings={() => setView('settings')} onSignOut={() => void signOut()} />
         </main>
       </div>
     );
@@ -93,7 +103,7 @@ function Desk({ api }: { readonly api: AgentDeskApi }) {
         {view === 'settings' ? (
           <SettingsScreen api={api} agentTokenSet={state.settings.agentTokenSet} />
         ) : state.signIn.status === 'signed-in' ? (
-          <SessionScreen api={api} connection={state.connection} session={state.session} onOpenSettings={() => setView('settings')} onSignOut={() => void signOut()} />
+          <SessionScreen api={api} connection={state.connection} session={state.session} summary={summary} onOpenSettings={() => setView('settings')} onSignOut={() => void signOut()} />
         ) : (
           <>
             {state.signIn.status === 'signed-out' && state.signIn.signOut && <SignOutNotice api={api} summary={state.signIn.signOut} />}
@@ -103,4 +113,12 @@ function Desk({ api }: { readonly api: AgentDeskApi }) {
       </main>
     </div>
   );
+}
+
+function summaryStorage(): Storage | null {
+  try {
+    return window.sessionStorage;
+  } catch {
+    return null;
+  }
 }

@@ -8,18 +8,18 @@ import { LiveSessionView } from './live-session.js';
 import { Notice } from './notice.js';
 import { pageStreamFor } from './page-stream.js';
 import { askForNotifications } from './session-alerts.js';
-import { describeSummary, summarize, type SessionSummary } from './session-summary.js';
+import { describeSummary, type SessionSummary } from './session-summary.js';
 
 export function SessionScreen(props: {
   readonly api: AgentDeskApi;
   readonly connection: ConnectionState;
   readonly session: SessionState;
+  /** The account of the latest session, kept by the app across the live and join layouts. */
+  readonly summary: SessionSummary | null;
   readonly onOpenSettings: () => void;
   readonly onSignOut: () => void;
 }) {
-  const { session } = props;
-  const [summary, setSummary] = useState<SessionSummary | null>(null);
-  useEffect(() => setSummary((current) => summarize(current, session)), [session]);
+  const { session, summary } = props;
   // Subscribed while signed in, before any join, so no frame of a session is missed.
   const stream = pageStreamFor(props.api);
   const live = session.status === 'joined' || session.status === 'reconnecting';

@@ -42,3 +42,39 @@ export function describeSummary(summary: SessionSummary): string {
   const pages = summary.pages.length;
   return `${lasted}${pages} page${pages === 1 ? '' : 's'} · ${summary.modeChanges} mode change${summary.modeChanges === 1 ? '' : 's'}`;
 }
+
+/** Where the summary of the current session survives a reload of the window (sessionStorage). */
+export const SUMMARY_STORAGE_KEY = 'agentdesk.session-summary';
+
+type SummaryStorage = Pick<Storage, 'getItem' | 'setItem' | 'removeItem'>;
+
+const CONTROL_STATES: readonly ControlState[] = ['none', 'requested', 'granted', 'declined', 'revoked'];
+
+/** The summary a reloaded window had kept, or null (none, unreadable, or storage refused). */
+export function loadSummary(storage: SummaryStorage | null): SessionSummary | null {
+  try {
+    const raw = storage?.getItem(SUMMARY_STORAGE_KEY);
+    if (!raw) return null;
+    const v = JSON.parse(raw) as Partial<Record<keyof SessionSummary, unknown>>;
+    const ok =
+      typeof v.sessionId === 'string' &&
+      typeof v.joinedAt === 'number' &&
+      Array.isArray(v.pages) &&
+      v.pages.every((p) => typeof p === 'string') &&
+      typeof v.modeChanges === 'number' &&
+      (v.endedAt === null || typeof v.endedAt === 'number') &&
+      CONTROL_STATES.includes(v.lastControl as ControlState);
+    return ok ? (v as unknown as SessionSummary) : null;
+  } catch {
+    return null;
+  }
+}
+
+export function saveSummary(storage: SummaryStorage | null, summary: SessionSummary | null): void {
+  try {
+    if (summary) storage?.setItem(SUMMARY_STORAGE_KEY, JSON.stringify(summary));
+    else storage?.removeItem(SUMMARY_STORAGE_KEY);
+  } catch {
+    // Storage refused (quota, privacy mode): the summary lives for this page only.
+  }
+}

@@ -1,7 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { LiveSession, SessionState } from '../../../common/api.js';
-import { describeSummary, summarize } from '../../../renderer/session-summary.js';
+import { describeSummary, loadSummary, saveSummary, summarize, SUMMARY_STORAGE_KEY } from '../../../renderer/session-summary.js';
 import { controlAlert, windowTitle } from '../../../renderer/session-alerts.js';
 
 const base: LiveSession = {
@@ -37,6 +37,36 @@ describe('end-of-session summary', () => {
     const second = summarize(first, joined({ sessionId: 's-2' }));
     assert.equal(second?.sessionId, 's-2');
     assert.equal(second?.modeChanges, 0);
+  });
+});
+
+describe('the summary across a reload of the window', () => {
+  function memoryStorage() {
+    const items = new Map<string, string>();
+    return { getItem: (k: string) => items.get(k) ?? null, setItem: (k: string, v: string) => void items.set(k, v), removeItem: (k: string) => void items.delete(k), items };
+  }
+
+  it('comes back as it was saved, so the changes before the reload still count', () => {
+    const storage = memoryStorage();
+    let s = summarize(null, joined({ control: 'requested' }));
+    s = summarize(s, joined({ control: 'granted' }));
+    saveSummary(storage, s);
+    const reloaded = loadSummary(storage);
+    assert.deepEqual(reloaded, s);
+    const ended = summarize(summarize(reloaded, joined({ control: 'none' })), { status: 'ended', sessionId: 's-1', reason: 'agent-left', endedAt: 70_000 });
+    assert.ok(ended);
+    assert.equal(describeSummary(ended), 'Lasted 1:00 · 0 pages · 2 mode changes');
+  });
+
+  it('ignores what it cannot read, and forgets on null', () => {
+    const storage = memoryStorage();
+    for (const junk of ['{', '[]', '{"sessionId":"s-1"}', JSON.stringify({ sessionId: 's', joinedAt: 1, pages: [1], modeChanges: 0, endedAt: null, lastControl: 'none' })]) {
+      storage.items.set(SUMMARY_STORAGE_KEY, junk);
+      assert.equal(loadSummary(storage), null, junk);
+    }
+    saveSummary(storage, null);
+    assert.equal(storage.items.has(SUMMARY_STORAGE_KEY), false);
+    assert.equal(loadSummary(null), null);
   });
 });
 
