@@ -23,7 +23,7 @@ import { cpSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { CONTENT_SECURITY_POLICY } from '../src/electron/content-security-policy.js';
+import { CONTENT_SECURITY_POLICY } from '../src/renderer-bundle/content-security-policy.js';
 
 const root = resolve(import.meta.dirname, '..');
 

@@ -1,29 +1,15 @@
 // The app:// protocol that serves the renderer bundle (dist/renderer) to the main window, instead
 // of file:// (which would give the page access to the whole disk's origin). Only GET/HEAD of files
-// under the bundle's folder on the one host `agentdesk`; everything else is refused.
-import { realpath, stat, readFile } from 'node:fs/promises';
-import { extname, isAbsolute, join, relative, sep } from 'node:path';
-import { CONTENT_SECURITY_POLICY } from './content-security-policy.js';
-import { APP_PROTOCOL_MAX_FILE_BYTES } from './limits.js';
+// under the bundle's folder on the one host `agentdesk`; everything else is refused. What is served
+// and with which headers is src/renderer-bundle/bundle-files.ts, shared with the browser shell.
+import { readFile } from 'node:fs/promises';
+import { bundlePath, bundleResponseHeaders, findBundleFile } from '../renderer-bundle/bundle-files.js';
 
 export const APP_SCHEME = 'app';
 export const APP_HOST = 'agentdesk';
 export const APP_ORIGIN = `${APP_SCHEME}://${APP_HOST}`;
 /** What the main window loads. */
 export const APP_START_URL = `${APP_ORIGIN}/index.html`;
-
-const CONTENT_TYPES: Readonly<Record<string, string>> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.mjs': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.json': 'application/json',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.ico': 'image/x-icon',
-  '.woff2': 'font/woff2',
-  '.txt': 'text/plain; charset=utf-8',
-};
 
 /**
  * True for a URL of the renderer bundle. Compared by scheme and host: Node's URL gives
@@ -49,43 +35,12 @@ export function resolveAppUrl(rawUrl: string, method = 'GET'): AppRequestTarget 
   if (method !== 'GET' && method !== 'HEAD') return { ok: false, status: 405, reason: 'method not allowed' };
   if (!URL.canParse(rawUrl)) return { ok: false, status: 400, reason: 'not a URL' };
   if (!isAppUrl(rawUrl)) return { ok: false, status: 404, reason: 'unknown host' };
-  const url = new URL(rawUrl);
-  const segments: string[] = [];
-  for (const raw of url.pathname.split('/').slice(1)) {
-    let segment: string;
-    try {
-      segment = decodeURIComponent(raw);
-    } catch {
-      return { ok: false, status: 400, reason: 'bad percent-encoding' };
-    }
-    if (segment === '.' || segment === '..' || /[/\\\0]/.test(segment) || /^[a-z]:/i.test(segment)) {
-      return { ok: false, status: 400, reason: 'path outside the renderer bundle' };
-    }
-    segments.push(segment);
-  }
-  const path = segments.join('/');
-  return { ok: true, relativePath: path === '' || path.endsWith('/') ? `${path}index.html` : path };
-}
-
-/** The response headers of every app:// answer. */
-export function appResponseHeaders(contentType: string): Record<string, string> {
-  return {
-    'content-type': contentType,
-    'content-security-policy': CONTENT_SECURITY_POLICY,
-    'x-content-type-options': 'nosniff',
-    'referrer-policy': 'no-referrer',
-    'cross-origin-opener-policy': 'same-origin',
-    'cache-control': 'no-cache',
-  };
+  const path = bundlePath(new URL(rawUrl).pathname);
+  return path.ok ? path : { ok: false, status: 400, reason: path.reason };
 }
 
 function refusal(status: number, reason: string): Response {
-  return new Response(`${status} ${reason}\n`, { status, headers: appResponseHeaders('text/plain; charset=utf-8') });
-}
-
-function inside(root: string, path: string): boolean {
-  const rel = relative(root, path);
-  return rel !== '' && !rel.startsWith(`..${sep}`) && rel !== '..' && !isAbsolute(rel);
+  return new Response(`${status} ${reason}\n`, { status, headers: bundleResponseHeaders('text/plain; charset=utf-8') });
 }
 
 /**
@@ -96,21 +51,10 @@ export function createAppProtocolHandler(rootDir: string): (request: Request) =>
   return async (request) => {
     const target = resolveAppUrl(request.url, request.method);
     if (!target.ok) return refusal(target.status, target.reason);
-    // Resolved per request: the bundle may be rebuilt (or built late) while the app runs.
-    const root = await realpath(rootDir).catch(() => null);
-    if (root === null) return refusal(404, 'the renderer bundle is missing: run npm run build:renderer');
-    let file: string;
-    try {
-      file = await realpath(join(root, ...target.relativePath.split('/')));
-    } catch {
-      return refusal(404, 'not found');
-    }
-    if (!inside(root, file)) return refusal(404, 'not found');
-    const info = await stat(file).catch(() => null);
-    if (!info?.isFile()) return refusal(404, 'not found');
-    if (info.size > APP_PROTOCOL_MAX_FILE_BYTES) return refusal(404, 'not found');
-    const headers = appResponseHeaders(CONTENT_TYPES[extname(file).toLowerCase()] ?? 'application/octet-stream');
-    if (request.method === 'HEAD') return new Response(null, { status: 200, headers: { ...headers, 'content-length': String(info.size) } });
-    return new Response(await readFile(file), { status: 200, headers });
+    const found = await findBundleFile(rootDir, target.relativePath);
+    if (!found.ok) return refusal(404, found.reason === 'not-built' ? 'the renderer bundle is missing: run npm run build:renderer' : 'not found');
+    const headers = bundleResponseHeaders(found.contentType);
+    if (request.method === 'HEAD') return new Response(null, { status: 200, headers: { ...headers, 'content-length': String(found.size) } });
+    return new Response(await readFile(found.file), { status: 200, headers });
   };
 }

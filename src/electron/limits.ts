@@ -5,10 +5,6 @@
  * attack, so the oldest entries are dropped past this. */
 export const LAUNCH_QUEUE_MAX = 16;
 
-/** Largest file the app:// protocol serves. The renderer's biggest asset (the React bundle) is a
- * few hundred KiB; anything near this is not part of the renderer build. */
-export const APP_PROTOCOL_MAX_FILE_BYTES = 16 * 1024 * 1024;
-
 /** The main window never gets smaller than the layout the agent UI is designed for. */
 export const WINDOW_MIN_WIDTH = 1024;
 export const WINDOW_MIN_HEIGHT = 640;

@@ -4,14 +4,13 @@
 // pages, DNS-rebinding sites and processes without the key.
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { stat } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { extname, join, resolve, sep } from 'node:path';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { isApiOperation, parseApiArguments } from '../../common/api.js';
 import { HOST_API_PATH, HOST_CLOSE, HOST_KEY_PARAM, hostFrameHeader, pageToHostSchema, type HostToPage } from '../../common/host-protocol.js';
 import type { AppLogger, DesktopApp } from '../app/desktop-app-types.js';
+import { bundlePath, bundleResponseHeaders, findBundleFile } from '../renderer-bundle/bundle-files.js';
 import { API_HELLO_TIMEOUT_MS, API_MAX_PAYLOAD_BYTES } from './limits.js';
 
 export interface HostServerOptions {
@@ -32,26 +31,8 @@ export interface HostServer {
   close(): Promise<void>;
 }
 
-// Same policy as renderer/index.html's meta tag, also sent as a header so it covers every response.
-// The mirrored customer page lives in an about:blank iframe, which inherits this policy: rrweb
-// rebuilds the page's stylesheets as <style> elements and its style attributes as attributes, so
-// styles need 'unsafe-inline' (styles cannot run code; scripts stay 'self' only, and the iframe
-// has no allow-scripts anyway), and the page's images and fonts come from the customer's site.
-const CSP =
-  "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob: http: https:; font-src 'self' data: http: https:; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
-
-const CONTENT_TYPES: Readonly<Record<string, string>> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.json': 'application/json',
-  '.woff2': 'font/woff2',
-};
-
 export async function startHostServer(options: HostServerOptions): Promise<HostServer> {
-  const rendererDir = resolve(options.rendererDir);
+  const { rendererDir } = options;
   const server = createServer();
   const sockets = new WebSocketServer({ noServer: true, maxPayload: API_MAX_PAYLOAD_BYTES });
   await new Promise<void>((done, fail) => {
@@ -167,49 +148,22 @@ async function serveStatic(rendererDir: string, req: IncomingMessage, res: Serve
     sendText(res, 405, 'Method not allowed.');
     return;
   }
-  let pathname: string;
-  try {
-    pathname = decodeURIComponent(new URL(req.url ?? '/', 'http://host').pathname);
-  } catch {
-    sendText(res, 400, 'Bad path.');
+  // Every refused path is a plain 404 here: the page needs no more, and a probe learns nothing.
+  const path = URL.canParse(req.url ?? '/', 'http://host') ? bundlePath(new URL(req.url ?? '/', 'http://host').pathname) : null;
+  const found = path?.ok ? await findBundleFile(rendererDir, path.relativePath) : null;
+  if (!found?.ok) {
+    sendText(res, 404, found?.reason === 'not-built' ? 'The agent UI is not built: run "npm run build:renderer".' : 'Not found.');
     return;
   }
-  const relative = pathname === '/' ? 'index.html' : pathname.slice(1);
-  const file = resolve(join(rendererDir, relative));
-  const type = CONTENT_TYPES[extname(file)];
-  if (!file.startsWith(rendererDir + sep) || pathname.includes('\0') || !type) {
-    sendText(res, 404, 'Not found.');
-    return;
-  }
-  const info = await stat(file).catch(() => null);
-  if (!info?.isFile()) {
-    sendText(res, 404, file.endsWith('index.html') ? 'The agent UI is not built: run "npm run build:renderer".' : 'Not found.');
-    return;
-  }
-  res.writeHead(200, {
-    ...securityHeaders(),
-    'content-type': type,
-    'content-length': info.size,
-    'cache-control': 'no-store',
-  });
+  res.writeHead(200, { ...bundleResponseHeaders(found.contentType), 'content-length': found.size });
   if (req.method === 'HEAD') {
     res.end();
     return;
   }
-  createReadStream(file).pipe(res);
-}
-
-function securityHeaders(): Record<string, string> {
-  return {
-    'content-security-policy': CSP,
-    'x-content-type-options': 'nosniff',
-    'referrer-policy': 'no-referrer',
-    'cross-origin-opener-policy': 'same-origin',
-    'cross-origin-resource-policy': 'same-origin',
-  };
+  createReadStream(found.file).pipe(res);
 }
 
 function sendText(res: ServerResponse, status: number, text: string): void {
-  res.writeHead(status, { ...securityHeaders(), 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store' });
+  res.writeHead(status, bundleResponseHeaders('text/plain; charset=utf-8'));
   res.end(text);
 }

@@ -4,7 +4,7 @@ import { mkdtempSync, mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { APP_START_URL, createAppProtocolHandler, isAppUrl, resolveAppUrl } from '../../../src/electron/app-protocol.js';
-import { CONTENT_SECURITY_POLICY } from '../../../src/electron/content-security-policy.js';
+import { CONTENT_SECURITY_POLICY } from '../../../src/renderer-bundle/content-security-policy.js';
 
 describe('resolveAppUrl', () => {
   it('maps the start page and assets under the bundle', () => {

@@ -1,7 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { CONTENT_SECURITY_POLICY, parseContentSecurityPolicy } from '../../../src/electron/content-security-policy.js';
+import { CONTENT_SECURITY_POLICY, parseContentSecurityPolicy } from '../../../src/renderer-bundle/content-security-policy.js';
 
 const header = parseContentSecurityPolicy(CONTENT_SECURITY_POLICY);
 

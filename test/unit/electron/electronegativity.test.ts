@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DISABLED_CHECKS, onlyReviewedCspRemark, scanElectronShell } from '../../../scripts/electronegativity.js';
-import { CONTENT_SECURITY_POLICY } from '../../../src/electron/content-security-policy.js';
+import { CONTENT_SECURITY_POLICY } from '../../../src/renderer-bundle/content-security-policy.js';
 
 const root = fileURLToPath(new URL('../../../', import.meta.url));
 const rendererHtml = join(root, 'renderer/index.html');

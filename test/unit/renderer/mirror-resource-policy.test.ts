@@ -1,7 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { mirrorPolicy, resourceOrigins } from '../../../renderer/mirror-resource-policy.js';
-import { parseContentSecurityPolicy } from '../../../src/electron/content-security-policy.js';
+import { parseContentSecurityPolicy } from '../../../src/renderer-bundle/content-security-policy.js';
 
 describe("the mirror's resource policy", () => {
   it('keeps only well-formed http(s) origins: nothing that could add a directive or a path', () => {

@@ -1,6 +1,7 @@
-// The Content Security Policy the app:// protocol sends with every response. It repeats the
-// renderer's own <meta> policy (renderer/index.html) and adds what only a header can carry:
-// `frame-ancestors` is ignored in a <meta> element.
+// The Content Security Policy both shells send with every renderer response (app:// in Electron,
+// the browser shell's local server). It repeats the renderer's own <meta> policy
+// (renderer/index.html, kept equal by test/unit/electron/content-security-policy.test.ts) and adds
+// what only a header can carry: `frame-ancestors` is ignored in a <meta> element.
 
 /**
  * Directive → sources. Readonly so no caller can widen the policy at run time.
@@ -8,8 +9,7 @@
  * The customer's page is mirrored in an about:blank iframe, which inherits this policy: rrweb
  * rebuilds the page's stylesheets as <style> elements and its style attributes as attributes, so
  * styles need 'unsafe-inline' (styles cannot run code; scripts stay 'self' only and the iframe has
- * no allow-scripts), and the page's images and fonts come from the customer's site. The browser
- * shell (src/host/host-server.ts) sends the same policy.
+ * no allow-scripts), and the page's images and fonts come from the customer's site.
  */
 export const CSP_DIRECTIVES: ReadonlyArray<readonly [string, readonly string[]]> = [
   ['default-src', ["'self'"]],
@@ -17,7 +17,8 @@ export const CSP_DIRECTIVES: ReadonlyArray<readonly [string, readonly string[]]>
   ['style-src', ["'self'", "'unsafe-inline'"]],
   ['img-src', ["'self'", 'data:', 'blob:', 'http:', 'https:']],
   ['font-src', ["'self'", 'data:', 'http:', 'https:']],
-  // The renderer talks to the main process over IPC only; nothing it fetches leaves app://.
+  // The renderer talks to the main process over IPC (Electron) or its own origin's socket (the
+  // browser shell); nothing it fetches leaves its origin.
   ['connect-src', ["'self'"]],
   ['object-src', ["'none'"]],
   ['base-uri', ["'none'"]],
