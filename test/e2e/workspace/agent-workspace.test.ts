@@ -171,6 +171,7 @@ describe('the agent workspace', { skip: existsSync(SNIPPET) ? false : 'the snipp
     await tabTo(agent, /^Controls$/);
     await agent.keyboard.press('Enter');
     await tabTo(agent, /^Controls on the customer/, { max: 3 });
+    noSerious('the list of the customer’s controls', await seriousViolations(agent));
     const selected = async () => (await agent.evaluate(`document.activeElement.selectedOptions[0]?.textContent ?? ''`)) as string;
     let chosen = await selected();
     for (let i = 0; i < 30 && !chosen.startsWith('Full name'); i += 1) {
@@ -237,6 +238,7 @@ describe('the agent workspace', { skip: existsSync(SNIPPET) ? false : 'the snipp
     await ui.waitUntil(`function () { return this.querySelectorAll('.strokes polyline').length === 1; }`, 'the stroke on the customer’s page');
     await customer.screenshot({ path: join(REPO_ROOT, 'test-results/e2e/workspace/11-customer-cursor-and-pen.png') });
     await shot(agent, '11-agent-pen');
+    noSerious('pen mode', await seriousViolations(agent));
     await ui.waitForButton('Hide drawings');
     // It fades by itself after a few seconds.
     await ui.waitUntil(`function () { return this.querySelectorAll('.strokes polyline').length === 0; }`, 'the stroke gone', 8000);
@@ -328,6 +330,7 @@ describe('the agent workspace', { skip: existsSync(SNIPPET) ? false : 'the snipp
       assert.equal(await agent.getByTestId('lag').innerText(), 'unknown');
       assert.equal(await agent.getByTestId('live-status').innerText(), 'No updates');
       await shot(agent, '06-server-hung');
+      noSerious('the greyed mirror', await seriousViolations(agent));
     } finally {
       process.kill(pid, 'SIGCONT');
     }
