@@ -107,7 +107,8 @@ export const NET_LIMITS = {
   /**
    * Agent control messages (pointer, action, probe, control) per second per agent socket: a person
    * clicks and types far slower; the lag probe runs once a second. Past it the message is dropped
-   * with MESSAGE_RATE_LIMITED, so a runaway desktop cannot flood the customer's page.
+   * with MESSAGE_RATE_LIMITED, so a runaway desktop cannot flood the customer's page. Identity
+   * renewals (`identity`, one signature check each) count too: a desktop sends one per token life.
    */
   agentControlMessagesPerSecond: 50,
   /** Customer `page` messages per session per minute: real navigation is far slower; each one is an audit row. */

@@ -268,6 +268,8 @@ export class SessionHub {
       case 'identity':
         // Only a connection admitted with an identity has one to renew.
         if (!agent.identityExpiry || !this.#deps.oidc) agent.peer.badFrame();
+        // Each one costs a signature check: it counts with the agent's in-session messages.
+        else if (this.#agentMessages.add(agent.id) > this.#deps.limits.agentControlMessagesPerSecond) agent.peer.sendError('MESSAGE_RATE_LIMITED');
         else this.#queue(agent, agent.identityExpiry.renew(message.accessToken, this.#deps.oidc, this.#deps.logger));
         return;
       default:

@@ -63,6 +63,19 @@ describe('an agent connection lasts as long as its access token, unless renewed 
     }
   });
 
+  it('renewals count with the agent\'s in-session messages: a flood is answered MESSAGE_RATE_LIMITED', async () => {
+    const agent = await mustConnect(t.wsUrl('/cobrowse/agent'), headers(await token('agent-1', '60s')));
+    assert.equal((await agent.next()).type, 'welcome');
+    const renewal = await token('agent-1', '60s');
+    for (let i = 0; i < 60; i += 1) agent.send({ type: 'identity', accessToken: renewal });
+    const answers = await Promise.all(Array.from({ length: 60 }, () => agent.next<{ type: string; code?: string }>()));
+    const limited = answers.filter((m) => m.code === 'MESSAGE_RATE_LIMITED').length;
+    assert.equal(limited, 10, 'the 51st to 60th within a second are refused');
+    assert.equal(answers.filter((m) => m.type === 'identity-renewed').length, 50);
+    assert.equal(agent.ws.readyState, agent.ws.OPEN);
+    agent.close();
+  });
+
   it('an identity message on a connection admitted without identity is a bad frame', async () => {
     const agent = await mustConnect(plain.wsUrl('/cobrowse/agent'), { 'X-Cobrowse-Agent-Token': TOKEN });
     assert.equal((await agent.next()).type, 'welcome');
