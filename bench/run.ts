@@ -1,4 +1,4 @@
-// npm run bench [-- --quick] [-- --profile] [-- --no-pin] [-- --only=stream,admission,memory,customer,page]
+// npm run bench [-- --quick] [-- --profile] [-- --no-pin] [-- --only=stream,admission,memory,customer,page,cluster]
 // Each relay runs pinned to a CPU of its own and the load generators to the others (lib/cpu-pinning.ts)
 // unless --no-pin; the results record where everything ran.
 // npm run bench -- --render [FILE]   prints the table of a results file (default bench/results.json)
@@ -17,6 +17,7 @@ import { pinningPlan } from './lib/cpu-pinning.js';
 import type { BenchResults } from './lib/results.js';
 import { usePinning } from './lib/rig.js';
 import { runAdmissionPart } from './parts/admission.js';
+import { runClusterPart, type ClusterResult } from './parts/cluster.js';
 import { runCustomerCostPart } from './parts/customer-cost.js';
 import { runMemoryPart } from './parts/memory.js';
 import { runPageStreamPart, type PageStreamResult } from './parts/page-stream.js';
@@ -24,7 +25,7 @@ import { runStreamPart, type StreamPartResult } from './parts/relay-streams.js';
 import { renderChart } from './chart.js';
 import { renderReport } from './report.js';
 
-const PARTS = ['stream', 'admission', 'memory', 'customer', 'page'] as const;
+const PARTS = ['stream', 'admission', 'memory', 'customer', 'page', 'cluster'] as const;
 type Part = (typeof PARTS)[number];
 
 const BENCH_DIR = import.meta.dirname;
@@ -99,6 +100,7 @@ async function main(): Promise<void> {
   let memory: BenchResults['memory'] = [];
   let customerCost: BenchResults['customerCost'] = [];
   let pageStream: PageStreamResult = { uplink: [], growth: [] };
+  let cluster: ClusterResult | null = null;
   soFar = () => ({
     startedAt: new Date(started).toISOString(),
     quick: cli.quick,
@@ -110,6 +112,7 @@ async function main(): Promise<void> {
     memory,
     customerCost,
     ...pageStream,
+    ...(cluster ? { cluster } : {}),
     failures: failures.map((f) => ({ part: f.part, error: f.error.split('\n')[0]! })),
   });
   const { failures: streamFailures, ...streamRows } = await attempt('stream', 'Relay latency, snapshot bursts, capacity', () => runStreamPart(plan, outDir, log, cli.profile), {
@@ -124,6 +127,7 @@ async function main(): Promise<void> {
   memory = await attempt('memory', 'Memory', () => runMemoryPart(plan, outDir, log), []);
   customerCost = await attempt('customer', 'Customer cost', () => runCustomerCostPart(plan, outDir, log, cli.profile), []);
   pageStream = await attempt('page', "Customer's uplink and the first snapshot's growth", () => runPageStreamPart(plan, outDir, log, cli.profile), { uplink: [], growth: [] });
+  cluster = await attempt('cluster', 'Cluster: cross-node relay, failover, memory per node', () => runClusterPart(cli.quick, log), null);
 
   const results: BenchResults = soFar();
   const partial = cli.quick || cli.only.length < PARTS.length;

@@ -1,5 +1,6 @@
 // The shape of bench/results.json: every number the table shows, plus enough detail (CPU of
 // each process, send lag, setup time) to tell a relay limit from a load-generator limit.
+import type { ClusterResult } from '../parts/cluster.js';
 import type { RelayKind } from '../load/driver.js';
 import type { LoopWindow } from '../relays/loop-monitor.js';
 import type { PinningPlan } from './cpu-pinning.js';
@@ -155,6 +156,8 @@ export interface BenchResults {
   /** Absent before issue 15. */
   readonly uplink?: readonly UplinkRow[];
   readonly growth?: readonly GrowthRow[];
+  /** The cluster part (issue 14, bench/parts/cluster.ts); absent when it did not run. */
+  readonly cluster?: ClusterResult;
   /** Parts that failed, with why; the rest of the run still reports. */
   readonly failures: readonly { readonly part: string; readonly error: string }[];
 }

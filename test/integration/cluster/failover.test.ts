@@ -7,10 +7,10 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { AGENT_TOKEN_HEADER, PageFrameKind, type CreatedSession } from '../../../common/protocol.js';
 import type { ServerProcess } from '../server/helpers/server-process.js';
-import { connect, type TestSocket } from '../server/net-helpers/ws-client.js';
+import type { TestSocket } from '../server/net-helpers/ws-client.js';
 import { missingBinaries } from './helpers/binaries.js';
 import { sleep, waitUntil } from './helpers/child-processes.js';
-import { agentOn, customerOn, frameRelayed, newSession, nextOfType, wsUrl } from './helpers/cluster-clients.js';
+import { agentOn, attempt, customerOn, frameRelayed, newSession, nextOfType, resumeUntil } from './helpers/cluster-clients.js';
 import { CUSTOMER_ORIGIN, clusterFixture, type ClusterFixture } from './helpers/cluster-nodes.js';
 import { startPostgres, type PostgresServer } from './helpers/postgres-server.js';
 import { startRedis, type RedisServer } from './helpers/redis-server.js';
@@ -18,34 +18,6 @@ import { startRedis, type RedisServer } from './helpers/redis-server.js';
 const TOKEN = '27182818284590452353602874';
 const ADMIN_KEY = 'failover-admin-key-0123456789abcdefghijk';
 const TRIES = Number(process.env.AGENTDESK_FAILOVER_TRIES ?? 10);
-
-/** Opens a socket on `node` and sends `first`; resolves with the socket once `expect` arrives, or null. */
-async function attempt(node: ServerProcess, path: string, headers: Record<string, string>, first: object, expect: string, skipWelcome: boolean): Promise<{ socket: TestSocket; answer: Record<string, unknown> } | null> {
-  const handshake = await connect(wsUrl(node, path), headers).catch(() => null);
-  if (!handshake?.ok) return null;
-  const socket = handshake.socket;
-  try {
-    if (skipWelcome && (await socket.next(2_000)).type !== 'welcome') throw new Error('no welcome');
-    socket.send(first);
-    const answer = await socket.next(1_500);
-    if (answer.type === expect) return { socket, answer };
-  } catch {
-    // Relayed to the dead node (not yet known gone), or closed with 1012: try again.
-  }
-  socket.close();
-  return null;
-}
-
-/** Retries like a client does within the grace, until the answer comes. */
-async function resumeUntil(what: string, once: () => Promise<{ socket: TestSocket; answer: Record<string, unknown> } | null>): Promise<{ socket: TestSocket; answer: Record<string, unknown> }> {
-  const end = Date.now() + 25_000;
-  while (Date.now() < end) {
-    const done = await once();
-    if (done) return done;
-    await sleep(100);
-  }
-  throw new Error(`${what} did not resume within 25 s`);
-}
 
 describe('failover: kill -9 of the node holding a session', { skip: missingBinaries(['redis-server', 'initdb', 'pg_ctl']) }, () => {
   let postgres: PostgresServer;

@@ -5,6 +5,7 @@ import { request } from 'node:http';
 import { AGENT_TOKEN_HEADER, PageFrameKind, type CreatedSession } from '../../../../common/protocol.js';
 import type { ServerProcess } from '../../server/helpers/server-process.js';
 import { connect, mustConnect, type TestSocket } from '../../server/net-helpers/ws-client.js';
+import { sleep } from './child-processes.js';
 import { CUSTOMER_ORIGIN } from './cluster-nodes.js';
 
 export function wsUrl(node: { readonly url: string }, path: string): string {
@@ -93,4 +94,32 @@ export async function frameRelayed(customer: TestSocket, agent: TestSocket, text
   const frame = pageFrame(text);
   customer.ws.send(frame, { binary: true });
   assert.deepEqual(await agent.nextBinary(5_000), frame);
+}
+
+/** Opens a socket on `node` and sends `first`; resolves with the socket once `expect` arrives, or null. */
+export async function attempt(node: { readonly url: string }, path: string, headers: Record<string, string>, first: object, expect: string, skipWelcome: boolean): Promise<{ socket: TestSocket; answer: Record<string, unknown> } | null> {
+  const handshake = await connect(wsUrl(node, path), headers).catch(() => null);
+  if (!handshake?.ok) return null;
+  const socket = handshake.socket;
+  try {
+    if (skipWelcome && (await socket.next(2_000)).type !== 'welcome') throw new Error('no welcome');
+    socket.send(first);
+    const answer = await socket.next(1_500);
+    if (answer.type === expect) return { socket, answer };
+  } catch {
+    // Relayed to the dead node (not yet known gone), or closed with 1012: try again.
+  }
+  socket.close();
+  return null;
+}
+
+/** Retries like a client does within the grace, until the answer comes. */
+export async function resumeUntil(what: string, once: () => Promise<{ socket: TestSocket; answer: Record<string, unknown> } | null>): Promise<{ socket: TestSocket; answer: Record<string, unknown> }> {
+  const end = Date.now() + 25_000;
+  while (Date.now() < end) {
+    const done = await once();
+    if (done) return done;
+    await sleep(100);
+  }
+  throw new Error(`${what} did not resume within 25 s`);
 }
