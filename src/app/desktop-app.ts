@@ -43,6 +43,7 @@ class Core implements DesktopApp {
   readonly #options: DesktopAppOptions;
   readonly #logger: DesktopAppOptions['logger'];
   readonly #agentTokens: AgentTokenStore;
+  readonly #secrets: FallbackSecretStore;
   readonly #listeners = new Set<(state: AppState) => void>();
   readonly #frameListeners = new Set<PageFrameListener>();
   /** Frames for a renderer that connects mid-session (a reloaded browser-shell tab, a second tab). */
@@ -63,12 +64,12 @@ class Core implements DesktopApp {
   constructor(options: DesktopAppOptions) {
     this.#options = options;
     this.#logger = options.logger;
-    this.#agentTokens = createAgentTokenStore(
-      new FallbackSecretStore(options.secretStore, (err) => {
-        this.#logger.warn({ code: err.code }, 'keychain unavailable: the agent token is kept in memory for this run only');
-        this.#notice(err.code, err.toBody());
-      }),
-    );
+    // One fallback for the run: the agent token and the sign-in share the keychain's fate.
+    this.#secrets = new FallbackSecretStore(options.secretStore, (err) => {
+      this.#logger.warn({ code: err.code }, 'keychain unavailable: secrets are kept in memory for this run only');
+      this.#notice(err.code, err.toBody());
+    });
+    this.#agentTokens = createAgentTokenStore(this.#secrets);
     this.#state = this.#compose();
   }
 
@@ -337,7 +338,7 @@ class Core implements DesktopApp {
     const auth = createAuthService({
       providers: this.#providers,
       desktop: this.#options.desktop,
-      secretStore: this.#options.secretStore,
+      secretStore: this.#secrets,
       logger: this.#logger,
     });
     this.#auth = auth;

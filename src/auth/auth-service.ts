@@ -3,9 +3,8 @@ import { assertNever } from '../../common/assert-never.js';
 import { AgentDeskError, type ErrorBody } from '../../common/errors.js';
 import type { Desktop } from '../desktop-port.js';
 import { END_SESSION_OFFER_TTL_MS, PENDING_LOGIN_TTL_MS, REFRESH_MIN_INTERVAL_MS, REVOCATION_TIMEOUT_S } from '../limits.js';
-import { FallbackSecretStore } from '../vault/fallback-secret-store.js';
+import type { FallbackSecretStore } from '../vault/fallback-secret-store.js';
 import { providerAccount } from '../vault/keychain-names.js';
-import type { SecretStore } from '../vault/secret-store.js';
 import type { AuthLogger } from './auth-logger.js';
 import { parseCallbackUrl, type CallbackParams } from './callback-url.js';
 import { systemClock, type Clock } from './clock.js';
@@ -70,8 +69,9 @@ export type SignOutResult = SignOutReport | null;
 export interface AuthServiceOptions {
   readonly providers: readonly ProviderConfig[];
   readonly desktop: Desktop;
-  /** The OS keychain (see src/vault); on KEYCHAIN_UNAVAILABLE the service falls back to memory. */
-  readonly secretStore: SecretStore;
+  /** The OS keychain behind the run's one in-memory fallback (made by the desktop core); the
+   * service tells the agent when it is in use. */
+  readonly secretStore: FallbackSecretStore;
   readonly logger: AuthLogger;
   readonly clock?: Clock;
   /** Draws the jitter of refresh retries (tests pin it); Math.random by default. */
@@ -161,7 +161,8 @@ export function createAuthService(options: AuthServiceOptions): AuthService {
 class SignInService implements AuthService {
   readonly #providers: ReadonlyMap<string, ProviderConfig>;
   readonly #desktop: Desktop;
-  readonly #store: SecretStore;
+  readonly #store: FallbackSecretStore;
+  readonly #stopWatchingStore: () => void;
   readonly #logger: AuthLogger;
   readonly #clock: Clock;
   readonly #random: () => number;
@@ -186,7 +187,9 @@ class SignInService implements AuthService {
     this.#clock = options.clock ?? systemClock;
     this.#random = options.random ?? Math.random;
     this.#ledger = new PendingLedger(this.#clock);
-    this.#store = new FallbackSecretStore(options.secretStore, (err) => {
+    this.#store = options.secretStore;
+    this.#warning = this.#store.unavailable?.toBody() ?? null;
+    this.#stopWatchingStore = this.#store.onUnavailable((err) => {
       this.#warning = err.toBody();
       this.#logger.warn({ code: err.code }, 'keychain unavailable: the sign-in is kept in memory for this run only');
       this.#emit();
@@ -867,6 +870,7 @@ class SignInService implements AuthService {
     this.#dropEndSessionOffer();
     this.#session?.cancelTimer?.();
     this.#listeners.clear();
+    this.#stopWatchingStore();
   }
 }
 

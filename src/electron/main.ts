@@ -5,6 +5,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import pino from 'pino';
 import { createDesktopApp } from '../app/desktop-app.js';
+import { createDesktopLogger } from '../app/desktop-logger.js';
 import { createKeytarSecretStore } from '../vault/keytar-secret-store.js';
 import { keychainService } from '../vault/keychain-names.js';
 import { readShellConfig, type ShellConfig } from './shell-config.js';
@@ -13,18 +14,12 @@ import { startElectronShell } from './shell.js';
 import { trustedCertificates } from './trusted-certificates.js';
 import { EXIT_CONFIG, EXIT_STARTUP_FAILED, failStartup } from './startup-failure.js';
 
-// Field names that could carry a secret are masked wherever they appear in a log line.
-const REDACT = ['*.token', '*.accessToken', '*.refreshToken', '*.idToken', '*.secret', '*.password', 'headers.authorization'];
-
 const failureParts = { app, dialog, stderr: process.stderr };
 
 function main(config: ShellConfig): void {
   if (config.userDataDir !== undefined) app.setPath('userData', config.userDataDir);
   const userData = app.getPath('userData');
-  const logger = pino(
-    { base: { service: 'agentdesk-electron' }, redact: { paths: REDACT, censor: '[REDACTED]' } },
-    pino.destination({ dest: join(userData, 'logs', 'main.log'), mkdir: true, sync: false, mode: 0o600 }),
-  );
+  const logger = createDesktopLogger('agentdesk-electron', pino.destination({ dest: join(userData, 'logs', 'main.log'), mkdir: true, sync: false, mode: 0o600 }));
   const defaultProvidersFile = join(userData, 'providers.json');
 
   startElectronShell({

@@ -9,6 +9,7 @@ import { parseArgs } from 'node:util';
 import pino from 'pino';
 import { parseApiArguments } from '../../common/api.js';
 import { createDesktopApp } from '../app/desktop-app.js';
+import { createDesktopLogger } from '../app/desktop-logger.js';
 import { createKeytarSecretStore } from '../vault/keytar-secret-store.js';
 import { keychainService } from '../vault/keychain-names.js';
 import { createHostDesktop } from './host-desktop.js';
@@ -26,9 +27,6 @@ const USAGE = `Usage: agentdesk [options] [callback-url]
   --no-open          print the link instead of opening the system browser
   --agent-token-stdin  read a 26-digit agent token from standard input and keep it in the keychain
   --help`;
-
-// Field names that could carry a secret are masked wherever they appear in a log line.
-const REDACT = ['*.token', '*.accessToken', '*.refreshToken', '*.idToken', '*.secret', '*.password', 'headers.authorization'];
 
 function defaultDataDir(): string {
   const base = process.env.XDG_CONFIG_HOME ?? join(homedir(), '.config');
@@ -69,7 +67,7 @@ async function main(): Promise<number> {
   const dataDir = resolve(values['data-dir'] ?? defaultDataDir());
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
 
-  const logger = pino({ base: { service: 'agentdesk' }, redact: { paths: REDACT, censor: '[REDACTED]' } }, pino.destination({ dest: 2, sync: true }));
+  const logger = createDesktopLogger('agentdesk', pino.destination({ dest: 2, sync: true }));
   const app = createDesktopApp({
     desktop: createHostDesktop(dataDir),
     secretStore: createKeytarSecretStore(keychainService(values.profile ?? 'default')),

@@ -6,6 +6,7 @@ import { parseProvidersFile } from '../../../src/auth/provider-config.js';
 import { REFRESH_BACKOFF_INITIAL_MS, REFRESH_MIN_INTERVAL_MS } from '../../../src/limits.js';
 import { providerAccount } from '../../../src/vault/keychain-names.js';
 import { MemorySecretStore } from '../../../src/vault/memory-secret-store.js';
+import { FallbackSecretStore } from '../../../src/vault/fallback-secret-store.js';
 import { FakeClock } from '../../integration/auth/helpers/fake-clock.js';
 import { FakeDesktop } from '../../integration/auth/helpers/fake-desktop.js';
 
@@ -30,7 +31,7 @@ const providers = parseProvidersFile({
 function setup(store = new MemorySecretStore(), clock = new FakeClock()) {
   const desktop = new FakeDesktop('/nonexistent');
   // The jitter pinned near its top: each wait is just under its ceiling.
-  const service = createAuthService({ providers, desktop, secretStore: store, logger: pino({ level: 'silent' }), clock, random: () => 0.999 });
+  const service = createAuthService({ providers, desktop, secretStore: new FallbackSecretStore(store), logger: pino({ level: 'silent' }), clock, random: () => 0.999 });
   return { service, desktop, store, clock };
 }
 

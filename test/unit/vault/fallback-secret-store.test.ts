@@ -57,4 +57,20 @@ describe('keychain with in-memory fallback', () => {
     const store = new FallbackSecretStore(failing, () => assert.fail('not a keychain outage'));
     await assert.rejects(store.get('a'), /bug/);
   });
+
+  it('is shared: every listener hears the one failure once, and a service that comes later can ask', async () => {
+    const broken = new BrokenKeychain();
+    const store = new FallbackSecretStore(broken);
+    const heard: string[] = [];
+    store.onUnavailable((err) => heard.push(`tokens ${err.code}`));
+    const stop = store.onUnavailable((err) => heard.push(`sign-in ${err.code}`));
+    const failure = () => store.unavailable;
+    assert.equal(failure(), null);
+    await store.set('a', '1');
+    await store.get('a');
+    assert.deepEqual(heard, ['tokens KEYCHAIN_UNAVAILABLE', 'sign-in KEYCHAIN_UNAVAILABLE']);
+    assert.equal(failure()?.code, 'KEYCHAIN_UNAVAILABLE');
+    stop();
+    assert.equal(broken.calls, 1);
+  });
 });

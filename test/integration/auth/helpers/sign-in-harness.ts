@@ -10,6 +10,7 @@ import type { Clock } from '../../../../src/auth/clock.js';
 import { parseProvidersFile, type ProviderConfig } from '../../../../src/auth/provider-config.js';
 import type { DesktopNetwork } from '../../../../src/desktop-port.js';
 import type { SecretStore } from '../../../../src/vault/secret-store.js';
+import { FallbackSecretStore } from '../../../../src/vault/fallback-secret-store.js';
 import { FakeDesktop } from './fake-desktop.js';
 import { captureLogger } from './log-capture.js';
 import { TestBrowser } from './test-browser.js';
@@ -67,7 +68,7 @@ export async function createHarness(options: {
   const service = createAuthService({
     providers: options.providers ?? testProviderConfig(options.idp, options.mode),
     desktop,
-    secretStore: options.store,
+    secretStore: new FallbackSecretStore(options.store),
     logger,
     ...(options.clock ? { clock: options.clock } : {}),
   });
