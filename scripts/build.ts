@@ -20,6 +20,7 @@ import { parseArgs } from 'node:util';
 import { build as esbuild, type BuildOptions } from 'esbuild';
 
 import { mainBuildOptions, preloadBuildOptions, stageApp } from './build-electron.js';
+import { rrwebSnapshotSeam } from './rrweb-snapshot-seam.js';
 
 const REPO_ROOT = resolve(import.meta.dirname, '..');
 
@@ -41,6 +42,8 @@ export function snippetBuildOptions(outfile: string, root = REPO_ROOT): BuildOpt
     legalComments: 'none',
     logLevel: 'warning',
     outfile,
+    // rrweb's whole-document snapshot goes through server/snippet/snapshot-seam.ts (sliced on large pages).
+    plugins: [rrwebSnapshotSeam(root)],
   };
 }
 
@@ -70,7 +73,7 @@ const PART: Readonly<Record<PartName, Part>> = {
     },
   },
   snippet: {
-    inputs: ['server/snippet', 'common'],
+    inputs: ['server/snippet', 'common', 'scripts/rrweb-snapshot-seam.ts'],
     output: SNIPPET_OUTPUT,
     async run(root, outRoot) {
       await esbuild(snippetBuildOptions(join(outRoot, SNIPPET_OUTPUT), root));

@@ -6,12 +6,22 @@
 // go through one queue and leave in the order they were made. Nothing is kept while no agent
 // watches: the next agent gets a fresh snapshot.
 import { record } from '@rrweb/record';
-import { EventType, type eventWithTime } from '@rrweb/types';
+import type { eventWithTime } from '@rrweb/types';
 import { PageFrameKind } from '../../common/protocol-constants.js';
-import { FLUSH_EVENT_COUNT, FLUSH_INTERVAL_MS, MAX_INCREMENTAL_FRAME_BYTES, MAX_SNAPSHOT_FRAME_BYTES, MAX_SNAPSHOT_JSON_BYTES } from './limits.js';
+import {
+  FLUSH_EVENT_COUNT,
+  FLUSH_INTERVAL_MS,
+  MAX_INCREMENTAL_FRAME_BYTES,
+  MAX_SNAPSHOT_FRAME_BYTES,
+  MAX_SNAPSHOT_JSON_BYTES,
+  SLICED_SNAPSHOT_ABOVE_ELEMENTS,
+  SNAPSHOT_SLICE_MS,
+} from './limits.js';
 import type { MaskPolicy } from './masking.js';
-import { encodePageFrame, utf8Of } from './page-frame-encoder.js';
+import { encodePageFrame, utf8Of, utf8OfJson } from './page-frame-encoder.js';
 import type { PrivacyFilter } from './privacy-filter.js';
+import { SlicedSnapshot } from './sliced-snapshot.js';
+import { onDocumentSnapshot, seamInstalled, type SerializeNode, type SerializeOptions } from './snapshot-seam.js';
 
 export interface CaptureOptions {
   readonly policy: MaskPolicy;
@@ -21,6 +31,12 @@ export interface CaptureOptions {
   readonly send: (frame: Uint8Array<ArrayBuffer>) => boolean;
   /** The page is too large to share (a snapshot over the server's ceiling). */
   readonly onTooLarge: () => void;
+}
+
+interface SnapshotPart {
+  readonly timestamp: number;
+  /** The event's JSON without the timestamp: "{...}". */
+  readonly rest: string;
 }
 
 const EVERY_FIELD: Readonly<Record<string, true>> = Object.fromEntries(
@@ -33,8 +49,16 @@ export class PageCapture {
   readonly #options: CaptureOptions;
   #stopRecording: (() => void) | null = null;
   #streaming = false;
-  /** Meta and FullSnapshot events while a snapshot is being taken. */
-  #snapshot: eventWithTime[] | null = null;
+  /**
+   * Every event while a snapshot is being taken (Meta, FullSnapshot, and a sliced one's rest), as
+   * JSON without its timestamp: turned to text as it comes, so a large page's megabytes of JSON are
+   * not written in one long task at the end, and stamped when the frame is made.
+   */
+  #snapshot: SnapshotPart[] | null = null;
+  /** The snapshot being taken in slices, if any. */
+  #slices: SlicedSnapshot | null = null;
+  /** The masks were to be re-checked while slices were being taken: done when they end. */
+  #recheckPending = false;
   #batch: eventWithTime[] = [];
   #flushTimer: ReturnType<typeof setTimeout> | null = null;
   /** Frames being compressed, in order; each waits for the one before it. */
@@ -44,6 +68,37 @@ export class PageCapture {
 
   constructor(options: CaptureOptions) {
     this.#options = options;
+  }
+
+  /** rrweb asks for the serialized document (snapshot-seam.ts): a large page's comes in slices. */
+  #serializeDocument(doc: Document, options: SerializeOptions, serialize: SerializeNode): ReturnType<SerializeNode> {
+    this.#cancelSlices();
+    if (doc !== document || doc.getElementsByTagName('*').length <= SLICED_SNAPSHOT_ABOVE_ELEMENTS) return serialize(doc, options);
+    // rrweb keeps ids across snapshots; the slices need "in the mirror" to mean "the agent has it".
+    options.mirror.reset();
+    const slices = new SlicedSnapshot(options, serialize, {
+      emit: (event) => this.#emit(event),
+      onDone: () => {
+        if (this.#slices !== slices) return;
+        this.#slices = null;
+        this.#finishSnapshot(true);
+      },
+      sliceMs: SNAPSHOT_SLICE_MS,
+      now: () => performance.now(),
+    });
+    this.#slices = slices;
+    return slices.top(doc);
+  }
+
+  #cancelSlices(): void {
+    this.#slices?.cancel();
+    this.#slices = null;
+  }
+
+  /** Every event, rrweb's and the slices', enters here: the privacy filter first. */
+  #emit(event: eventWithTime): void {
+    const safe = this.#options.filter.apply(event);
+    if (safe) this.#onEvent(safe);
   }
 
   /** An agent is watching: send a fresh full snapshot now, then stream incremental batches. */
@@ -57,6 +112,8 @@ export class PageCapture {
   /** Nobody is watching (agent away, socket down): stop sending; events are not kept. */
   pauseStreaming(): void {
     this.#streaming = false;
+    this.#cancelSlices();
+    this.#snapshot = null;
     this.#epoch += 1;
     this.#batch = [];
     this.#cancelFlush();
@@ -66,19 +123,19 @@ export class PageCapture {
     this.pauseStreaming();
     this.#stopRecording?.();
     this.#stopRecording = null;
+    onDocumentSnapshot(null);
   }
 
   #startRecording(): void {
     const { policy, blockSelector } = this.#options;
-    // record() takes the first full snapshot synchronously, through #onEvent.
+    if (!seamInstalled()) throw new Error('this snippet was bundled without the rrweb snapshot seam (scripts/rrweb-snapshot-seam.ts)');
+    onDocumentSnapshot((doc, options, serialize) => this.#serializeDocument(doc, options, serialize));
+    // record() takes the first full snapshot (or its first slice) synchronously, through #emit.
     this.#snapshot = [];
     performance.mark('agentdesk:snapshot-start');
     this.#stopRecording =
       record({
-        emit: (event) => {
-          const safe = this.#options.filter.apply(event);
-          if (safe) this.#onEvent(safe);
-        },
+        emit: (event) => this.#emit(event),
         // Every field goes through maskInput (which decides); rrweb's own "all inputs" list
         // leaves out hidden and file inputs, so the list is given here.
         maskAllInputs: false,
@@ -94,20 +151,23 @@ export class PageCapture {
         // Every keystroke's value (not only on change): the agent sees the page move as the customer types.
         sampling: { mousemove: 50, scroll: 100 },
       }) ?? null;
-    this.#finishSnapshot();
+    if (!this.#slices) this.#finishSnapshot();
   }
 
   #snapshotNow(): void {
     this.#snapshot = [];
     performance.mark('agentdesk:snapshot-start');
     record.takeFullSnapshot(true);
-    this.#finishSnapshot();
+    if (!this.#slices) this.#finishSnapshot();
   }
 
-  #finishSnapshot(): void {
-    const events = this.#snapshot ?? [];
+  #finishSnapshot(sliced = false): void {
+    const parts = this.#snapshot ?? [];
     this.#snapshot = null;
-    const utf8 = utf8Of(events);
+    // A sliced snapshot is one picture as of now: the agent's replayer applies events stamped up
+    // to the FullSnapshot's time at once, and would spread later ones over the slices' duration.
+    const now = Date.now();
+    const utf8 = utf8OfJson(`[${parts.map((p) => `{"timestamp":${sliced ? now : p.timestamp},${p.rest.slice(1)}`).join(',')}]`);
     if (utf8.length > MAX_SNAPSHOT_JSON_BYTES) {
       this.#tooLarge();
       return;
@@ -119,6 +179,10 @@ export class PageCapture {
       this.#tooLarge();
       return false;
     });
+    if (this.#recheckPending) {
+      this.#recheckPending = false;
+      this.recheckMasks();
+    }
   }
 
   #tooLarge(): void {
@@ -140,8 +204,10 @@ export class PageCapture {
   }
 
   #onEvent(event: eventWithTime): void {
-    if (this.#snapshot && (event.type === EventType.Meta || event.type === EventType.FullSnapshot)) {
-      this.#snapshot.push(event);
+    // While a snapshot is taken everything belongs to it: later events refer to its nodes.
+    if (this.#snapshot) {
+      const { timestamp, ...rest } = event;
+      this.#snapshot.push({ timestamp, rest: JSON.stringify(rest) });
       return;
     }
     if (!this.#streaming) return;
@@ -160,6 +226,11 @@ export class PageCapture {
    * the agent has may show what is now masked, so a fresh snapshot replaces it.
    */
   recheckMasks(): void {
+    // Mid-slices the agent has part of the page, so the marks sent are partial: checked at the end.
+    if (this.#slices) {
+      this.#recheckPending = true;
+      return;
+    }
     if (this.#streaming && this.#options.filter.marksChanged()) {
       this.#batch = [];
       this.#cancelFlush();

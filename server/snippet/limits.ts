@@ -29,6 +29,22 @@ export const MAX_SNAPSHOT_FRAME_BYTES = 8 * 1024 * 1024 - 1024;
  */
 export const MAX_SNAPSHOT_JSON_BYTES = 32 * 1024 * 1024;
 
+/**
+ * A page with more elements than this has its snapshot taken in slices (sliced-snapshot.ts). rrweb
+ * and the privacy filter take about 22-27 µs per element (the 10,000-element page: 220-265 ms in
+ * one task), so 1,000 elements stay near 25 ms, half the 50 ms at which a task counts as long and
+ * the page as frozen, with room for a slower phone; a smaller page keeps rrweb's one-call
+ * snapshot, whose FullSnapshot holds the whole page.
+ */
+export const SLICED_SNAPSHOT_ABOVE_ELEMENTS = 1000;
+
+/**
+ * Work per slice of a sliced snapshot before the page gets its main thread back. With the privacy
+ * filter's share and the frame's JSON on top, a slice stays well under 50 ms (a long task);
+ * yielding more often would stretch the whole snapshot (10,000 elements: within 1 s).
+ */
+export const SNAPSHOT_SLICE_MS = 8;
+
 /** How long the pointer highlight stays on the customer's page. */
 export const POINTER_HIGHLIGHT_MS = 1500;
 

@@ -49,6 +49,10 @@ export function utf8Of(events: unknown): Uint8Array<ArrayBuffer> {
   return encoder.encode(JSON.stringify(events));
 }
 
+export function utf8OfJson(json: string): Uint8Array<ArrayBuffer> {
+  return encoder.encode(json);
+}
+
 /** The frame that goes on the wire: deflated when the browser can, plain otherwise. */
 export async function encodePageFrame(kind: PageFrameKind, utf8: Uint8Array<ArrayBuffer>): Promise<Frame> {
   if (!canDeflate()) return plainFrame(kind, utf8);

@@ -19,7 +19,7 @@ function readAll(doc) {
   }
   return parts.join('\\n');
 }
-window.__agentDom = async (segment) => {
+window.__agentDom = async (segment, selector) => {
   const root = document.getElementById('root');
   root.replaceChildren();
   // Live mode, as the agent's view plays them (renderer/mirror-player.ts), re-timed onto this
@@ -29,7 +29,8 @@ window.__agentDom = async (segment) => {
   replayer.startLive(now);
   segment.forEach((event, i) => replayer.addEvent({ ...event, timestamp: now + i }));
   await new Promise((r) => setTimeout(r, segment.length + 300));
-  const text = readAll(replayer.iframe.contentDocument);
+  const doc = replayer.iframe.contentDocument;
+  const text = selector ? (doc.querySelector(selector)?.outerHTML ?? '') : readAll(doc);
   replayer.destroy();
   return text;
 };
@@ -40,8 +41,9 @@ let bundled: Promise<string> | null = null;
 /**
  * The agent's DOM as its view shows it: like the view, a fresh replayer for each snapshot and the
  * events after it; the DOM of each such stretch at its end, in order (the last is what it shows now).
+ * With `selector`, only that element's markup.
  */
-export async function agentDom(browser: Browser, events: readonly RrwebEvent[]): Promise<string[]> {
+export async function agentDom(browser: Browser, events: readonly RrwebEvent[], selector?: string): Promise<string[]> {
   bundled ??= build({ stdin: { contents: ENTRY, resolveDir: ROOT, loader: 'js' }, bundle: true, format: 'iife', write: false, target: 'es2020', logLevel: 'warning' }).then((r) => r.outputFiles[0]!.text);
   const script = await bundled;
   const segments: RrwebEvent[][] = [];
@@ -55,7 +57,7 @@ export async function agentDom(browser: Browser, events: readonly RrwebEvent[]):
     await page.setContent('<!doctype html><html><body><div id="root"></div></body></html>');
     await page.addScriptTag({ content: script });
     const doms: string[] = [];
-    for (const segment of segments) doms.push((await page.evaluate(`window.__agentDom(${JSON.stringify(segment)})`)) as string);
+    for (const segment of segments) doms.push((await page.evaluate(`window.__agentDom(${JSON.stringify(segment)}, ${JSON.stringify(selector ?? null)})`)) as string);
     return doms;
   } finally {
     await page.close();
