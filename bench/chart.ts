@@ -79,6 +79,7 @@ export function renderChart(results: BenchResults): string {
       { name: 'snapshot ready, compressed', color: '#1565c0', points: byElements(growth, true, (r) => r.snapshotMs) },
       { name: 'snapshot ready, plain', color: '#1565c0', dashed: true, points: byElements(growth, false, (r) => r.snapshotMs) },
       { name: 'longest task, compressed', color: '#c62828', points: byElements(growth, true, (r) => r.longestTaskMs || null) },
+      { name: 'longest task on a CPU (trace), compressed', color: '#c62828', dashed: true, points: byElements(growth, true, (r) => r.traced?.longestOnCpuMs ?? null) },
       { name: '50 ms (a long task)', color: '#999', dashed: true, points: byElements(growth, true, () => 50) },
     ]),
     panel(W, 'First snapshot: bytes', 'elements on the page', 'KB', [

@@ -2,7 +2,7 @@
 // per part, the issue's targets marked met or missed, and the ratios the closing note quotes.
 import type { BenchPlan } from './bench-limits.js';
 import { RELAY_LABEL, type RelayKind } from './load/driver.js';
-import type { BenchResults, StreamRow } from './lib/results.js';
+import type { BenchResults, GrowthRow, StreamRow } from './lib/results.js';
 
 /** A generator above this share of one core, or sending this late, may be what limits a run. */
 const GENERATOR_BUSY_PCT = 85;
@@ -62,6 +62,26 @@ const isStarved = (r: StreamRow | undefined): boolean => r !== undefined && r.re
  * A target compared across rows is judged only when no compared relay was starved: a relay that
  * waited for a CPU measured the machine, and a verdict from it would be noise.
  */
+/**
+ * The issue's target for the 10,000-element page: no task over 50 ms during its first snapshot,
+ * and the snapshot ready within 1 s. The browser's long-task clock is the wall clock, which on a
+ * loaded machine also counts the time the renderer waited for a core; the trace's thread time
+ * does not. So a wall-clock miss whose tasks all stayed under 50 ms on a CPU is not judged (the
+ * machine, not the page), and a miss on a CPU is a miss whatever the load.
+ */
+export function snapshotVerdict(g: GrowthRow): string {
+  const ready = g.snapshotMs <= 1000;
+  const head = `First snapshot of the ${g.elements}-element page (compressed): ready in **${fmt(g.snapshotMs)} ms** (target ≤ 1000 ms: ${ready ? 'met' : '**missed**'})`;
+  if (!g.traced) return `${head}; longest task ${g.longestTaskMs} ms (not traced: not judged).`;
+  const t = g.traced;
+  const tasks = `longest task **${fmt(t.longestWallMs)} ms** wall clock, **${fmt(t.longestOnCpuMs)} ms** on a CPU`;
+  let verdict: string;
+  if (t.over50MsWall === 0) verdict = 'met';
+  else if (t.over50MsOnCpu > 0) verdict = `**missed** (${t.over50MsOnCpu} task(s) over 50 ms on a CPU)`;
+  else verdict = `wall clock not judged: every task stayed under 50 ms on a CPU, the rest was waiting for a core (load average ${fmt(g.loadAvg1 ?? null)}); met on a CPU`;
+  return `${head}; ${tasks} (target: no task over 50 ms: ${verdict}).`;
+}
+
 function judged(rows: readonly (StreamRow | undefined)[], met: boolean | null): string {
   if (met === null) return mark(null);
   const held = rows.filter(isStarved);
@@ -218,14 +238,18 @@ export function renderReport(results: BenchResults, plan: BenchPlan): string {
   if (growth.length > 0) {
     push('', '### How the first snapshot grows with the page (chart: cost-growth.svg beside results.json)', '');
     push(
-      '| elements | frames | snapshot ready ms | JSON KB | on the wire KB | longest task ms (only tasks ≥ 50 ms are reported by the browser) | tasks > 50 ms |',
-      '|---:|---|---:|---:|---:|---:|---:|',
+      '| elements | frames | snapshot ready ms | JSON KB | on the wire KB | longest task ms (only tasks ≥ 50 ms are reported by the browser) | tasks > 50 ms | traced: longest task wall / on a CPU ms | traced: tasks > 50 ms wall / on a CPU | load average |',
+      '|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|',
     );
     for (const g of growth) {
+      const traced = g.traced ? `${fmt(g.traced.longestWallMs)} / ${fmt(g.traced.longestOnCpuMs)}` : '–';
+      const tracedOver = g.traced ? `${g.traced.over50MsWall} / ${g.traced.over50MsOnCpu}` : '–';
       push(
-        `| ${g.elements} | ${g.compressed ? 'compressed' : 'plain'} | ${fmt(g.snapshotMs)} | ${g.jsonBytes === null ? '–' : Math.round(g.jsonBytes / 1024)} | ${Math.round(g.wireBytes / 1024)}${g.tooLarge ? ' (over the 8 MiB ceiling: not shared)' : ''} | ${g.longestTaskMs} | ${g.tasksOver50Ms} |`,
+        `| ${g.elements} | ${g.compressed ? 'compressed' : 'plain'} | ${fmt(g.snapshotMs)} | ${g.jsonBytes === null ? '–' : Math.round(g.jsonBytes / 1024)} | ${Math.round(g.wireBytes / 1024)}${g.tooLarge ? ' (over the 8 MiB ceiling: not shared)' : ''} | ${g.longestTaskMs} | ${g.tasksOver50Ms} | ${traced} | ${tracedOver} | ${fmt(g.loadAvg1 ?? null)} |`,
       );
     }
+    const target = growth.find((g) => g.compressed && g.elements >= 10_000 && g.elements < 100_000);
+    if (target) push('', snapshotVerdict(target));
   }
 
   const busy = results.stream.filter(busyGenerators).map((s) => `${RELAY_LABEL[s.relay]} at ${s.sessions}`);

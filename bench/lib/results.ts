@@ -127,6 +127,8 @@ export interface UplinkRow {
 }
 
 /** How the first snapshot's cost grows with the page. */
+import type { MainThreadTasks } from './main-thread-tasks.js';
+
 export interface GrowthRow {
   readonly elements: number;
   readonly compressed: boolean;
@@ -138,6 +140,13 @@ export interface GrowthRow {
   /** The page's longest task from the snapshot's start to its frame being ready. */
   readonly longestTaskMs: number;
   readonly tasksOver50Ms: number;
+  /**
+   * The page's main-thread tasks from the join until the frame was ready, from a Chromium trace:
+   * wall clock and time on a CPU (null in results from before the trace was taken).
+   */
+  readonly traced?: MainThreadTasks | null;
+  /** The machine's 1-minute load average when the row was measured. */
+  readonly loadAvg1?: number;
 }
 
 export interface BenchResults {

@@ -8,6 +8,7 @@
 // without it does: the frames go out as plain text.
 import { chromium, type Browser, type CDPSession, type Page } from 'playwright';
 import { existsSync, writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { AGENT_TOKEN_HEADER, PAGE_FRAME_DEFLATED, PageFrameKind, pageFrameKindOf } from '../../common/protocol.js';
 import { startCustomerSite } from '../../demo/site/serve-site.js';
@@ -15,6 +16,7 @@ import type { BenchPlan } from '../bench-limits.js';
 import { generatedPageHtml } from '../browser/generated-page.js';
 import { PAGE_PROBE_JS } from '../browser/page-probe.js';
 import type { GrowthRow, UplinkRow } from '../lib/results.js';
+import { TASK_TRACE_CATEGORIES, mainThreadTasks } from '../lib/main-thread-tasks.js';
 import { Rig } from '../lib/rig.js';
 import { SOCKET_WAIT_MS, openSocket } from '../load/socket-waits.js';
 import { NET_LIMITS } from '../../server/limits.js';
@@ -36,11 +38,13 @@ interface Joined {
   readonly joinSentAt: number;
   /** The page's CPU profile from the join on, when asked for. */
   stopProfile(): Promise<unknown>;
+  /** The browser's trace from the join on, when asked for. */
+  stopTrace(): Promise<Buffer | null>;
   close(): Promise<void>;
 }
 
 /** Opens the page, starts co-browse with the snippet's own button, lets an agent join by code. */
-async function joinedPage(browser: Browser, rig: Rig, url: string, compress: boolean, throttle: boolean, profile = false): Promise<Joined> {
+async function joinedPage(browser: Browser, rig: Rig, url: string, compress: boolean, throttle: boolean, profile = false, trace = false): Promise<Joined> {
   const context = await browser.newContext();
   const frames: { at: number; data: Buffer }[] = [];
   let agentClose = (): void => {};
@@ -77,6 +81,8 @@ async function joinedPage(browser: Browser, rig: Rig, url: string, compress: boo
       await profiler.send('Profiler.setSamplingInterval', { interval: 200 });
       await profiler.send('Profiler.start');
     }
+    let tracing = trace;
+    if (tracing) await browser.startTracing(page, { categories: TASK_TRACE_CATEGORIES });
     const joinSentAt = performance.now();
     agent.ws.send(JSON.stringify({ type: 'join', code }));
     await agent.inbox.next('joined');
@@ -89,8 +95,14 @@ async function joinedPage(browser: Browser, rig: Rig, url: string, compress: boo
         const { profile: taken } = await profiler.send('Profiler.stop');
         return taken;
       },
+      async stopTrace() {
+        if (!tracing) return null;
+        tracing = false;
+        return browser.stopTracing();
+      },
       async close() {
         agentClose();
+        if (tracing) await browser.stopTracing().catch(() => null);
         await context.close();
       },
     };
@@ -189,10 +201,12 @@ async function snapshotMeasure(page: Page, label: string, waitMs: number): Promi
 
 /** The first snapshot of a generated page: time, bytes, and the longest task from capture start to the frame being ready. */
 async function growth(browser: Browser, rig: Rig, url: string, elements: number, compress: boolean, profileFile: string | null): Promise<GrowthRow> {
-  const joined = await joinedPage(browser, rig, url, compress, false, profileFile !== null);
+  // Traced only when not profiled: the profiler's sampling would lengthen the very tasks measured.
+  const joined = await joinedPage(browser, rig, url, compress, false, profileFile !== null, profileFile === null);
   const label = `generated ${elements}`;
   try {
     const measure = await snapshotMeasure(joined.page, label, 60_000);
+    const trace = await joined.stopTrace();
     if (profileFile) writeFileSync(profileFile, JSON.stringify(await joined.stopProfile()));
     // Over the server's ceiling the snippet says the page is too large and sends nothing.
     const refused = measure.bytes > NET_LIMITS.customerMaxPayloadBytes - 1024;
@@ -209,6 +223,8 @@ async function growth(browser: Browser, rig: Rig, url: string, elements: number,
       tooLarge: refused,
       longestTaskMs: Math.round(Math.max(0, ...during.map((t) => t.duration))),
       tasksOver50Ms: during.filter((t) => t.duration > 50).length,
+      traced: trace ? mainThreadTasks(trace) : null,
+      loadAvg1: Math.round(loadavg()[0]! * 10) / 10,
     };
   } finally {
     await joined.close();
@@ -254,7 +270,8 @@ export async function runPageStreamPart(plan: BenchPlan, outDir: string, log: (l
         out.growth.push(row);
         log(
           `  ${row.elements} elements, ${compress ? 'compressed' : 'plain'}: snapshot ${row.snapshotMs} ms, ${Math.round(row.wireBytes / 1024)} KB on the wire ` +
-            `(${Math.round((row.jsonBytes ?? 0) / 1024)} KB JSON)${row.tooLarge ? ', too large to share' : ''}, longest task ${row.longestTaskMs} ms`,
+            `(${Math.round((row.jsonBytes ?? 0) / 1024)} KB JSON)${row.tooLarge ? ', too large to share' : ''}, longest task ${row.longestTaskMs} ms` +
+            (row.traced ? ` (traced: ${row.traced.longestWallMs} ms wall, ${row.traced.longestOnCpuMs} ms on a CPU)` : ''),
         );
       }
     }

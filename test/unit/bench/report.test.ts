@@ -2,9 +2,9 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { benchPlan } from '../../../bench/bench-limits.js';
 import type { RelayKind } from '../../../bench/load/driver.js';
-import type { BenchResults, StreamRow } from '../../../bench/lib/results.js';
+import type { BenchResults, GrowthRow, StreamRow } from '../../../bench/lib/results.js';
 import { withinBound } from '../../../bench/parts/relay-streams.js';
-import { ratios, renderReport } from '../../../bench/report.js';
+import { ratios, renderReport, snapshotVerdict } from '../../../bench/report.js';
 
 const plan = benchPlan(false);
 
@@ -111,6 +111,26 @@ describe('bench report', () => {
     assert.match(text, /A customer typing sends \*\*3\.7 kbit\/s\*\* compressed \(Glance publishes about 50 kbit\/s/);
     assert.match(text, /\| join → first snapshot at the agent, generated 10000, page uplink 1 Mbit\/s, plain \| 1 \| 0 \| – \| – \| 9452 \| 1134000 \|/);
     assert.match(text, /\| 100000 \| plain \| 3100\.0 \| 11035 \| 11035 \(over the 8 MiB ceiling: not shared\) \| 3050 \| 1 \|/);
+  });
+
+  it('judges the 10,000-element snapshot by the wall clock, and on a CPU when the machine held the page back', () => {
+    const row = (over50MsWall: number, over50MsOnCpu: number, longestWallMs: number, longestOnCpuMs: number, snapshotMs = 480): GrowthRow => ({
+      elements: 10_029,
+      compressed: true,
+      snapshotMs,
+      wireBytes: 150_000,
+      jsonBytes: 1_900_000,
+      tooLarge: false,
+      longestTaskMs: Math.round(longestWallMs),
+      tasksOver50Ms: over50MsWall,
+      traced: { count: 90, longestWallMs, longestOnCpuMs, over50MsWall, over50MsOnCpu },
+      loadAvg1: 14.2,
+    });
+    assert.match(snapshotVerdict(row(0, 0, 31, 12)), /ready in \*\*480\.0 ms\*\* \(target ≤ 1000 ms: met\); longest task \*\*31\.0 ms\*\* wall clock, \*\*12\.0 ms\*\* on a CPU \(target: no task over 50 ms: met\)/);
+    assert.match(snapshotVerdict(row(2, 0, 88, 21)), /wall clock not judged: every task stayed under 50 ms on a CPU, the rest was waiting for a core \(load average 14\.2\); met on a CPU/);
+    assert.match(snapshotVerdict(row(2, 1, 230, 210, 1400)), /target ≤ 1000 ms: \*\*missed\*\*.*\*\*missed\*\* \(1 task\(s\) over 50 ms on a CPU\)/);
+    const untraced = { ...row(0, 0, 10, 10), traced: null };
+    assert.match(snapshotVerdict(untraced), /not traced: not judged/);
   });
 
   it('a capacity step counts only with p99 within the bound and nothing lost', () => {
