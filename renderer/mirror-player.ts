@@ -9,6 +9,8 @@
 // can read at a useful scale and scroll the page on their own: the customer's scroll position is
 // read from the event stream, and while the agent holds their own position (`holdScroll`) the
 // customer's scrolls are not applied to the frame.
+// Just over 400 lines: one class around one rrweb Replayer (frames, scroll hold, hit testing,
+// protected areas); event parsing, timing, geometry and marks are already in their own modules.
 import { Replayer, type eventWithTime } from 'rrweb';
 import type { PageFrame } from '../common/api.js';
 import { frameLagMs } from './lag.js';

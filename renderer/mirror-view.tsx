@@ -1,3 +1,7 @@
+// The live mirror of the customer's page: the player's frame, the agent's pointer, pen and cursor
+// over it, the protected areas, and write-mode clicks, typing and scrolls sent as actions.
+// Over 400 lines: these overlays share the one coordinate mapping (mirror-geometry.ts) and the
+// player's handle, and React keeps their effects and the refs they share in one component.
 import { useEffect, useImperativeHandle, useLayoutEffect, useRef, useState, type KeyboardEvent, type MouseEvent, type ReactNode, type Ref, type WheelEvent } from 'react';
 import 'rrweb/dist/style.css';
 import type { AgentDeskApi, ApiResult, LiveSession } from '../common/api.js';

@@ -10,6 +10,8 @@
 // The site's CSS cannot restyle it: the host's layout properties are inline and !important (inline
 // important declarations beat any stylesheet's), the page's selectors do not cross the shadow root,
 // and the UI sets every inherited property it relies on itself.
+// Over 400 lines: launcher, bar, control frame and pointer share one shadow root, one style sheet
+// and one focus order; splitting them would spread the page-isolation rules above across files.
 import type { ControlState } from '../../common/protocol.js';
 import { AGENT_CURSOR_IDLE_MS, ANNOTATION_SHOW_MS, POINTER_HIGHLIGHT_MS } from './limits.js';
 

@@ -3,6 +3,8 @@
 // the session's LiveSession (server/sessions/live-session.ts), which owns that session's state and
 // timers. Session state is kept through a SessionStore (memory today, shared in a cluster); the
 // agent-token re-check on rotation is server/ws/token-rotation.ts.
+// Over 400 lines: routing is one table of message types over the socket kinds; the per-session
+// state and rules already live in LiveSession, so what remains here is that table.
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { RawData, WebSocket } from 'ws';

@@ -1,3 +1,10 @@
+// The agent's sign-in with the OpenID provider: one attempt at a time (system browser, PKCE,
+// state, nonce, issuer checks), the signed-in session kept in the keychain, its refresh on a
+// schedule, and sign-out with revocation and the provider's end-session page.
+// Longer than 400 lines on purpose: these steps share one mutable state (the attempt, the session,
+// the refresh in flight, the end-session offer) that must change together under one listener set;
+// what is pure already lives beside it (pending-ledger, refresh-schedule, provider-client,
+// stored-session, redact, preset-support).
 import * as oidc from 'openid-client';
 import { assertNever } from '../../common/assert-never.js';
 import { AgentDeskError, type ErrorBody } from '../../common/errors.js';

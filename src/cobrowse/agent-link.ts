@@ -3,6 +3,8 @@
 // (Authorization: Bearer). It keeps the link alive (heartbeat, reconnect with capped full-jitter
 // backoff), classifies handshake refusals, and stops in `failed` on those retrying cannot fix.
 // What travels on the link once it is up belongs to the live session (live-session.ts).
+// Just over 400 lines: the link's states (connecting, up, waiting, failed) and their timers are
+// one state machine; the pure parts are refusal classification and backoff beside it.
 import type { IncomingMessage } from 'node:http';
 import WebSocket from 'ws';
 import type { UiError } from '../../common/api.js';
