@@ -175,6 +175,10 @@ export class MirrorPlayer {
   refresh(): void {
     const win = this.#replayer?.iframe.contentWindow;
     if (!win) return;
+    // The scroll listener puts a held position back; this catches a scroll it missed (events
+    // coalesced on a busy machine), so the agent's position never stays lost.
+    const held = this.#held;
+    if (held && (Math.abs(win.scrollX - held.x) > 1 || Math.abs(win.scrollY - held.y) > 1)) win.scrollTo({ left: held.x, top: held.y, behavior: 'instant' });
     const frameScroll = { x: Math.round(win.scrollX), y: Math.round(win.scrollY) };
     if (frameScroll.x !== this.#status.frameScroll.x || frameScroll.y !== this.#status.frameScroll.y) this.#update({ frameScroll });
   }
