@@ -12,7 +12,7 @@ import { watchClosedShadowRoots } from './closed-shadow.js';
 import { closestAcross } from './composed-tree.js';
 import { PrivacyFilter } from './privacy-filter.js';
 import { watchAddress } from './url-watch.js';
-import { MAX_TITLE_CHARS, MAX_URL_CHARS, RECONNECT_FIRST_DELAY_MS, RECONNECT_MAX_DELAY_MS } from './limits.js';
+import { AGENT_SILENT_MS, MAX_TITLE_CHARS, MAX_URL_CHARS, RECONNECT_FIRST_DELAY_MS, RECONNECT_MAX_DELAY_MS, SILENCE_CHECK_MS } from './limits.js';
 import { isLocked, lockSelector } from './locking.js';
 import { ALWAYS_BLOCKED, MaskPolicy } from './masking.js';
 import { forgetSession, loadSession, saveSession, type StoredSession } from './stored-session.js';
@@ -60,6 +60,10 @@ export class CobrowseClient {
   #reconnectTimer: ReturnType<typeof setTimeout> | null = null;
   #final = false;
   #unloading = false;
+  /** When the server last said anything (epoch ms), and whether the bar says the link is stalled. */
+  #heardAt = 0;
+  #stalled = false;
+  #silenceCheck: ReturnType<typeof setInterval> | null = null;
 
   constructor(config: SnippetConfig) {
     this.#config = config;
@@ -111,7 +115,7 @@ export class CobrowseClient {
     const stored = loadSession(this.#config.server);
     if (stored) {
       this.#session = stored;
-      this.#render({ kind: 'active', agent: null, control: 'none', agentAway: false, reconnecting: true });
+      this.#render({ kind: 'active', agent: null, control: 'none', agentAway: false, reconnecting: true, stalled: false });
       this.#connect();
     } else {
       this.#render({ kind: 'idle' });
@@ -150,11 +154,29 @@ export class CobrowseClient {
     this.#ws = ws;
     ws.addEventListener('open', () => this.#send({ type: 'hello', sessionId: session.sessionId, secret: session.secret }));
     ws.addEventListener('message', (event: MessageEvent) => {
+      this.#heard();
       if (typeof event.data !== 'string') return;
       const message = parseServerMessage(event.data);
       if (message) this.#onMessage(message);
     });
     ws.addEventListener('close', () => this.#onClose(ws));
+  }
+
+  #heard(): void {
+    this.#heardAt = Date.now();
+    this.#silenceCheck ??= setInterval(() => this.#checkSilence(), SILENCE_CHECK_MS);
+    if (this.#stalled) {
+      this.#stalled = false;
+      this.#renderSession();
+    }
+  }
+
+  /** An agent watching sends probes every 2 s: a long silence means the link is stalled. */
+  #checkSilence(): void {
+    const watched = this.#ready && this.#agent.present && !this.#agent.away;
+    if (!watched || this.#stalled || Date.now() - this.#heardAt < AGENT_SILENT_MS) return;
+    this.#stalled = true;
+    this.#renderSession();
   }
 
   #onMessage(message: ServerToCustomer): void {
@@ -264,6 +286,9 @@ export class CobrowseClient {
 
   #finish(text: string, final: boolean): void {
     this.#final = final;
+    if (this.#silenceCheck) clearInterval(this.#silenceCheck);
+    this.#silenceCheck = null;
+    this.#stalled = false;
     if (this.#reconnectTimer) clearTimeout(this.#reconnectTimer);
     this.#capture.stop();
     forgetSession(this.#config.server);
@@ -299,7 +324,7 @@ export class CobrowseClient {
       this.#render({ kind: 'waiting', code: this.#session.code, expiresAt: this.#expiresAt });
       return;
     }
-    this.#render({ kind: 'active', agent: this.#agent.name, control: this.#control, agentAway: this.#agent.away, reconnecting });
+    this.#render({ kind: 'active', agent: this.#agent.name, control: this.#control, agentAway: this.#agent.away, reconnecting, stalled: this.#stalled && !reconnecting });
   }
 
   #render(state: UiState): void {

@@ -70,3 +70,10 @@ export const ANNOTATION_SHOW_MS = 4000;
 /** The agent's cursor is hidden when no update came for this long (the agent's window lost the
  * mouse without saying so); updates come a few times a second while it moves. */
 export const AGENT_CURSOR_IDLE_MS = 5000;
+
+/** While an agent watches, their lag probes arrive every 2 s (src/cobrowse/limits.ts
+ * probeIntervalMs). Nothing from the server for this long is four missed probes: a stalled link
+ * (a hung server or proxy), not jitter, so the bar stops saying the agent sees the page live. */
+export const AGENT_SILENT_MS = 8000;
+/** How often the page checks for that silence. */
+export const SILENCE_CHECK_MS = 1000;

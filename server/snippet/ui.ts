@@ -22,7 +22,8 @@ export type UiState =
   | { readonly kind: 'starting' }
   /** `expiresAt`: epoch ms when the unjoined code expires, when known. */
   | { readonly kind: 'waiting'; readonly code: string; readonly expiresAt: number | null }
-  | { readonly kind: 'active'; readonly agent: string | null; readonly control: ControlState; readonly agentAway: boolean; readonly reconnecting: boolean }
+  /** `stalled`: nothing from the server for a while although an agent watches (a hung link). */
+  | { readonly kind: 'active'; readonly agent: string | null; readonly control: ControlState; readonly agentAway: boolean; readonly reconnecting: boolean; readonly stalled: boolean }
   | { readonly kind: 'message'; readonly text: string };
 
 export interface UiHandlers {
@@ -270,6 +271,10 @@ export class SnippetUi {
       kind += ' control';
       line.append(text('strong', who), ' can click and type here.', text('span', ' Submit buttons stay yours.', 'extra'));
       buttons.push(button('Take back control', 'primary', () => h.revoke()));
+    } else if (state.stalled) {
+      // Only in place of "is viewing": a question or Take back control always stays on the bar.
+      kind += ' away';
+      line.textContent = 'Co-browse connection stalled: the agent may not see your latest changes.';
     } else {
       // A notice ("The agent gave control back to you.") stands in for the line for a few seconds.
       if (this.#notice) line.append(this.#notice);

@@ -150,6 +150,9 @@ describe('the agent workspace', { skip: existsSync(SNIPPET) ? false : 'the snipp
     // The customer scrolls meanwhile: the agent's position holds.
     await customer.evaluate('window.scrollTo(0, 120)');
     await agent.getByTestId('scroll').filter({ hasText: '0, 120' }).waitFor();
+    // rrweb applies the customer's scroll to the frame; the player puts the agent's position back within a poll (250 ms).
+    await agent.waitForFunction(`document.querySelector('.mirror-stage iframe').contentWindow.scrollY > 300`, undefined, { timeout: 1000 });
+    await agent.waitForTimeout(300);
     assert.ok(((await agent.evaluate(`document.querySelector('.mirror-stage iframe').contentWindow.scrollY`)) as number) > 300, 'the agent’s own position held');
     await shot(agent, '02-agent-scrolled');
     await back.click();
@@ -331,10 +334,15 @@ describe('the agent workspace', { skip: existsSync(SNIPPET) ? false : 'the snipp
       assert.equal(await agent.getByTestId('live-status').innerText(), 'No updates');
       await shot(agent, '06-server-hung');
       noSerious('the greyed mirror', await seriousViolations(agent));
+      // The customer's bar stops saying the agent watches live: their probes stopped arriving.
+      await ui.waitForText('Co-browse connection stalled', 10_000);
+      measurements.push({ customerStalledShownAfterMs: Date.now() - stoppedAt } as never);
+      await customer.screenshot({ path: join(REPO_ROOT, 'test-results/e2e/workspace/06-customer-stalled.png') });
     } finally {
       process.kill(pid, 'SIGCONT');
     }
     await agent.getByTestId('mirror-veil').waitFor({ state: 'detached', timeout: 10_000 });
+    await ui.waitForText(`${AGENT.name} from shop.example.test is viewing`, 10_000);
     await agent.getByTestId('lag').filter({ hasText: /\d+ ms|\d+\.\d s/ }).waitFor({ timeout: 10_000 });
   });
 
