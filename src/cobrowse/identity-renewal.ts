@@ -1,10 +1,21 @@
-import { decodeJwt } from 'jose';
+import { z } from 'zod';
 import { refreshAtFor } from '../auth/refresh-schedule.js';
 
+const timeClaims = z.object({ exp: z.number().finite().optional(), iat: z.number().finite().optional() });
+
+/**
+ * `exp` and `iat` (epoch ms) of our own access token, read without verifying it: the server does
+ * that; here they only time the renewal. Decoded by hand to keep the packaged app's dependency
+ * list to what it already has (jose would be one more package in app/package.json for 3 lines).
+ */
 function claimsOf(accessToken: string): { exp: number | undefined; iat: number | undefined } {
+  const payload = accessToken.split('.')[1];
+  if (payload === undefined) return { exp: undefined, iat: undefined };
   try {
-    const { exp, iat } = decodeJwt(accessToken);
-    return { exp: typeof exp === 'number' ? exp * 1000 : undefined, iat: typeof iat === 'number' ? iat * 1000 : undefined };
+    const parsed = timeClaims.safeParse(JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')));
+    if (!parsed.success) return { exp: undefined, iat: undefined };
+    const { exp, iat } = parsed.data;
+    return { exp: exp === undefined ? undefined : exp * 1000, iat: iat === undefined ? undefined : iat * 1000 };
   } catch {
     return { exp: undefined, iat: undefined };
   }
