@@ -8,7 +8,7 @@ import { createAgentLink } from './agent-link.js';
 import type { ChannelLogger } from './channel-errors.js';
 import { INITIAL_CHANNEL_STATE, reduceChannel, type ChannelEvent, type ChannelState } from './channel-state.js';
 import { CHANNEL_LIMITS, type ChannelLimits } from './limits.js';
-import { createLiveSession, type PageFrameListener } from './live-session.js';
+import { createLiveSession, type SessionOperations } from './live-session.js';
 
 export type { ChannelLogger } from './channel-errors.js';
 export type { PageFrameListener } from './live-session.js';
@@ -38,33 +38,12 @@ export interface CobrowseChannelOptions {
 
 export type ChannelStateListener = (state: ChannelState) => void;
 
-export interface CobrowseChannel {
+export interface CobrowseChannel extends SessionOperations {
   state(): ChannelState;
   /** Called on every state change; returns the unsubscribe function. */
   onState(listener: ChannelStateListener): () => void;
-  /** Binary page-stream frames of the joined session, as received (byte 0 is the kind). */
-  onPageFrame(listener: PageFrameListener): () => void;
   /** Starts connecting (and keeps the link up) until `close()`. Idempotent. */
   connect(): void;
-  /** Joins the session with this code. Throws `SESSION_CODE_INVALID`, `COBROWSE_NOT_CONNECTED`, `COBROWSE_SESSION_ACTIVE`. */
-  join(code: string): void;
-  leave(): void;
-  /** Pointer mode: shows the customer the element the agent points at. Throws `COBROWSE_NOT_IN_SESSION`. */
-  pointAt(nodeId: number): void;
-  /** The agent's live cursor (page px) or null. Throws `COBROWSE_NOT_IN_SESSION`. */
-  moveCursor(at: readonly [number, number] | null): void;
-  /** A pen stroke (page px). Throws `COBROWSE_NOT_IN_SESSION`. */
-  annotate(points: readonly (readonly [number, number])[]): void;
-  /** Asks the customer's page for a fresh snapshot. Throws `COBROWSE_NOT_IN_SESSION`. */
-  requestSnapshot(): void;
-  /** Asks the customer for write mode. Throws `COBROWSE_NOT_IN_SESSION`. */
-  requestControl(): void;
-  /** Gives write mode back. Throws `COBROWSE_NOT_IN_SESSION`. */
-  releaseControl(): void;
-  /** Sends an action while write mode is granted; returns its id. Throws `COBROWSE_NOT_IN_SESSION`, `WRITE_MODE_NOT_GRANTED`. */
-  sendAction(action: AgentAction): number;
-  /** The customer's clock minus the agent's, from the lag probes; null before the first echo. */
-  clockOffset(): number | null;
   /** Tries now: skips a reconnect wait, or starts again after `failed`. */
   retry(): void;
   /** Closes the link on purpose and stops reconnecting. Resolves when the socket is closed. */

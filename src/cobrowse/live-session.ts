@@ -24,21 +24,35 @@ export interface LiveSessionDeps {
   readonly logger?: ChannelLogger;
 }
 
-/** The session's half of the link hooks, plus what the channel's API asks of it. */
-export interface LiveSession extends Omit<AgentLinkHooks, 'emit' | 'state'> {
-  /** After every state change: arms or clears the resume grace, forgets an ended session. */
-  stateChanged(): void;
+/** What the channel's API passes straight to the live session (CobrowseChannel has them too). */
+export interface SessionOperations {
+  /** Binary page-stream frames of the joined session, as received (byte 0 is the kind). */
   onPageFrame(listener: PageFrameListener): () => void;
+  /** Joins the session with this code. Throws `SESSION_CODE_INVALID`, `COBROWSE_NOT_CONNECTED`, `COBROWSE_SESSION_ACTIVE`. */
   join(code: string): void;
   leave(): void;
+  /** Pointer mode: shows the customer the element the agent points at. Throws `COBROWSE_NOT_IN_SESSION`. */
   pointAt(nodeId: number): void;
+  /** The agent's live cursor (page px) or null. Throws `COBROWSE_NOT_IN_SESSION`. */
   moveCursor(at: readonly [number, number] | null): void;
+  /** A pen stroke (page px). Throws `COBROWSE_NOT_IN_SESSION`. */
   annotate(points: readonly (readonly [number, number])[]): void;
+  /** Asks the customer's page for a fresh snapshot. Throws `COBROWSE_NOT_IN_SESSION`. */
   requestSnapshot(): void;
+  /** Asks the customer for write mode. Throws `COBROWSE_NOT_IN_SESSION`. */
   requestControl(): void;
+  /** Gives write mode back. Throws `COBROWSE_NOT_IN_SESSION`. */
   releaseControl(): void;
+  /** Sends an action while write mode is granted; returns its id. Throws `COBROWSE_NOT_IN_SESSION`, `WRITE_MODE_NOT_GRANTED`. */
   sendAction(action: AgentAction): number;
+  /** The customer's clock minus the agent's, from the lag probes; null before the first echo. */
   clockOffset(): number | null;
+}
+
+/** The session's half of the link hooks, plus the operations the channel's API passes on. */
+export interface LiveSession extends Omit<AgentLinkHooks, 'emit' | 'state'>, SessionOperations {
+  /** After every state change: arms or clears the resume grace, forgets an ended session. */
+  stateChanged(): void;
 }
 
 const REFUSAL_ERRORS: Readonly<Record<ActionRefusal, keyof typeof ERROR_MESSAGES>> = {
