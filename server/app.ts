@@ -3,7 +3,10 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
+import { clientAddresses } from './http/client-address.js';
+import { limitConnections } from './http/connection-limits.js';
 import { createHttpHandler } from './http/http-handler.js';
+import { RefusalLog } from './log/refusal-log.js';
 import { NET_LIMITS, type NetLimits } from './limits.js';
 import { NetMetrics } from './metrics/net-metrics.js';
 import { AuthFailureLimiter } from './policy/auth-failure-limiter.js';
@@ -49,7 +52,7 @@ export async function startServer(opts: StartServerOptions, internals: StartServ
   const oidc = config.oidc ? createOidcVerifier(config.oidc, clock, limits) : null;
   // Per-address limits hold across a cluster's nodes: their counters live in Redis there.
   const shared = opts.cluster ? sharedCounters(opts.cluster.link, clock, logger) : null;
-  const counters = shared?.counters ?? localCounters(clock);
+  const counters = shared?.counters ?? localCounters(clock, limits.counterMaxKeys);
   const hub = new SessionHub({
     limits,
     clock,
@@ -66,11 +69,16 @@ export async function startServer(opts: StartServerOptions, internals: StartServ
   });
   const router = opts.cluster ? startClusterRouter(opts.cluster, hub, sessionStore, limits, logger) : null;
   const authLimiter = new AuthFailureLimiter(limits, clock, counters);
+  const addresses = clientAddresses(config.trustedProxies ?? []);
+  const refusals = new RefusalLog(logger, clock);
+  if (opts.logDrops) metrics.logDropsFrom(opts.logDrops);
 
   const server = createServer({
     requestTimeout: limits.httpRequestTimeoutMs,
     headersTimeout: limits.httpHeadersTimeoutMs,
+    connectionsCheckingInterval: limits.httpTimeoutCheckIntervalMs,
   });
+  limitConnections(server, limits, addresses, refusals, (code) => metrics.refused(code));
   server.on(
     'request',
     createHttpHandler({
@@ -84,6 +92,8 @@ export async function startServer(opts: StartServerOptions, internals: StartServ
         return created;
       },
       sessionCreates: counters('session-creates', limits.sessionCreateWindowMs),
+      addresses,
+      refusals,
       isShuttingDown,
       unavailable: opts.unavailable ?? (() => null),
       adminFailures: counters('admin-failures', limits.authFailureWindowMs),
@@ -92,8 +102,7 @@ export async function startServer(opts: StartServerOptions, internals: StartServ
       snippetFile: internals.snippetFile ?? DEFAULT_SNIPPET_FILE,
     }),
   );
-  server.on('upgrade', createUpgradeHandler({ config, limits, clock, logger, metrics, agentToken, authLimiter, oidc, hub: router ?? hub, isShuttingDown }));
-  server.on('clientError', (_err, socket) => socket.destroy());
+  server.on('upgrade', createUpgradeHandler({ config, limits, clock, logger, metrics, agentToken, authLimiter, oidc, hub: router ?? hub, isShuttingDown, addresses, refusals }));
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

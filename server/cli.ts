@@ -18,6 +18,7 @@ import { STDIN_VALUE, USAGE, parseCommandLine, type Command } from './config/par
 import { readStdinToken } from './config/read-stdin-token.js';
 import { assertNever } from '../common/assert-never.js';
 import { createLogger } from './log/create-logger.js';
+import { createLogDestination } from './log/log-destination.js';
 import { maskDigitRuns } from './log/redact.js';
 import { ADMIN_KEY_OPTION, AdminKeyStore, adminKeyProblem, type AdminKeyCheck } from './store/admin-key-store.js';
 import { AGENT_TOKEN_OPTION, agentTokenProblem } from './store/agent-token-option.js';
@@ -108,7 +109,9 @@ async function serve(command: Extract<Command, { kind: 'serve' }>): Promise<numb
   const file = command.flags.configFile ? readConfigFile(command.flags.configFile) : {};
   const config = buildServerConfig(command.flags, file);
   const cluster = buildClusterConfig(file);
-  const logger = createLogger();
+  // Asynchronous: a slow log reader never blocks the relay; what it cannot take is dropped and counted.
+  const logOut = createLogDestination();
+  const logger = createLogger({ destination: logOut.stream });
   const stores: ServeStores =
     cluster.postgresUrl !== null ? await openSharedStores({ ...cluster, postgresUrl: cluster.postgresUrl }, config.keyFile, logger) : openLocalStores(config, logger);
   const source = stores.agentToken;
@@ -118,11 +121,12 @@ async function serve(command: Extract<Command, { kind: 'serve' }>): Promise<numb
     source.onChange((state) => logger.info({ option: AGENT_TOKEN_OPTION, ...describeState(state) }, `option ${AGENT_TOKEN_OPTION} changed`));
     const stopped = firstSignal(logger);
     try {
-      running = await startServer({ config, agentToken: source, logger, audit: stores.audit, adminKey: stores.adminKey, unavailable: () => stores.unavailable(), ...(stores.redis ? { cluster: { link: stores.redis, node: cluster.nodeName } } : {}) });
+      running = await startServer({ config, agentToken: source, logger, audit: stores.audit, adminKey: stores.adminKey, unavailable: () => stores.unavailable(), logDrops: () => logOut.drops().lines, ...(stores.redis ? { cluster: { link: stores.redis, node: cluster.nodeName } } : {}) });
     } catch (err) {
       throw listenError(err, config.host, config.port) ?? err;
     }
-    say(`Co-browse server: ${running.url}`);
+    // Through the log's stream, so the line is never spliced into a half-written log line.
+    logOut.stream.write(`Co-browse server: ${running.url}\n`);
     const signal = await stopped;
     logger.info({ signal }, 'shutting down');
     const timeout = new Promise<'timeout'>((resolve) => setTimeout(resolve, SHUTDOWN_TIMEOUT_MS, 'timeout').unref());
@@ -133,6 +137,7 @@ async function serve(command: Extract<Command, { kind: 'serve' }>): Promise<numb
     return EXIT_OK;
   } finally {
     await stores.close();
+    logOut.flush();
   }
 }
 

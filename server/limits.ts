@@ -14,8 +14,31 @@ export const NET_LIMITS = {
   httpBodyBytes: 4 * KIB,
   /** A client that cannot send a 4 KiB body or its headers in 10 s is stalling a socket on purpose. */
   httpRequestTimeoutMs: 10 * SECOND,
-  /** Same for headers, which include the handshake of both WebSocket paths. */
+  /** Same for headers, which include the handshake of both WebSocket paths. Answered with 408. */
   httpHeadersTimeoutMs: 10 * SECOND,
+  /**
+   * How often node:http checks the two timeouts above. Its default (30 s) let slow headers live
+   * 24-30 s instead of 10 s; checking every second keeps the promise within a second.
+   */
+  httpTimeoutCheckIntervalMs: 1 * SECOND,
+
+  // ---- connections ----
+  /**
+   * Open TCP connections in total. Each live session holds two sockets (customer, agent) plus a
+   * short HTTP request now and then, so 10,000 sessions need about 20,000. The server also never
+   * goes past its open-file limit minus `reservedFileDescriptors` (see connection-limits.ts), so
+   * a flood of sockets gets refused connections instead of resetting every new one (EMFILE).
+   */
+  maxOpenConnections: 25_000,
+  /** Files the process keeps for itself under the open-file limit: the database, logs, DNS, TLS files. */
+  reservedFileDescriptors: 256,
+  /**
+   * Open connections from one client address (IPv6: one /64). A customer's browser opens a few; a
+   * contact center's NAT puts every agent behind one address, one socket each, so this is sized
+   * for a few hundred agents per address. Raise it for larger centers (docs/DEPLOYMENT.md).
+   * Connections from a trusted proxy are counted per client at the WebSocket handshake instead.
+   */
+  maxConnectionsPerAddress: 500,
 
   // ---- WebSocket frames ----
   /** Agents send only small JSON control messages (join, leave). */
@@ -29,6 +52,19 @@ export const NET_LIMITS = {
   incrementalFrameBytes: 512 * KIB,
   /** Text (JSON) frames from the customer are control messages only. */
   customerTextFrameBytes: 16 * KIB,
+  /**
+   * Bytes a customer socket may send before its hello is accepted. The snippet sends only the
+   * hello (under 300 bytes) and waits for `ready`; the 8 MiB page-frame allowance starts after
+   * it. Counted on the raw socket as bytes arrive, so an unfinished 8 MiB frame is cut at 16 KiB
+   * instead of being buffered (150 such sockets once took the server to 1.35 GB).
+   */
+  customerPreHelloBytes: 16 * KIB,
+  /**
+   * Customer sockets waiting for their hello at once. A page says hello within milliseconds, so
+   * even a busy site has few waiting; past this, new customer sockets get 503 until some finish.
+   * Bounds pre-hello memory to about maxPreHelloSockets × (customerPreHelloBytes + one 64 KiB read).
+   */
+  maxPreHelloSockets: 2_000,
   /** Bad text frames a socket may send before it is closed with 1008: a client bug, not a typo. */
   badFramesBeforeClose: 5,
   /**
@@ -79,9 +115,19 @@ export const NET_LIMITS = {
   sessionTombstoneMs: 60 * MINUTE,
   /** How often expired sessions are swept (the join path also checks expiry itself). */
   sessionSweepIntervalMs: 30 * SECOND,
-  /** A customer page creates one session per co-browse request; 10 a minute covers reloads. */
+  /**
+   * A customer page creates one session per co-browse request; 10 a minute covers reloads. Counted
+   * when the request is admitted, before its body is read: a client holding its body back still
+   * spends its quota (300 held requests once all passed a check made after the read).
+   */
   sessionCreatesPerWindow: 10,
   sessionCreateWindowMs: MINUTE,
+  /**
+   * Sessions created per window by everyone together. At the 20-minute unjoined TTL, 1,000 a
+   * minute reach maxLiveSessions in 10 minutes: many addresses together can still fill the
+   * capacity, but not in seconds, and the operator sees the refusals (metrics, logs) first.
+   */
+  sessionCreatesTotalPerWindow: 1_000,
   /**
    * Wrong codes an agent connection may try per window: a person retyping a code a few times
    * is fine, but 9-digit codes must not be guessable in bulk.
@@ -92,6 +138,12 @@ export const NET_LIMITS = {
   joinFailureWindowMs: 10 * MINUTE,
   /** Live sessions at once: bounds memory and keeps the 9-digit code space sparse (1 in 10^5). */
   maxLiveSessions: 10_000,
+  /**
+   * Keys one failure or rate counter holds per window (addresses, credentials). Counters expire a
+   * window at a time and never scan their keys (30,000 addresses once cost 88% CPU for 35 s);
+   * past this, new keys share one overflow count, so a spray of addresses is limited together.
+   */
+  counterMaxKeys: 100_000,
 
   // ---- live co-browse (issue 5) ----
   /**
@@ -125,3 +177,19 @@ export const NET_LIMITS = {
 } as const;
 
 export type NetLimits = { readonly [K in keyof typeof NET_LIMITS]: number };
+
+/** The server log's limits (server/log/). */
+export const LOG_LIMITS = {
+  /** Characters of an attacker-controlled value (Origin, URL, header) kept in a log line. */
+  valueChars: 256,
+  /** Refusal lines are limited per kind (error code) per window of this length... */
+  refusalWindowMs: MINUTE,
+  /** ...to this many; the rest are counted and the count rides on the next line of the kind. */
+  refusalLinesPerWindow: 1,
+  /**
+   * Log bytes waiting to be written before new lines are dropped (and counted): a slow log reader
+   * must neither block the relay (a synchronous logger once raised the relay's p50 to 763 ms) nor
+   * grow memory without bound.
+   */
+  bufferBytes: 4 * MIB,
+} as const;

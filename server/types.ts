@@ -35,6 +35,11 @@ export interface ServerConfig {
    * stylesheets and media from: the customer sites' CDNs. Every other address is not requested.
    */
   readonly assetOrigins?: readonly string[];
+  /**
+   * Proxies (addresses or CIDRs, IPv4 or IPv6) whose X-Forwarded-For is believed; none by default,
+   * and then the client address is the socket's.
+   */
+  readonly trustedProxies?: readonly string[];
 }
 
 /** What the agent-token policy needs to know at the moment an agent connects. */
@@ -75,4 +80,6 @@ export interface StartServerOptions {
   readonly unavailable?: () => ErrorCode | null;
   /** Cluster mode: this node's Redis link and name; sockets for sessions homed elsewhere are relayed. */
   readonly cluster?: { readonly link: RedisLink; readonly node: string };
+  /** Log lines dropped so far by an asynchronous log destination (for /metrics). */
+  readonly logDrops?: () => number;
 }

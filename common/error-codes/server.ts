@@ -65,5 +65,11 @@ export const SERVER_ERRORS = {
   PAGE_FRAME_TOO_LARGE: 'A page update was larger than the co-browse server accepts: the connection was closed.',
   SERVER_INTERNAL_ERROR: 'The co-browse server hit an unexpected error. Try again; if it persists, tell your administrator.',
   PEER_TOO_SLOW: 'The connection could not keep up with the shared page and was closed. Reconnect to continue.',
+  SERVER_TOO_MANY_CONNECTIONS: 'The co-browse server has too many open connections right now. Try again in a moment.',
+  SERVER_TOO_MANY_CONNECTIONS_FROM_ADDRESS: 'Too many open connections to the co-browse server from this address. Close some and try again.',
+  HTTP_REQUEST_TIMEOUT: 'The request was not sent in time: the co-browse server closed the connection.',
+  HTTP_HEADERS_TOO_LARGE: 'The request headers are larger than the co-browse server accepts.',
+  SESSION_CREATE_BUSY: 'The co-browse server is starting too many sessions right now. Try again in a minute.',
+  CUSTOMER_TOO_MANY_WAITING: 'Too many pages are connecting to the co-browse server at once. Try again in a moment.',
   // end network
 } as const satisfies Record<string, string>;

@@ -24,7 +24,7 @@ import { VirtualSocket } from './virtual-socket.js';
 /** What the router needs of the hub: where accepted sockets go, and whether a session still runs. */
 export interface RoutedHub {
   addAgent(ws: WebSocket, address: string, admission: AgentAdmissionInfo): unknown;
-  addCustomer(ws: WebSocket, address: string, origin: string): unknown;
+  addCustomer(ws: WebSocket, address: string, origin: string, helloAccepted?: () => void): unknown;
 }
 
 export interface ClusterRouterDeps {
@@ -58,6 +58,8 @@ interface EdgeConnection {
   binding: Binding | null;
   /** The socket is in a session (joined/ready seen), so its messages need no routing. */
   inSession: boolean;
+  /** The edge's pre-hello allowance ends when the hub (here or at the home node) answers ready. */
+  helloAccepted?: () => void;
   /** Messages that arrived while a routing decision was being made. */
   queue: { data: Buffer; isBinary: boolean }[] | null;
   alive: boolean;
@@ -142,8 +144,8 @@ export class ClusterRouter {
     this.#addEdge({ id: connId(), kind: 'agent', ws, address, admission, origin: '', binding: null, inSession: false, queue: null, alive: true, dropWelcome: false, sessionId: null, identityExpiresAt: admission.identityExpiresAt ?? null });
   }
 
-  addCustomer(ws: WebSocket, address: string, origin: string): void {
-    this.#addEdge({ id: connId(), kind: 'customer', ws, address, admission: null, origin, binding: null, inSession: false, queue: null, alive: true, dropWelcome: false, sessionId: null, identityExpiresAt: null });
+  addCustomer(ws: WebSocket, address: string, origin: string, helloAccepted?: () => void): void {
+    this.#addEdge({ id: connId(), kind: 'customer', ws, address, admission: null, origin, binding: null, inSession: false, queue: null, alive: true, dropWelcome: false, sessionId: null, identityExpiresAt: null, ...(helloAccepted ? { helloAccepted } : {}) });
   }
 
   #addEdge(conn: EdgeConnection): void {
@@ -304,6 +306,7 @@ export class ClusterRouter {
   #sniff(conn: EdgeConnection, text: string): void {
     if (text.startsWith('{"type":"joined"') || text.startsWith('{"type":"ready"')) {
       conn.inSession = true;
+      conn.helloAccepted?.();
       try {
         const joined = JSON.parse(text) as { sessionId?: unknown; resumeToken?: unknown };
         if (typeof joined.sessionId === 'string') conn.sessionId = joined.sessionId;

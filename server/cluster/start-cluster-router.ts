@@ -56,7 +56,7 @@ export function startClusterRouter(cluster: { readonly link: RedisLink; readonly
   return {
     router,
     addAgent: (ws, address, admission) => router.addAgent(ws, address, admission),
-    addCustomer: (ws, address, origin) => router.addCustomer(ws, address, origin),
+    addCustomer: (ws, address, origin, helloAccepted) => router.addCustomer(ws, address, origin, helloAccepted),
     sessionCreated(sessionId) {
       const session = hub.liveSession(sessionId);
       if (!session) return;

@@ -5,9 +5,11 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
 import type { NetLimits } from '../limits.js';
+import type { RefusalLog } from '../log/refusal-log.js';
 import type { WindowCount } from '../policy/window-counter.js';
 import type { AdminKeyCheck } from '../store/admin-key-store.js';
 import type { AuditLog } from '../store/audit-store.js';
+import { limitKey, type ClientAddresses } from './client-address.js';
 import { sendError, sendJson } from './responses.js';
 
 export const HISTORY_PREFIX = '/cobrowse/rest/history/sessions/';
@@ -21,10 +23,12 @@ export interface HistoryDeps {
   readonly adminKey: AdminKeyCheck;
   /** Failed administrator keys per address, locked out like agent handshakes. */
   readonly adminFailures: WindowCount;
+  readonly addresses: ClientAddresses;
+  readonly refusals: RefusalLog;
 }
 
 export function historyRoute(req: IncomingMessage, res: ServerResponse, deps: HistoryDeps, path: string): void {
-  const address = req.socket.remoteAddress ?? 'unknown';
+  const address = limitKey(deps.addresses.of(req));
   if (deps.adminFailures.count(address) >= deps.limits.authFailuresBeforeLockout) {
     const retryAfter = Math.max(1, Math.ceil(deps.adminFailures.msUntilReset(address) / 1000));
     sendError(res, 429, 'AGENT_AUTH_LOCKED_OUT', { 'retry-after': String(retryAfter) });
@@ -43,7 +47,7 @@ export function historyRoute(req: IncomingMessage, res: ServerResponse, deps: Hi
   }
   if (verdict === 'invalid' || !bearer) {
     deps.adminFailures.add(address);
-    deps.logger.warn({ code: 'ADMIN_AUTH_INVALID', remote: address }, 'history request with a wrong administrator key');
+    deps.refusals.refused('ADMIN_AUTH_INVALID', { remote: address }, 'history request with a wrong administrator key');
     sendError(res, 401, 'ADMIN_AUTH_INVALID', CHALLENGE);
     return;
   }

@@ -7,12 +7,14 @@ import type { ErrorCode } from '../../common/errors.js';
 import type { CreatedSession } from '../../common/protocol.js';
 import type { NetLimits } from '../limits.js';
 import type { NetMetrics } from '../metrics/net-metrics.js';
+import { clip } from '../log/clip.js';
 import type { WindowCount } from '../policy/window-counter.js';
 import { randomDigits } from '../sessions/random-digits.js';
 import type { CreateOutcome } from '../sessions/session-registry.js';
 import type { ServerConfig } from '../types.js';
 import { AGENT_AUTH_PATH } from '../../common/agent-auth.js';
 import { agentAuthRoute } from './agent-auth-route.js';
+import { limitKey } from './client-address.js';
 import { HISTORY_PREFIX, historyRoute, type HistoryDeps } from './history-route.js';
 import { readBody } from './read-body.js';
 import { createSnippetRoute } from './snippet-route.js';
@@ -110,19 +112,27 @@ function preflight(req: IncomingMessage, res: ServerResponse, deps: HttpDeps): v
   res.end();
 }
 
+/** All customers together share this key of the session-creation counter. */
+const ALL_CUSTOMERS = '\u0000all';
+
 async function createSession(req: IncomingMessage, res: ServerResponse, deps: HttpDeps): Promise<void> {
+  const address = limitKey(deps.addresses.of(req));
   const origin = allowedOrigin(req.headers.origin, deps.config.customerOrigins);
   if (!origin) {
-    deps.logger.warn({ code: 'ORIGIN_NOT_ALLOWED', origin: String(req.headers.origin ?? ''), remote: req.socket.remoteAddress }, 'session creation from a foreign origin refused');
+    deps.metrics.refused('ORIGIN_NOT_ALLOWED');
+    deps.refusals.refused('ORIGIN_NOT_ALLOWED', { origin: clip(req.headers.origin), remote: address }, 'session creation from a foreign origin refused');
     sendError(res, 403, 'ORIGIN_NOT_ALLOWED');
     return;
   }
   const cors = corsHeaders(origin);
-  const address = req.socket.remoteAddress ?? 'unknown';
-  if (deps.sessionCreates.count(address) >= deps.limits.sessionCreatesPerWindow) {
+  // Counted here, at admission and before any await: a client that holds its body back has
+  // already spent its quota, so parallel held requests cannot all pass the check.
+  const refusal = admitSessionCreate(deps, address);
+  if (refusal) {
     req.resume();
-    const retryAfter = Math.max(1, Math.ceil(deps.sessionCreates.msUntilReset(address) / 1000));
-    sendError(res, 429, 'SESSION_CREATE_RATE_LIMITED', { ...cors, 'retry-after': String(retryAfter) });
+    deps.metrics.refused(refusal.code);
+    deps.refusals.refused(refusal.code, { remote: address }, 'session creation refused: rate limit');
+    sendError(res, 429, refusal.code, { ...cors, 'retry-after': String(refusal.retryAfterSec) });
     return;
   }
   const body = await readBody(req, deps.limits.httpBodyBytes);
@@ -148,7 +158,6 @@ async function createSession(req: IncomingMessage, res: ServerResponse, deps: Ht
     sendError(res, 503, unavailable, cors);
     return;
   }
-  deps.sessionCreates.add(address);
   const created = await deps.createSession(origin);
   if (!created.ok) {
     sendError(res, 503, created.code, cors);
@@ -161,4 +170,12 @@ async function createSession(req: IncomingMessage, res: ServerResponse, deps: Ht
     expiresAt: new Date(created.session.expiresAt).toISOString(),
   };
   sendJson(res, 201, answer, cors);
+}
+
+function admitSessionCreate(deps: HttpDeps, address: string): { code: 'SESSION_CREATE_RATE_LIMITED' | 'SESSION_CREATE_BUSY'; retryAfterSec: number } | null {
+  const { sessionCreates, limits } = deps;
+  const retryAfter = (key: string): number => Math.max(1, Math.ceil(sessionCreates.msUntilReset(key) / 1000));
+  if (sessionCreates.add(address) > limits.sessionCreatesPerWindow) return { code: 'SESSION_CREATE_RATE_LIMITED', retryAfterSec: retryAfter(address) };
+  if (sessionCreates.add(ALL_CUSTOMERS) > limits.sessionCreatesTotalPerWindow) return { code: 'SESSION_CREATE_BUSY', retryAfterSec: retryAfter(ALL_CUSTOMERS) };
+  return null;
 }

@@ -79,6 +79,7 @@ export class NetMetrics {
   readonly registry = new MetricsRegistry();
   readonly #relayedBytes: { value: number };
   readonly #relayedFrames: Readonly<Record<PageFrameKindName, { value: number }>>;
+  #logDrops: () => number = () => 0;
 
   constructor() {
     const r = this.registry;
@@ -87,6 +88,8 @@ export class NetMetrics {
     r.define('agentdesk_agent_auth_total', 'counter', 'Agent handshakes by outcome (accepted_none, accepted_token or the refusal code).');
     r.define('agentdesk_relayed_bytes_total', 'counter', 'Page-frame bytes relayed from customers to agents.');
     r.define('agentdesk_relayed_frames_total', 'counter', 'Page frames relayed from customers to agents, by kind.');
+    r.define('agentdesk_refusals_total', 'counter', 'Requests, connections and sockets refused by a limit, by error code.');
+    r.define('agentdesk_log_lines_dropped_total', 'counter', 'Log lines dropped because the log reader was too slow (the logger never blocks).');
     r.set('agentdesk_open_connections', { side: 'agent' }, 0);
     r.set('agentdesk_open_connections', { side: 'customer' }, 0);
     r.set('agentdesk_active_sessions', {}, 0);
@@ -118,7 +121,17 @@ export class NetMetrics {
     this.#relayedFrames[kind].value += 1;
   }
 
+  refused(code: string): void {
+    this.registry.add('agentdesk_refusals_total', { code }, 1);
+  }
+
+  /** Where the dropped-log-line count is read at each scrape (the CLI's log destination). */
+  logDropsFrom(read: () => number): void {
+    this.#logDrops = read;
+  }
+
   render(): string {
+    this.registry.set('agentdesk_log_lines_dropped_total', {}, this.#logDrops());
     return this.registry.render();
   }
 }

@@ -27,4 +27,6 @@ export interface CustomerConnection {
   readonly origin: string;
   session: CobrowseSession | null;
   helloTimer: NodeJS.Timeout | null;
+  /** Called once a hello is accepted: the socket's small pre-hello allowance ends (pre-hello-guard.ts). */
+  readonly helloAccepted: () => void;
 }

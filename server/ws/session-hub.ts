@@ -369,13 +369,14 @@ export class SessionHub {
 
   // ---- customers ----
 
-  addCustomer(ws: WebSocket, address: string, origin: string): CustomerConnection {
+  addCustomer(ws: WebSocket, address: string, origin: string, helloAccepted: () => void = () => {}): CustomerConnection {
     const customer: CustomerConnection = {
       kind: 'customer',
       peer: new PeerSocket(ws, address, this.#deps.limits),
       origin,
       session: null,
       helloTimer: null,
+      helloAccepted,
     };
     customer.helloTimer = setTimeout(() => {
       customer.peer.sendError('CUSTOMER_HELLO_TIMEOUT');
@@ -467,6 +468,7 @@ export class SessionHub {
     if (!secretOk) return this.#refuseCustomer(customer, 'SESSION_SECRET_INVALID');
     if (customer.helloTimer) clearTimeout(customer.helloTimer);
     customer.helloTimer = null;
+    customer.helloAccepted();
     session.customerHello(customer);
   }
 

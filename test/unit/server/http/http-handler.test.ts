@@ -3,7 +3,9 @@ import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { pino } from 'pino';
+import { clientAddresses } from '../../../../server/http/client-address.js';
 import { createHttpHandler, pathOf } from '../../../../server/http/http-handler.js';
+import { RefusalLog } from '../../../../server/log/refusal-log.js';
 import { NET_LIMITS } from '../../../../server/limits.js';
 import { NetMetrics } from '../../../../server/metrics/net-metrics.js';
 import { WindowCounter } from '../../../../server/policy/window-counter.js';
@@ -28,6 +30,8 @@ describe('HTTP handler while shutting down', () => {
         audit: AuditStore.inMemory(),
         adminKey: () => 'ok',
         adminFailures: new WindowCounter(60_000, clock),
+        addresses: clientAddresses([]),
+        refusals: new RefusalLog(pino({ level: 'silent' }), clock),
       }),
     );
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
