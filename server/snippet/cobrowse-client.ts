@@ -305,7 +305,10 @@ export class CobrowseClient {
 
   #sendPage(): void {
     if (!this.#ready) return;
-    this.#send({ type: 'page', url: shareableAddress(location.href, this.#config.allowQueryParams).slice(0, MAX_URL_CHARS), title: document.title.slice(0, MAX_TITLE_CHARS) });
+    // The title is page text too: hidden when its <title> is (strict mode, or a mask on it).
+    const titleElement = document.querySelector('title');
+    const title = titleElement && this.#policy.hides(this.#policy.regionOf(titleElement)) ? '' : document.title;
+    this.#send({ type: 'page', url: shareableAddress(location.href, this.#config.allowQueryParams).slice(0, MAX_URL_CHARS), title: title.slice(0, MAX_TITLE_CHARS) });
   }
 
   #send(message: CustomerToServer): void {

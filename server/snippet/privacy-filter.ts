@@ -215,6 +215,13 @@ export class PrivacyFilter {
   #filterAttributes(el: Element | null, attributes: Attributes, region: Region): void {
     const policy = this.#deps.policy;
     if (el && inputType(el) === 'file') delete attributes.value;
+    // A frame's address (a payment page's session token) and inline document never travel: rrweb
+    // records same-origin frames' content itself, and the agent's mirror loads no frame.
+    if (el && (el.nodeName === 'IFRAME' || el.nodeName === 'FRAME')) {
+      delete attributes.src;
+      delete attributes.srcdoc;
+      delete attributes.rr_src;
+    }
     if (policy.hides(region)) {
       filterHiddenAttributes(el, attributes, !region.masked);
       delete attributes.checked;
