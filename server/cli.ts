@@ -137,7 +137,7 @@ async function serve(command: Extract<Command, { kind: 'serve' }>): Promise<numb
     return EXIT_OK;
   } finally {
     await stores.close();
-    logOut.flush();
+    await logOut.flush();
   }
 }
 

@@ -192,4 +192,10 @@ export const LOG_LIMITS = {
    * grow memory without bound.
    */
   bufferBytes: 4 * MIB,
+  /**
+   * How long a stopping server waits for buffered log lines to reach a slow reader: long enough for
+   * a live reader to take what is left, short enough that a reader that is gone (the demo killed)
+   * never holds a stopping server (the demo gives its children ten seconds).
+   */
+  exitFlushMs: 1_000,
 } as const;

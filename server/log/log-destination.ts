@@ -14,8 +14,8 @@ export interface LogDestination {
   readonly stream: ReturnType<typeof pino.destination>;
   /** Lines dropped so far because the reader was too slow. */
   drops(): LogDrops;
-  /** Writes what is buffered before the process exits (blocks; call once, at exit). */
-  flush(): void;
+  /** Writes what is buffered before the process exits, for at most LOG_LIMITS.exitFlushMs (call once, at exit). */
+  flush(): Promise<void>;
 }
 
 export function createLogDestination(fd = 1, bufferBytes: number = LOG_LIMITS.bufferBytes): LogDestination {
@@ -33,12 +33,22 @@ export function createLogDestination(fd = 1, bufferBytes: number = LOG_LIMITS.bu
   return {
     stream,
     drops: () => ({ lines, bytes }),
-    flush: () => {
-      try {
-        stream.flushSync();
-      } catch {
-        // EAGAIN on a full pipe at exit: what is left is dropped.
-      }
-    },
+    flush: () =>
+      new Promise<void>((done) => {
+        const finish = (): void => {
+          clearTimeout(timer);
+          // pino flushes synchronously again on 'exit'; sonic-boom's flushSync retries a failed write
+          // (EPIPE from a reader that is gone) forever, which hung the server at exit. What is left
+          // after the bounded asynchronous flush is dropped instead.
+          stream.flushSync = () => {};
+          done();
+        };
+        const timer = setTimeout(finish, LOG_LIMITS.exitFlushMs);
+        try {
+          stream.flush(() => finish());
+        } catch {
+          finish();
+        }
+      }),
   };
 }
