@@ -9,7 +9,7 @@ import { build } from 'esbuild';
 import { snippetBuildOptions } from '../../../../scripts/build.js';
 import { startServer, type StartServerInternals } from '../../../../server/app.js';
 import type { AdminKeyCheck } from '../../../../server/store/admin-key-store.js';
-import type { RunningServer } from '../../../../server/types.js';
+import type { RunningServer, ServerConfig } from '../../../../server/types.js';
 import type { RelayedFrame } from '../../../../server/ws/session-hub.js';
 import { startCustomerSite, type CustomerSite } from '../../../../demo/site/serve-site.js';
 import { launchChromium } from '../../../support/chromium.js';
@@ -37,7 +37,16 @@ export async function bundleSnippet(): Promise<{ file: string; dispose: () => vo
 }
 
 export async function startSnippetStack(
-  options: { limits?: StartServerInternals['limits']; extraPages?: Record<string, string>; adminKey?: AdminKeyCheck; serverUrlFor?: (url: string) => string } = {},
+  options: {
+    limits?: StartServerInternals['limits'];
+    extraPages?: Record<string, string>;
+    adminKey?: AdminKeyCheck;
+    serverUrlFor?: (url: string) => string;
+    /** Server config on top of the network defaults (e.g. `oidc`, for agents with an identity). */
+    config?: Partial<ServerConfig>;
+    /** Handshake headers for every agent socket (e.g. an access token's `Authorization`). */
+    agentHeaders?: () => Promise<Record<string, string>>;
+  } = {},
 ): Promise<SnippetStack> {
   const snippet = await bundleSnippet();
   const relayed: RelayedFrame[] = [];
@@ -45,7 +54,7 @@ export async function startSnippetStack(
   const site = await startCustomerSite({ serverUrl: () => siteUrl, ...(options.extraPages ? { extraPages: options.extraPages } : {}) });
   const server = await startServer(
     {
-      config: networkConfig({ customerOrigins: [site.origin] }),
+      config: networkConfig({ customerOrigins: [site.origin], ...options.config }),
       agentToken: new MemoryTokenSource(null),
       logger: capturedLogger().logger,
       ...(options.adminKey ? { adminKey: options.adminKey } : {}),
@@ -60,7 +69,7 @@ export async function startSnippetStack(
     browser,
     relayed,
     async agent() {
-      const socket = await mustConnect(`${server.url.replace(/^http/, 'ws')}/cobrowse/agent`);
+      const socket = await mustConnect(`${server.url.replace(/^http/, 'ws')}/cobrowse/agent`, options.agentHeaders ? await options.agentHeaders() : undefined);
       const welcome = await socket.next();
       if (welcome.type !== 'welcome') throw new Error(`expected welcome, got ${JSON.stringify(welcome)}`);
       return socket;
