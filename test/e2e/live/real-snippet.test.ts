@@ -24,6 +24,58 @@ function claimPage(serverUrl: string): string {
   </body></html>`;
 }
 
+/**
+ * The privacy canaries that can be tried in the agent's real view: the canary suite's classes
+ * (test/integration/snippet/canary-suite.test.ts) through the whole browser shell (its host
+ * server, page stream and React mirror), which the Electron shell shares but for the transport.
+ */
+function canaryPage(serverUrl: string): string {
+  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Canary page</title></head><body>
+  <h1>Canary page</h1>
+  <p id="marker">Visible text</p>
+  <div data-cobrowse-mask title="ViewCanaryTitle01" data-account="ViewCanaryData02" aria-label="ViewCanaryAria03">
+    <input id="m-text" placeholder="ViewCanaryPlaceholder04" value="ViewCanaryValue05">
+    <select><option value="ViewCanaryOption06">one</option></select>
+    <a href="/p?u=ViewCanaryHref07">link</a>
+    <p>ViewCanaryMaskedText08</p>
+  </div>
+  <my-card data-cobrowse-mask></my-card>
+  <div id="closed-host" style="width:100px;height:20px"></div>
+  <input id="upload" type="file">
+  <div id="late">Visible before the mask</div>
+  <iframe id="frame" src="/canary-frame" width="300" height="60"></iframe>
+  <script>
+    customElements.define('my-card', class extends HTMLElement {
+      constructor() { super(); this.attachShadow({ mode: 'open' }).innerHTML = '<p>ViewCanary' + 'Shadow09</p>'; }
+    });
+    document.getElementById('closed-host').attachShadow({ mode: 'closed' }).innerHTML = '<p>ViewCanary' + 'Closed10</p>';
+  </script>
+  <script src="${serverUrl}/cobrowse/snippet.js" data-server="${serverUrl}"></script>
+  </body></html>`;
+}
+
+const CANARY_FRAME = `<!doctype html><html><body><input id="frame-pw" type="password"><p data-cobrowse-mask>ViewCanary` + `FrameMasked11</p><p>Frame visible text</p></body></html>`;
+
+const VIEW_CANARIES = [
+  'ViewCanaryTitle01', 'ViewCanaryData02', 'ViewCanaryAria03', 'ViewCanaryPlaceholder04', 'ViewCanaryValue05', 'ViewCanaryOption06', 'ViewCanaryHref07',
+  'ViewCanaryMaskedText08', 'ViewCanaryShadow09', 'ViewCanaryClosed10', 'ViewCanaryFrameMasked11', 'ViewCanaryTyped12', 'ViewCanaryFramePw13',
+  'ViewCanaryFile14', 'ViewCanaryQuery15', 'ViewCanaryFragment16', 'ViewCanaryLate17',
+];
+
+/** Everything the agent's window holds: its markup, every frame's (the mirror's nested ones too), open shadow roots, field values. */
+const READ_AGENT_VIEW = `(() => {
+  const readAll = (doc) => {
+    const parts = [doc.documentElement ? doc.documentElement.outerHTML : '', doc.title];
+    for (const el of doc.querySelectorAll('*')) {
+      if (el.shadowRoot) parts.push(el.shadowRoot.innerHTML);
+      if ('value' in el && typeof el.value === 'string') parts.push(el.value);
+      if (el.tagName === 'IFRAME' && el.contentDocument) parts.push(readAll(el.contentDocument));
+    }
+    return parts.join('\\n');
+  };
+  return readAll(document);
+})()`;
+
 describe('live co-browse with the real customer snippet', () => {
   let browser: Browser;
   let stack: DesktopStack;
@@ -47,7 +99,11 @@ describe('live co-browse with the real customer snippet', () => {
     await agent.getByRole('heading', { name: 'Connected to the co-browse server' }).waitFor();
     mirror = agent.frameLocator('.mirror-stage iframe');
     const context = await browser.newContext({ viewport: { width: 1000, height: 700 } });
-    await context.route(`${CUSTOMER_SITE}/**`, (route) => route.fulfill({ status: 200, contentType: 'text/html; charset=utf-8', body: claimPage(stack.server.url) }));
+    await context.route(`${CUSTOMER_SITE}/**`, (route) => {
+      const path = new URL(route.request().url()).pathname;
+      const body = path === '/canary' ? canaryPage(stack.server.url) : path === '/canary-frame' ? CANARY_FRAME : claimPage(stack.server.url);
+      return route.fulfill({ status: 200, contentType: 'text/html; charset=utf-8', body });
+    });
     customer = await context.newPage();
     await customer.goto(`${CUSTOMER_SITE}/claim`);
   });
@@ -104,5 +160,24 @@ describe('live co-browse with the real customer snippet', () => {
     await agent.mouse.click(box.x + 10, box.y + box.height / 2);
     assert.equal(await agent.getByRole('textbox', { name: /^Type into/ }).count(), 0);
     await shot(agent, '04-revoked');
+  });
+  it("the agent's view holds none of the privacy canaries, after typing, a late mask and with a secret in the address", async () => {
+    await customer.goto(`${CUSTOMER_SITE}/canary?token=ViewCanaryQuery15#ViewCanaryFragment16`);
+    await mirror.getByRole('heading', { name: 'Canary page' }).waitFor({ timeout: 10_000 });
+    await customer.frameLocator('#frame').locator('#frame-pw').fill('ViewCanaryFramePw13');
+    await customer.fill('#m-text', 'ViewCanaryTyped12');
+    await customer.setInputFiles('#upload', { name: 'ViewCanaryFile14.pdf', mimeType: 'application/pdf', buffer: Buffer.from('%PDF-1.4') });
+    await customer.evaluate(`document.getElementById('late').setAttribute('data-cobrowse-mask', '')`);
+    await customer.evaluate(`document.getElementById('late').textContent = 'ViewCanary' + 'Late17'`);
+    await customer.evaluate(`document.getElementById('marker').textContent = 'Done marker'`);
+    await mirror.getByText('Done marker').waitFor({ timeout: 10_000 });
+    const view = (await agent.evaluate(READ_AGENT_VIEW)) as string;
+    assert.ok(view.includes('Frame visible text') && view.includes('Done marker'), "positive control: the agent's view shows the frame and the last change");
+    assert.ok(view.includes(`${CUSTOMER_SITE}/canary`), 'positive control: the view names the page');
+    const leaked = VIEW_CANARIES.filter((c) => view.includes(c));
+    console.log(`agent view (browser shell): ${VIEW_CANARIES.length} canaries tried, ${VIEW_CANARIES.length - leaked.length} held`);
+    assert.deepEqual(leaked, [], "no canary is in the agent's view");
+    assert.ok(!view.includes('Visible before the mask'), 'the late mask replaced what the view showed');
+    await shot(agent, '05-canaries');
   });
 });
