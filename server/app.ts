@@ -1,11 +1,14 @@
 // The co-browse server's network side: one node:http server for the REST routes and both
 // WebSocket paths. server/cli.ts builds the config, token source and logger and calls startServer.
-import { createServer } from 'node:http';
+import { createServer, type Server } from 'node:http';
+import { createServer as createTlsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
 import { clientAddresses } from './http/client-address.js';
 import { limitConnections } from './http/connection-limits.js';
 import { createHttpHandler } from './http/http-handler.js';
+import { loadTlsFiles, watchTlsFiles } from './http/tls-files.js';
+import { isLoopbackHost } from './config/build-server-config.js';
 import { RefusalLog } from './log/refusal-log.js';
 import { NET_LIMITS, type NetLimits } from './limits.js';
 import { NetMetrics } from './metrics/net-metrics.js';
@@ -73,11 +76,15 @@ export async function startServer(opts: StartServerOptions, internals: StartServ
   const refusals = new RefusalLog(logger, clock);
   if (opts.logDrops) metrics.logDropsFrom(opts.logDrops);
 
-  const server = createServer({
+  const httpOptions = {
     requestTimeout: limits.httpRequestTimeoutMs,
     headersTimeout: limits.httpHeadersTimeoutMs,
     connectionsCheckingInterval: limits.httpTimeoutCheckIntervalMs,
-  });
+  };
+  // https.Server is an http.Server underneath (same timeouts, events and upgrade path).
+  const tls = config.tls ?? null;
+  const server: Server = tls ? createTlsServer({ ...httpOptions, ...loadTlsFiles(tls) }) : createServer(httpOptions);
+  const stopWatchingTls = tls ? watchTlsFiles(tls, (options) => (server as ReturnType<typeof createTlsServer>).setSecureContext(options), logger) : () => {};
   limitConnections(server, limits, addresses, refusals, (code) => metrics.refused(code));
   server.on(
     'request',
@@ -113,8 +120,16 @@ export async function startServer(opts: StartServerOptions, internals: StartServ
   });
   const { port } = server.address() as AddressInfo;
   const host = config.host.includes(':') ? `[${config.host}]` : config.host;
-  const url = `http://${host}:${port}`;
-  logger.info({ url, agentAuth: config.agentAuth, oidc: config.oidc !== null }, 'co-browse server listening');
+  const url = `${tls ? 'https' : 'http'}://${host}:${port}`;
+  logger.info({ url, agentAuth: config.agentAuth, oidc: config.oidc !== null, trustedProxies: config.trustedProxies?.length ?? 0 }, 'co-browse server listening');
+  if (!tls && !isLoopbackHost(config.host)) {
+    logger.warn(
+      { host: config.host, trustedProxies: config.trustedProxies ?? [] },
+      (config.trustedProxies?.length ?? 0) > 0
+        ? 'plain HTTP on a network address: only the trusted proxies in front may reach this port (TLS ends there)'
+        : 'plain HTTP on a network address (--insecure-http): agent tokens cross the network in clear',
+    );
+  }
 
   let closing: Promise<void> | null = null;
   return {
@@ -123,6 +138,7 @@ export async function startServer(opts: StartServerOptions, internals: StartServ
     close() {
       closing ??= (async () => {
         shuttingDown = true;
+        stopWatchingTls();
         const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
         server.closeIdleConnections();
         // A cluster node drains: sessions stay for the other nodes, whose clients reconnect there.

@@ -135,6 +135,13 @@ export const NET_LIMITS = {
   joinFailuresPerConnection: 5,
   /** The same per remote address, across connections (a desktop pool behind one NAT shares it). */
   joinFailuresPerAddress: 20,
+  /**
+   * The same for all agents together, so guessers spread over many addresses are bounded too: at
+   * most 1,000 guesses per 10 minutes against at most maxLiveSessions codes out of 10^9 is one
+   * chance in 100 per window at full capacity. Past it, new joins wait for the window (resumes
+   * with a valid token still pass); a real contact center mistypes far fewer codes than this.
+   */
+  joinFailuresTotalPerWindow: 1_000,
   joinFailureWindowMs: 10 * MINUTE,
   /** Live sessions at once: bounds memory and keeps the 9-digit code space sparse (1 in 10^5). */
   maxLiveSessions: 10_000,
@@ -198,4 +205,13 @@ export const LOG_LIMITS = {
    * never holds a stopping server (the demo gives its children ten seconds).
    */
   exitFlushMs: 1_000,
+} as const;
+
+/** The server's TLS files (server/http/tls-files.ts). */
+export const TLS_LIMITS = {
+  /**
+   * How often the certificate and key files are checked for a change. A renewal is picked up within
+   * this; a stat per file every 2 s costs nothing.
+   */
+  fileCheckIntervalMs: 2 * SECOND,
 } as const;

@@ -5,6 +5,7 @@ import type { ErrorCode } from '../common/errors.js';
 import type { RedisLink } from './cluster/redis-link.js';
 import type { AdminKeyCheck } from './store/admin-key-store.js';
 import type { AuditLog } from './store/audit-store.js';
+import type { TlsFiles } from './config/config-file.js';
 
 export type AgentAuthPolicy = 'compatible' | 'required';
 
@@ -40,6 +41,8 @@ export interface ServerConfig {
    * and then the client address is the socket's.
    */
   readonly trustedProxies?: readonly string[];
+  /** PEM files for https/wss; null or absent: plain HTTP (loopback, behind a proxy, or --insecure-http). */
+  readonly tls?: TlsFiles | null;
 }
 
 /** What the agent-token policy needs to know at the moment an agent connects. */

@@ -12,6 +12,8 @@ export const SERVER_ERRORS = {
   SERVER_AGENT_TOKEN_INVALID: 'The agent token (option slave.password) must be exactly 26 digits.',
   SERVER_STORED_AGENT_TOKEN_INVALID: 'The stored agent token (option slave.password) is not 26 digits. Set it again with agentdesk-server options set slave.password.',
   SERVER_ADMIN_KEY_INVALID: 'The administrator key (option admin.apiKey) must be 32 to 128 characters from A-Z, a-z, 0-9 and . _ ~ -.',
+  SERVER_PLAIN_HTTP_REFUSED: 'The co-browse server will not serve plain HTTP on a network address: agents\' tokens would cross the network in clear. Configure TLS, list the TLS proxy in trustedProxies, or pass --insecure-http.',
+  SERVER_TLS_FILES_UNUSABLE: 'The TLS certificate or key file of the co-browse server cannot be read or does not hold a valid certificate and matching key.',
   SERVER_LISTEN_FAILED: 'The co-browse server cannot listen on the configured host and port. Check that the port is free and the address belongs to this machine.',
   SERVER_DURABLE_STORE_UNREACHABLE: 'The co-browse cluster cannot reach its PostgreSQL database. Sessions go on; check the database and its connection settings.',
   SERVER_CLUSTER_UNAVAILABLE: 'The co-browse cluster cannot reach its Redis server, so no new session can start. Try again in a moment.',

@@ -4,6 +4,7 @@ import { readFileSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { z } from 'zod';
 import { AgentDeskError } from '../../common/errors.js';
+import { isValidProxyEntry } from '../http/client-address.js';
 import { MAX_CONFIG_FILE_BYTES } from './limits.js';
 
 /** The settings a config file may hold; all optional. Paths are resolved against the file's folder. */
@@ -19,6 +20,18 @@ export interface ConfigFileValues {
   /** The shared durable store (issue 14): PostgreSQL instead of the data dir's SQLite. */
   readonly store?: { readonly postgres?: string | undefined };
   readonly assetOrigins?: readonly string[];
+  /** Proxies (addresses or CIDRs) whose X-Forwarded-For is believed (server/http/client-address.ts). */
+  readonly trustedProxies?: readonly string[];
+  /** PEM files: https and wss instead of plain HTTP (server/http/tls-files.ts). */
+  readonly tls?: TlsFiles;
+}
+
+/** Paths of PEM files, resolved against the config file's folder. */
+export interface TlsFiles {
+  readonly cert: string;
+  readonly key: string;
+  /** Intermediate certificates to send along (the chain up to the public root), or a private CA. */
+  readonly ca?: string;
 }
 
 const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]']);
@@ -105,6 +118,24 @@ const configFileSchema = z
     cluster: z.object({ redis: connectionUrlSchema(['redis:', 'rediss:'], 'redis://host:6379').optional() }, { error: 'must be an object like {"redis": "redis://host:6379"}' }).strict().optional(),
     store: z.object({ postgres: connectionUrlSchema(['postgres:', 'postgresql:'], 'postgres://user@host:5432/agentdesk').optional() }, { error: 'must be an object like {"postgres": "postgres://user@host/db"}' }).strict().optional(),
     assetOrigins: z.array(originSchema, { error: 'must be a list of origins' }).optional(),
+    trustedProxies: z
+      .array(
+        z.string({ error: 'must be an IP address or CIDR like 10.0.0.0/8 or fd00::/8' }).max(64).refine(isValidProxyEntry, { error: 'must be an IP address or CIDR like 10.0.0.0/8 or fd00::/8' }),
+        { error: 'must be a list of IP addresses or CIDRs' },
+      )
+      .max(1000, { error: 'must list at most 1000 entries' })
+      .optional(),
+    tls: z
+      .object(
+        {
+          cert: z.string({ error: 'must be the path of a PEM certificate file' }).min(1, { error: 'must be the path of a PEM certificate file' }),
+          key: z.string({ error: 'must be the path of a PEM private key file' }).min(1, { error: 'must be the path of a PEM private key file' }),
+          ca: z.string({ error: 'must be the path of a PEM file' }).min(1, { error: 'must be the path of a PEM file' }).optional(),
+        },
+        { error: 'must be an object like {"cert": "server.crt", "key": "server.key"}' },
+      )
+      .strict()
+      .optional(),
   }, { error: 'must be a JSON object' })
   .strict();
 
@@ -137,7 +168,12 @@ export function parseConfigText(file: string, text: string): ConfigFileValues {
   const parsed = configFileSchema.safeParse(json);
   if (!parsed.success) throw invalid(file, describeIssue(parsed.error.issues[0]!));
   const values = parsed.data;
-  return values.keyFile === undefined ? values : { ...values, keyFile: resolve(dirname(resolve(file)), values.keyFile) };
+  const near = (path: string): string => resolve(dirname(resolve(file)), path);
+  return {
+    ...values,
+    ...(values.keyFile !== undefined ? { keyFile: near(values.keyFile) } : {}),
+    ...(values.tls ? { tls: { cert: near(values.tls.cert), key: near(values.tls.key), ...(values.tls.ca ? { ca: near(values.tls.ca) } : {}) } } : {}),
+  };
 }
 
 export function readConfigFile(file: string): ConfigFileValues {

@@ -9,7 +9,7 @@ import { isOptionName, type OptionName } from '../store/agent-token-option.js';
 import type { ConfigFlags } from './build-server-config.js';
 
 export const USAGE = `Usage:
-  agentdesk-server [serve] --data-dir DIR [--host HOST] [--port PORT] [--config FILE]
+  agentdesk-server [serve] --data-dir DIR [--host HOST] [--port PORT] [--config FILE] [--insecure-http]
   agentdesk-server options set slave.password TOKEN|- [--grace SECONDS] --data-dir DIR [--config FILE]
   agentdesk-server options get slave.password [--reveal] --data-dir DIR [--config FILE]
   agentdesk-server options clear slave.password --data-dir DIR [--config FILE]
@@ -31,8 +31,10 @@ admin.apiKey     The administrator key of GET /cobrowse/rest/history/sessions/ID
 --data-dir DIR   Where the database and the key file (options.key) live. Required.
 --host HOST      Address to listen on (default 127.0.0.1).
 --port PORT      Port to listen on (default 8700; 0 picks a free one).
---config FILE    JSON config file: host, port, keyFile, agentAuth, oidc, customerOrigins, assetOrigins.
-                 Flags override the file.
+--config FILE    JSON config file: host, port, keyFile, agentAuth, oidc, customerOrigins, assetOrigins,
+                 trustedProxies, tls ({"cert", "key", "ca"}). Flags override the file.
+--insecure-http  Serve plain HTTP on a non-loopback host with no TLS and no trusted proxy
+                 (tokens cross the network in clear; a warning is logged). See docs/DEPLOYMENT.md.
 
 A running server picks up option changes within one second.
 Exit status: 0 ok, 64 usage error, 78 configuration or data problem, 1 unexpected error.`;
@@ -58,6 +60,7 @@ const FLAG_SPEC = {
   config: { type: 'string' },
   grace: { type: 'string' },
   reveal: { type: 'boolean' },
+  'insecure-http': { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -110,8 +113,8 @@ export function parseCommandLine(argv: readonly string[]): Command {
   switch (command) {
     case 'serve': {
       if (positionals.length > 1) throw usageError(`"serve" takes no arguments, got "${positionals[1]}"`);
-      onlyFlags(flags, ['data-dir', 'host', 'port', 'config'], 'serve');
-      return { kind: 'serve', flags: configFlags(flags) };
+      onlyFlags(flags, ['data-dir', 'host', 'port', 'config', 'insecure-http'], 'serve');
+      return { kind: 'serve', flags: { ...configFlags(flags), ...(flags['insecure-http'] ? { insecureHttp: true } : {}) } };
     }
     case 'options': {
       const common = ['data-dir', 'config'] as const;

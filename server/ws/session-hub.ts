@@ -30,6 +30,9 @@ import { CloseCode, PeerSocket } from './peer-socket.js';
 import { sweepInSlices } from './sliced-sweep.js';
 import { watchTokenRotation } from './token-rotation.js';
 
+/** The one key of the all-agents join-failure counter. */
+const ALL_AGENTS = 'all';
+
 export type { RelayedFrame } from '../sessions/live-session.js';
 
 export interface HubDeps {
@@ -68,6 +71,8 @@ export class SessionHub {
   readonly #customers = new Set<CustomerConnection>();
   readonly #joinFailuresByConnection: WindowCounter;
   readonly #joinFailuresByAddress: WindowCount;
+  /** Wrong codes from everyone together: a botnet spread over many addresses is bounded too. */
+  readonly #joinFailuresTotal: WindowCount;
   readonly #agentMessages: WindowCounter;
   readonly #pageVisits: WindowCounter;
   /** Agents whose join or resume waits on the store: their next messages wait behind it. */
@@ -81,7 +86,9 @@ export class SessionHub {
     this.#deps = deps;
     this.#joinFailuresByConnection = new WindowCounter(deps.limits.joinFailureWindowMs, deps.clock);
     // Per address across the cluster: code guessing spread over the nodes meets one limit.
-    this.#joinFailuresByAddress = (deps.counters ?? localCounters(deps.clock))('join-failures', deps.limits.joinFailureWindowMs);
+    const counters = deps.counters ?? localCounters(deps.clock);
+    this.#joinFailuresByAddress = counters('join-failures', deps.limits.joinFailureWindowMs);
+    this.#joinFailuresTotal = counters('join-failures-total', deps.limits.joinFailureWindowMs);
     this.#agentMessages = new WindowCounter(1000, deps.clock);
     this.#pageVisits = new WindowCounter(60_000, deps.clock);
     this.#stopTokenWatch = watchTokenRotation({
@@ -311,24 +318,29 @@ export class SessionHub {
     const { limits } = this.#deps;
     return (
       this.#joinFailuresByConnection.count(agent.id) >= limits.joinFailuresPerConnection ||
-      this.#joinFailuresByAddress.count(agent.peer.address) >= limits.joinFailuresPerAddress
+      this.#joinFailuresByAddress.count(agent.peer.address) >= limits.joinFailuresPerAddress ||
+      this.#joinFailuresTotal.count(ALL_AGENTS) >= limits.joinFailuresTotalPerWindow
     );
   }
 
   #joinFailed(agent: AgentConnection, code: ErrorCode, what: string): void {
     this.#joinFailuresByConnection.add(agent.id);
     this.#joinFailuresByAddress.add(agent.peer.address);
+    this.#joinFailuresTotal.add(ALL_AGENTS);
     this.#deps.logger.info({ code, remote: agent.peer.address }, what);
     agent.peer.sendError(code);
   }
 
-  /** Joining and resuming both need a free agent that is not rate limited; answers why not. */
-  #mayEnterSession(agent: AgentConnection): boolean {
+  /**
+   * Joining needs a free agent that is not rate limited; answers why not. A resume is only refused
+   * by the limits when its token is not valid (see #resume).
+   */
+  #mayEnterSession(agent: AgentConnection, checkLimits = true): boolean {
     if (agent.session) {
       agent.peer.sendError('SESSION_AGENT_BUSY');
       return false;
     }
-    if (this.#joinLimited(agent)) {
+    if (checkLimits && this.#joinLimited(agent)) {
       agent.peer.sendError('SESSION_JOIN_RATE_LIMITED');
       return false;
     }
@@ -350,10 +362,16 @@ export class SessionHub {
 
   /** A new authenticated socket takes the session back with the one-use token of its last `joined`. */
   async #resume(agent: AgentConnection, resumeToken: string): Promise<void> {
-    if (!this.#mayEnterSession(agent)) return;
+    // A valid resume token (256 random bits, one use) is never refused by the guessing limits: the
+    // agent behind a NAT shared with a code guesser must get its live session back within the grace.
+    if (!this.#mayEnterSession(agent, false)) return;
     const record = await this.#deps.store.findByResumeDigest(resumeDigest(resumeToken));
     const session = record && this.#live.get(record.id);
     if (!session || session.ended) {
+      if (this.#joinLimited(agent)) {
+        agent.peer.sendError('SESSION_JOIN_RATE_LIMITED');
+        return;
+      }
       this.#joinFailed(agent, 'SESSION_RESUME_INVALID', 'agent resume refused');
       return;
     }

@@ -55,6 +55,8 @@ describe('config file', () => {
         agentAuth: 'required',
         oidc: { issuer: 'https://idp.example.com/realms/a', audience: 'cobrowse' },
         customerOrigins: ['https://Shop.Example.com/', 'http://127.0.0.1:3000'],
+        trustedProxies: ['10.0.0.0/8', '192.0.2.7', 'fd00::/8', '::1'],
+        tls: { cert: 'tls/server.pem', key: '/etc/agentdesk/tls/server.key', ca: 'tls/chain.pem' },
       }),
     );
     assert.deepEqual(values, {
@@ -64,7 +66,16 @@ describe('config file', () => {
       agentAuth: 'required',
       oidc: { issuer: 'https://idp.example.com/realms/a', audience: 'cobrowse' },
       customerOrigins: ['https://shop.example.com', 'http://127.0.0.1:3000'],
+      trustedProxies: ['10.0.0.0/8', '192.0.2.7', 'fd00::/8', '::1'],
+      tls: { cert: '/etc/agentdesk/tls/server.pem', key: '/etc/agentdesk/tls/server.key', ca: '/etc/agentdesk/tls/chain.pem' },
     });
+  });
+
+  it('refuses a trusted proxy that is not an address or CIDR, and a tls block without its files', () => {
+    refusedWith('{"trustedProxies":["10.0.0.0/8","proxy.example.com"]}', 'config.json: trustedProxies[1] must be an IP address or CIDR like 10.0.0.0/8 or fd00::/8');
+    refusedWith('{"trustedProxies":["10.0.0.0/33"]}', 'config.json: trustedProxies[0] must be an IP address or CIDR like 10.0.0.0/8 or fd00::/8');
+    refusedWith('{"tls":{"cert":"a.pem"}}', 'config.json: tls.key must be the path of a PEM private key file');
+    refusedWith('{"tls":{"cert":"a.pem","key":"a.key","passphrase":"x"}}', 'config.json: tls has unknown setting(s) "passphrase"');
   });
 });
 
@@ -86,13 +97,15 @@ describe('buildServerConfig', () => {
       oidc: null,
       customerOrigins: ['http://127.0.0.1:8700'],
       assetOrigins: [],
+      trustedProxies: [],
+      tls: null,
     });
   });
 
   it('lets flags override the file, and adds the configured origins after the own origin', () => {
     const file = join(dir, 'config.json');
     writeFileSync(file, JSON.stringify({ host: '10.0.0.5', port: 9000, agentAuth: 'required', customerOrigins: ['https://shop.example.com'] }));
-    const config = buildServerConfig({ dataDir: dir, port: 9100, configFile: file });
+    const config = buildServerConfig({ dataDir: dir, port: 9100, configFile: file, insecureHttp: true });
     assert.equal(config.host, '10.0.0.5');
     assert.equal(config.port, 9100);
     assert.equal(config.agentAuth, 'required');
@@ -101,8 +114,20 @@ describe('buildServerConfig', () => {
 
   it('has no own origin for port 0 or a wildcard host, and brackets IPv6', () => {
     assert.deepEqual(buildServerConfig({ dataDir: dir, port: 0 }).customerOrigins, []);
-    assert.deepEqual(buildServerConfig({ dataDir: dir, host: '0.0.0.0' }).customerOrigins, []);
+    assert.deepEqual(buildServerConfig({ dataDir: dir, host: '0.0.0.0', insecureHttp: true }).customerOrigins, []);
     assert.deepEqual(buildServerConfig({ dataDir: dir, host: '::1' }).customerOrigins, ['http://[::1]:8700']);
+  });
+
+  it('refuses plain HTTP on a network address unless TLS, a trusted proxy or --insecure-http says how tokens stay safe', () => {
+    const refused = (err: unknown): boolean => err instanceof AgentDeskError && err.code === 'SERVER_PLAIN_HTTP_REFUSED' && /10\.0\.0\.5.*tls.*trustedProxies.*--insecure-http/.test(err.message);
+    assert.throws(() => buildServerConfig({ dataDir: dir, host: '10.0.0.5' }), refused);
+    assert.throws(() => buildServerConfig({ dataDir: dir, host: '0.0.0.0' }), (err: unknown) => err instanceof AgentDeskError && err.code === 'SERVER_PLAIN_HTTP_REFUSED');
+    for (const host of ['127.0.0.1', '127.0.0.2', 'localhost', '::1']) assert.equal(buildServerConfig({ dataDir: dir, host }).host, host);
+    const behindProxy = buildServerConfig({ dataDir: dir, host: '10.0.0.5' }, { trustedProxies: ['10.0.0.1', 'fd00::/8'] });
+    assert.deepEqual(behindProxy.trustedProxies, ['10.0.0.1', 'fd00::/8']);
+    const withTls = buildServerConfig({ dataDir: dir, host: '10.0.0.5', port: 8443 }, { tls: { cert: '/etc/a.pem', key: '/etc/a.key' } });
+    assert.deepEqual(withTls.tls, { cert: '/etc/a.pem', key: '/etc/a.key' });
+    assert.deepEqual(withTls.customerOrigins, ['https://10.0.0.5:8443'], 'the own origin is https when the server serves TLS');
   });
 
   it('names a config file that does not exist', () => {
