@@ -4,6 +4,7 @@
 // No token of any kind appears in this file's types: the renderer learns only whether an agent
 // token is set, and who is signed in.
 import { z } from 'zod';
+import { isPrivateTransportUrl } from './transport-security.js';
 import {
   AGENT_TOKEN_PATTERN,
   ANNOTATION_MAX_POINTS,
@@ -158,7 +159,12 @@ function webUrl(what: string) {
     .string()
     .trim()
     .max(2048, `${what} is too long`)
-    .pipe(z.url({ protocol: /^https?$/, message }).regex(WEB_URL_SHAPE, message));
+    .pipe(
+      z
+        .url({ protocol: /^https?$/, message })
+        .regex(WEB_URL_SHAPE, message)
+        .refine(isPrivateTransportUrl, { message: `${what} must start with https:// (http:// only for this computer: 127.0.0.1 or localhost)`, params: { insecure: true } }),
+    );
 }
 
 /** The co-browse server's base URL, e.g. https://cobrowse.example.com or http://127.0.0.1:8700. */

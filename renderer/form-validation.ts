@@ -1,5 +1,12 @@
 import { agentTokenSchema, providerSettingsSchema, serverUrlSchema, sessionCodeSchema, type ProviderSettings } from '../common/api.js';
 import { ERROR_MESSAGES } from '../common/errors.js';
+import { isPrivateTransportUrl } from '../common/transport-security.js';
+
+/** A well-formed http:// URL to another machine: refused for being in clear, not for its shape. */
+function isInsecureUrl(input: string): boolean {
+  const trimmed = input.trim();
+  return /^http:\/\//i.test(trimmed) && URL.canParse(trimmed) && !isPrivateTransportUrl(trimmed);
+}
 
 export type Checked<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly message: string };
 
@@ -13,7 +20,8 @@ export function checkSessionCode(input: string): Checked<string> {
 export function checkServerUrl(input: string): Checked<string | null> {
   if (input.trim() === '') return { ok: true, value: null };
   const parsed = serverUrlSchema.safeParse(input);
-  return parsed.success ? { ok: true, value: parsed.data } : { ok: false, message: ERROR_MESSAGES.SERVER_URL_INVALID };
+  if (parsed.success) return { ok: true, value: parsed.data };
+  return { ok: false, message: ERROR_MESSAGES[isInsecureUrl(input) ? 'SERVER_URL_INSECURE' : 'SERVER_URL_INVALID'] };
 }
 
 /** The agent token as pasted: surrounding spaces are dropped, the rest must be 26 digits. */

@@ -1,5 +1,6 @@
 import { readFile, stat } from 'node:fs/promises';
 import { z } from 'zod';
+import { isPrivateTransport } from '../../common/transport-security.js';
 import { providerIdSchema, type ProviderSettings, type RedirectMode } from '../../common/api.js';
 import { AgentDeskError } from '../../common/errors.js';
 import { PROVIDERS_FILE_MAX_BYTES } from '../limits.js';
@@ -65,7 +66,7 @@ const endpointUrl = z
     if (!URL.canParse(value)) return false;
     const url = new URL(value);
     if (url.username || url.password || url.hash) return false;
-    return url.protocol === 'https:' || (url.protocol === 'http:' && isLoopbackHost(url.hostname));
+    return isPrivateTransport(url);
   }, 'must be an https:// URL (http:// only for 127.0.0.1 or localhost) without user name or fragment');
 
 // RFC 8252 §7.1: a reverse-DNS scheme followed by a single slash and a path; no query or fragment.

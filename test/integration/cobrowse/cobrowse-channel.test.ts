@@ -382,6 +382,18 @@ describe('co-browse channel against a real WebSocket server', () => {
     assert.deepEqual(c.state().connection, { status: 'failed', error: { code: 'SERVER_URL_INVALID', message: ERROR_MESSAGES.SERVER_URL_INVALID }, retryable: false });
   });
 
+  it('refuses plain http to another machine (SERVER_URL_INSECURE) before any connection; http to this machine is fine', async () => {
+    const s = await server({ admit: () => ({ accept: true, agentAuth: 'token' }) });
+    const port = new URL(s.url).port;
+    // The IPv4-mapped form reaches the same listener but does not name this machine as such.
+    const c = channel(`http://[::ffff:127.0.0.1]:${port}`);
+    c.connect();
+    assert.deepEqual(c.state().connection, { status: 'failed', error: { code: 'SERVER_URL_INSECURE', message: ERROR_MESSAGES.SERVER_URL_INSECURE }, retryable: false });
+    await sleep(200);
+    assert.equal(s.handshakes.length, 0, 'nothing was sent in clear');
+    await c.close();
+  });
+
   it('never logs the agent token or the access token', async () => {
     const lines: string[] = [];
     const logger = { info: (f: object, m: string) => lines.push(JSON.stringify(f) + m), warn: (f: object, m: string) => lines.push(JSON.stringify(f) + m) };

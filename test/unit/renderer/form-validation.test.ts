@@ -25,6 +25,14 @@ describe('Co-browse server URL field', () => {
     assert.deepEqual(checkServerUrl('  '), { ok: true, value: null });
   });
 
+  it('refuses plain http to another machine, saying why; http to this machine is accepted', () => {
+    for (const bad of ['http://cobrowse.example.com', 'http://10.0.0.5:8700/cb']) {
+      assert.deepEqual(checkServerUrl(bad), { ok: false, message: ERROR_MESSAGES.SERVER_URL_INSECURE }, bad);
+    }
+    assert.deepEqual(checkServerUrl('http://127.0.0.1:8700'), { ok: true, value: 'http://127.0.0.1:8700' });
+    assert.deepEqual(checkServerUrl('http://localhost:8700'), { ok: true, value: 'http://localhost:8700' });
+  });
+
   it('rejects anything else with the documented message', () => {
     for (const bad of ['cobrowse.example.com', 'ftp://x', 'https://a:b@x.example', 'https://x.example/?q']) {
       assert.deepEqual(checkServerUrl(bad), { ok: false, message: ERROR_MESSAGES.SERVER_URL_INVALID }, bad);
