@@ -159,17 +159,31 @@ export const NET_LIMITS = {
    */
   resumeGraceMs: RESUME_GRACE_SECONDS * SECOND,
   /**
-   * Audit rows one session may write. A session with an agent clicking for an hour writes a few
-   * hundred; past this the page or agent is flooding, and the rest is counted but not stored.
-   */
-  auditEventsPerSession: 5_000,
-  /**
    * Agent control messages (pointer, action, probe, control) per second per agent socket: a person
    * clicks and types far slower; the lag probe runs once a second. Past it the message is dropped
    * with MESSAGE_RATE_LIMITED, so a runaway desktop cannot flood the customer's page. Identity
    * renewals (`identity`, one signature check each) count too: a desktop sends one per token life.
    */
   agentControlMessagesPerSecond: 50,
+  /**
+   * Customer control messages (control, action-refused, probe-echo) per session per second, as for
+   * the agent: the page answers the agent's actions and probes, so it sends no more than the agent
+   * may; past it MESSAGE_RATE_LIMITED (94 ms of unlimited action-refused once filled the audit cap).
+   */
+  customerControlMessagesPerSecond: 50,
+  /**
+   * Audit rows per kind per session for the kinds the customer side or the network causes (page,
+   * action-refused, customer-away/back, agent-away): past it that kind is counted but not stored,
+   * with one audit-capped row saying so. The agent's kinds (join, resume, mode, action) have their
+   * own larger cap, and session-start and end are always written, so a flood of one kind never
+   * hides control changes, agent actions or the end.
+   */
+  auditEventsPerKindPerSession: 2_000,
+  /**
+   * The agent's own kinds per session: agent messages are limited to 50 a second; an hour of busy
+   * clicking writes a few thousand rows. Bounds the disk a runaway (authenticated) desktop can fill.
+   */
+  auditAgentEventsPerSession: 20_000,
   /** Customer `page` messages per session per minute: real navigation is far slower; each one is an audit row. */
   pageVisitsPerMinute: 60,
 
@@ -179,7 +193,7 @@ export const NET_LIMITS = {
    * pages that load it on every navigation do not fetch it each time (the ETag makes re-checks cheap).
    */
   snippetMaxAgeSec: 300,
-  /** A session's history holds at most auditEventsPerSession rows, a few hundred KiB of JSON. */
+  /** Rows the history endpoint returns (then the end row, and how many were left out): a few hundred KiB of JSON. */
   historyMaxEvents: 5_000,
 } as const;
 

@@ -24,8 +24,11 @@ export interface RelayedFrame {
   readonly data: Buffer | string;
 }
 
+/** Kinds the agent's own messages cause: each has the larger auditAgentEventsPerSession cap. */
+const AGENT_AUDIT_KINDS: ReadonlySet<AuditEvent['kind']> = new Set(['agent-join', 'agent-resume', 'mode', 'action', 'annotation']);
+
 export interface LiveSessionDeps {
-  readonly limits: Pick<NetLimits, 'resumeGraceMs' | 'auditEventsPerSession'>;
+  readonly limits: Pick<NetLimits, 'resumeGraceMs' | 'auditEventsPerKindPerSession' | 'auditAgentEventsPerSession'>;
   readonly clock: Clock;
   readonly logger: Logger;
   readonly audit: AuditLog;
@@ -60,7 +63,8 @@ export class LiveSession {
   #control: ControlState;
   #agentSub: string | null;
   #page: { readonly url: string; readonly title: string } | null;
-  #auditRows: number;
+  /** Rows asked for per kind in this process (stored or not); see audit(). */
+  readonly #auditByKind = new Map<AuditEvent['kind'], number>();
   #agentAway: Away | null = null;
   #customerAway: Away | null = null;
   #customerSeen = false;
@@ -77,7 +81,6 @@ export class LiveSession {
     this.#control = record.control;
     this.#agentSub = record.agentSub;
     this.#page = record.page;
-    this.#auditRows = record.auditRows;
     this.#deps = deps;
   }
 
@@ -321,10 +324,26 @@ export class LiveSession {
     });
   }
 
+  /**
+   * Writes one audit row unless its kind reached its cap in this session (server/limits.ts): a
+   * flood of one kind (say the page's action-refused) fills only its own share, never hiding
+   * control changes, agent actions or the end; the first row past a cap says so (audit-capped).
+   */
   audit(event: AuditEvent): void {
-    // A flood must not fill the disk: past the cap only the end is still written.
-    if (event.kind !== 'end' && this.#auditRows >= this.#deps.limits.auditEventsPerSession) return;
-    this.#auditRows += 1;
+    if (event.kind !== 'session-start' && event.kind !== 'end' && event.kind !== 'audit-capped') {
+      const { limits } = this.#deps;
+      const cap = AGENT_AUDIT_KINDS.has(event.kind) ? limits.auditAgentEventsPerSession : limits.auditEventsPerKindPerSession;
+      const count = (this.#auditByKind.get(event.kind) ?? 0) + 1;
+      this.#auditByKind.set(event.kind, count);
+      if (count > cap) {
+        if (count === cap + 1) this.#recordAudit({ kind: 'audit-capped', of: event.kind, after: cap });
+        return;
+      }
+    }
+    this.#recordAudit(event);
+  }
+
+  #recordAudit(event: AuditEvent): void {
     try {
       this.#deps.audit.record(this.id, event, this.#deps.clock());
     } catch (err) {

@@ -20,7 +20,9 @@ export type AuditEvent =
   | { readonly kind: 'action-refused'; readonly actionId: number; readonly code: ActionRefusal; readonly by: 'server' | 'customer' }
   /** A pen stroke the agent drew over the customer's page: only its size, never where or what. */
   | { readonly kind: 'annotation'; readonly points: number }
-  | { readonly kind: 'end'; readonly reason: SessionEndReason };
+  | { readonly kind: 'end'; readonly reason: SessionEndReason }
+  /** Written once when a kind reaches its cap in a session: later rows of that kind are not stored. */
+  | { readonly kind: 'audit-capped'; readonly of: Exclude<AuditEvent['kind'], 'audit-capped'>; readonly after: number };
 
 /**
  * What the hub writes to: AuditStore (SQLite) on one node, PgAuditStore (PostgreSQL, queued) in a
@@ -28,7 +30,7 @@ export type AuditEvent =
  */
 export interface AuditLog {
   record(sessionId: string, event: AuditEvent, at?: number): void;
-  history(sessionId: string, maxEvents: number): SessionHistory | null | Promise<SessionHistory | null>;
+  history(sessionId: string, maxEvents: number): Promise<SessionHistory | null>;
   /** Adds the store's own metrics (queue depth, drops) to the server's /metrics. */
   registerMetrics?(registry: MetricsRegistry): void;
 }
@@ -44,8 +46,29 @@ export interface SessionHistory {
   readonly modes: readonly { readonly state: ControlState; readonly by: 'agent' | 'customer'; readonly at: string }[];
   readonly actions: readonly { readonly actionId: number; readonly action: string; readonly nodeId: number; readonly at: string }[];
   readonly refusals: readonly { readonly actionId: number; readonly code: ActionRefusal; readonly by: 'server' | 'customer'; readonly at: string }[];
-  /** Every row in order, for the full trail. */
+  /** Kinds that reached their cap in this session: past `after` rows, that kind was not stored. */
+  readonly capped: readonly { readonly of: string; readonly after: number; readonly at: string }[];
+  /** Stored rows left out of `events` by the endpoint's limit (the end row is always included). */
+  readonly eventsOmitted: number;
+  /** Every row in order, for the full trail (up to the endpoint's limit, then the end). */
   readonly events: readonly ({ readonly at: string } & AuditEvent)[];
+}
+
+/**
+ * The rows the history endpoint shows: the first `maxEvents` stored, then the end row even when it
+ * lies past them (a flooded session must not look as if it never ended). `total` and `ends` are
+ * only asked for when the first page is full.
+ */
+export async function historyRows<T extends { kind: string }>(
+  first: readonly T[],
+  maxEvents: number,
+  more: () => Promise<{ total: number; ends: readonly T[] }> | { total: number; ends: readonly T[] },
+): Promise<{ rows: T[]; omitted: number }> {
+  if (first.length < maxEvents) return { rows: [...first], omitted: 0 };
+  const { total, ends } = await more();
+  if (total <= first.length) return { rows: [...first], omitted: 0 };
+  const tail = first.some((r) => r.kind === 'end') ? [] : ends;
+  return { rows: [...first, ...tail], omitted: total - first.length - tail.length };
 }
 
 export interface Row {
@@ -57,10 +80,14 @@ export interface Row {
 export class AuditStore implements AuditLog {
   readonly #insert: Database.Statement;
   readonly #select: Database.Statement;
+  readonly #count: Database.Statement;
+  readonly #ends: Database.Statement;
 
   private constructor(private readonly db: Db) {
     this.#insert = db.prepare('INSERT INTO audit_events (session_id, at, kind, data) VALUES (?, ?, ?, ?)');
     this.#select = db.prepare('SELECT at, kind, data FROM audit_events WHERE session_id = ? ORDER BY id LIMIT ?');
+    this.#count = db.prepare('SELECT count(*) AS n FROM audit_events WHERE session_id = ?');
+    this.#ends = db.prepare("SELECT at, kind, data FROM audit_events WHERE session_id = ? AND kind = 'end' ORDER BY id");
   }
 
   /** Opens the data dir's database (made when missing) on its own connection. */
@@ -82,10 +109,14 @@ export class AuditStore implements AuditLog {
     this.#insert.run(sessionId, at, kind, JSON.stringify(data));
   }
 
-  history(sessionId: string, maxEvents: number): SessionHistory | null {
-    const rows = this.#select.all(sessionId, maxEvents) as Row[];
-    if (rows.length === 0) return null;
-    return buildHistory(sessionId, rows);
+  async history(sessionId: string, maxEvents: number): Promise<SessionHistory | null> {
+    const first = this.#select.all(sessionId, maxEvents) as Row[];
+    if (first.length === 0) return null;
+    const { rows, omitted } = await historyRows(first, maxEvents, () => ({
+      total: (this.#count.get(sessionId) as { n: number }).n,
+      ends: this.#ends.all(sessionId) as Row[],
+    }));
+    return buildHistory(sessionId, rows, omitted);
   }
 
   close(): void {
@@ -98,7 +129,7 @@ function iso(ms: number): string {
 }
 
 /** Builds the history endpoint's answer from a session's rows in order (SQLite or PostgreSQL). */
-export function buildHistory(sessionId: string, rows: readonly Row[]): SessionHistory {
+export function buildHistory(sessionId: string, rows: readonly Row[], eventsOmitted = 0): SessionHistory {
   const events = rows.map((row) => ({ at: iso(row.at), kind: row.kind, ...(JSON.parse(row.data) as object) }) as { at: string } & AuditEvent);
   const first = events[0];
   let startedAt = first ? first.at : iso(0);
@@ -110,6 +141,7 @@ export function buildHistory(sessionId: string, rows: readonly Row[]): SessionHi
   const modes: { state: ControlState; by: 'agent' | 'customer'; at: string }[] = [];
   const actions: { actionId: number; action: string; nodeId: number; at: string }[] = [];
   const refusals: { actionId: number; code: ActionRefusal; by: 'server' | 'customer'; at: string }[] = [];
+  const capped: { of: string; after: number; at: string }[] = [];
   for (const e of events) {
     switch (e.kind) {
       case 'session-start':
@@ -135,6 +167,9 @@ export function buildHistory(sessionId: string, rows: readonly Row[]): SessionHi
         endedAt = e.at;
         endReason = e.reason;
         break;
+      case 'audit-capped':
+        capped.push({ of: e.of, after: e.after, at: e.at });
+        break;
       case 'annotation':
       case 'agent-away':
       case 'agent-resume':
@@ -145,5 +180,5 @@ export function buildHistory(sessionId: string, rows: readonly Row[]): SessionHi
         assertNever(e, 'audit event');
     }
   }
-  return { sessionId, startedAt, customerOrigin, endedAt, endReason, agents, pages, modes, actions, refusals, events };
+  return { sessionId, startedAt, customerOrigin, endedAt, endReason, agents, pages, modes, actions, refusals, capped, eventsOmitted, events };
 }

@@ -74,6 +74,8 @@ export class SessionHub {
   /** Wrong codes from everyone together: a botnet spread over many addresses is bounded too. */
   readonly #joinFailuresTotal: WindowCount;
   readonly #agentMessages: WindowCounter;
+  /** Customer control messages (control, action-refused, probe-echo) per session per second. */
+  readonly #customerMessages: WindowCounter;
   readonly #pageVisits: WindowCounter;
   /** Agents whose join or resume waits on the store: their next messages wait behind it. */
   readonly #entering = new WeakMap<AgentConnection, Promise<void>>();
@@ -90,6 +92,7 @@ export class SessionHub {
     this.#joinFailuresByAddress = counters('join-failures', deps.limits.joinFailureWindowMs);
     this.#joinFailuresTotal = counters('join-failures-total', deps.limits.joinFailureWindowMs);
     this.#agentMessages = new WindowCounter(1000, deps.clock);
+    this.#customerMessages = new WindowCounter(1000, deps.clock);
     this.#pageVisits = new WindowCounter(60_000, deps.clock);
     this.#stopTokenWatch = watchTokenRotation({
       source: deps.agentToken,
@@ -441,6 +444,11 @@ export class SessionHub {
     const session = customer.session;
     if (!session) {
       this.#refuseCustomer(customer, 'CUSTOMER_HELLO_EXPECTED');
+      return;
+    }
+    // Like the agent's: a page (or a script posing as one) cannot flood the agent or the audit trail.
+    if (message.type !== 'end' && message.type !== 'page' && this.#customerMessages.add(session.id) > this.#deps.limits.customerControlMessagesPerSecond) {
+      customer.peer.sendError('MESSAGE_RATE_LIMITED');
       return;
     }
     switch (message.type) {

@@ -13,7 +13,7 @@ import {
   AUDIT_RETRY_MIN_MS,
 } from '../../cluster/cluster-limits.js';
 import type { MetricsRegistry } from '../../metrics/net-metrics.js';
-import { buildHistory, type AuditEvent, type AuditLog, type SessionHistory } from '../audit-store.js';
+import { buildHistory, historyRows, type AuditEvent, type AuditLog, type SessionHistory } from '../audit-store.js';
 import type { PgPool } from './pg-database.js';
 
 interface QueuedEvent {
@@ -92,7 +92,13 @@ export class PgAuditStore implements AuditLog {
       [sessionId, maxEvents],
     );
     if (rows.length === 0) return null;
-    return buildHistory(sessionId, rows.map((r) => ({ at: Number(r.at), kind: r.kind, data: r.data })));
+    const toRow = (r: { at: string; kind: string; data: string }) => ({ at: Number(r.at), kind: r.kind, data: r.data });
+    const { rows: shown, omitted } = await historyRows(rows.map(toRow), maxEvents, async () => {
+      const count = await this.#pool.query<{ n: string }>('SELECT count(*) AS n FROM audit_events WHERE session_id = $1', [sessionId]);
+      const ends = await this.#pool.query<{ at: string; kind: string; data: string }>("SELECT at, kind, data FROM audit_events WHERE session_id = $1 AND kind = 'end' ORDER BY at, id", [sessionId]);
+      return { total: Number(count.rows[0]?.n ?? 0), ends: ends.rows.map(toRow) };
+    });
+    return buildHistory(sessionId, shown, omitted);
   }
 
   stats(): AuditQueueStats {

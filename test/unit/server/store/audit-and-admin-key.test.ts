@@ -11,7 +11,7 @@ import { databasePath } from '../../../../server/store/open-database.js';
 const KEY = 'Zk3-very.long_random~administrator-key-0001';
 
 describe('audit trail in the data dir database', () => {
-  it('stores rows per session and reads them back as a history, in order', () => {
+  it("stores rows per session and reads them back as a history, in order", async () => {
     const dir = mkdtempSync(join(tmpdir(), 'agentdesk-audit-'));
     try {
       const store = AuditStore.open(dir);
@@ -20,14 +20,18 @@ describe('audit trail in the data dir database', () => {
       store.record('s-1', { kind: 'agent-join', sub: 'agent-7', email: 'a@x.test', agentAuth: 'token' }, Date.UTC(2026, 0, 1, 10, 1));
       store.record('s-1', { kind: 'page', url: 'https://shop.test/claim', title: 'Claim' }, Date.UTC(2026, 0, 1, 10, 2));
       store.record('s-1', { kind: 'end', reason: 'customer-unreachable' }, Date.UTC(2026, 0, 1, 10, 3));
-      const h = store.history('s-1', 100)!;
+      const h = (await store.history('s-1', 100))!;
       assert.equal(h.startedAt, '2026-01-01T10:00:00.000Z');
       assert.deepEqual(h.agents, [{ sub: 'agent-7', email: 'a@x.test', joinedAt: '2026-01-01T10:01:00.000Z' }]);
       assert.deepEqual(h.pages, [{ url: 'https://shop.test/claim', title: 'Claim', at: '2026-01-01T10:02:00.000Z' }]);
       assert.equal(h.endReason, 'customer-unreachable');
       assert.equal(h.events.length, 4, 'the other session is not mixed in');
-      assert.equal(store.history('s-unknown', 100), null);
-      assert.equal(store.history('s-1', 2)!.events.length, 2, 'the read is capped');
+      assert.equal(h.eventsOmitted, 0);
+      assert.equal(await store.history('s-unknown', 100), null);
+      const capped = (await store.history('s-1', 2))!;
+      assert.deepEqual(capped.events.map((e) => e.kind), ['session-start', 'agent-join', 'end'], 'the read is capped, and the end is always shown');
+      assert.equal(capped.eventsOmitted, 1, 'and says how many rows were left out');
+      assert.equal(capped.endReason, 'customer-unreachable');
       store.close();
     } finally {
       rmSync(dir, { recursive: true, force: true });

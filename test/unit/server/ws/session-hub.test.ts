@@ -225,17 +225,41 @@ describe('SessionHub', () => {
     assert.equal(customer.last('session-ended')?.reason, 'token-rotated');
   });
 
-  it('keeps the audit trail of a session under its cap, with the end always written', async () => {
+  it('the audit-cap attack: a page flooding action-refused fills only its own share; the grant, the agent actions and the end are written', async () => {
     const a = agent();
     const { code, id, customer } = await session();
     await joined(a, code);
-    // The page's refusals are not rate limited: each is an audit row.
-    for (let i = 0; i < NET_LIMITS.auditEventsPerSession + 10; i += 1) customer.say({ type: 'action-refused', id: i, code: 'TARGET_GONE' });
+    const cap = NET_LIMITS.auditEventsPerKindPerSession;
+    // Unlimited, 94 ms of this once filled a 5,000-row cap for the whole session. Now at most
+    // customerControlMessagesPerSecond pass each second, and the kind has its own cap.
+    let sent = 0;
+    let limited = 0;
+    while (sent < (cap * 3) / 2) {
+      for (let i = 0; i < NET_LIMITS.customerControlMessagesPerSecond + 20; i += 1) {
+        customer.say({ type: 'action-refused', id: sent, code: 'TARGET_GONE' });
+        sent += 1;
+      }
+      limited = customer.sent.filter((m) => !Buffer.isBuffer(m) && m.code === 'MESSAGE_RATE_LIMITED').length;
+      mock.timers.tick(1000);
+    }
+    assert.ok(limited >= (sent / 70) * 20 - 1, `the page's messages are rate limited like the agent's (${limited} of ${sent})`);
+    a.say({ type: 'control-request' });
+    customer.say({ type: 'control', state: 'granted' });
+    for (let i = 0; i < 10; i += 1) a.say({ type: 'action', id: 10_000 + i, action: { kind: 'click', nodeId: 3 } });
     customer.say({ type: 'end' });
-    const history = await audit.history(id, NET_LIMITS.auditEventsPerSession + 100);
-    assert.ok(history);
-    assert.equal(history.events.length, NET_LIMITS.auditEventsPerSession + 1);
-    assert.equal(history.events.at(-1)?.kind, 'end');
+    await tick();
+    const history = (await audit.history(id, 100_000))!;
+    const kinds = history.events.map((e) => e.kind);
+    assert.equal(kinds.filter((k) => k === 'action-refused').length, cap, 'the flooded kind stops at its cap');
+    assert.deepEqual(history.capped.map((c) => [c.of, c.after]), [['action-refused', cap]], 'and the trail says so');
+    assert.deepEqual(history.modes.map((m) => m.state), ['requested', 'granted'], 'every control change is in the trail');
+    assert.equal(history.actions.length, 10, 'every agent action is in the trail');
+    assert.equal(history.endReason, 'customer-left');
+    // The endpoint's page limit cuts the rows, never the end; it says how many it left out.
+    const page = (await audit.history(id, 100))!;
+    assert.equal(page.events.at(-1)?.kind, 'end');
+    assert.equal(page.endReason, 'customer-left');
+    assert.equal(page.eventsOmitted, history.events.length - 101);
   });
 
   it('on shutdown ends every session with server-shutdown and closes every socket with 1001', async () => {
