@@ -135,6 +135,14 @@ export async function startServer(opts: StartServerOptions, internals: StartServ
   return {
     url,
     port,
+    async drain(deadlineMs) {
+      shuttingDown = true;
+      logger.info({ sessions: hub.sessionCount, deadlineMs }, 'draining: /readyz answers 503, new sessions are refused');
+      // A cluster node's sessions move to the other nodes at close(); on one node they may finish.
+      if (router) return;
+      const until = Date.now() + deadlineMs;
+      while (hub.sessionCount > 0 && Date.now() < until) await new Promise((r) => setTimeout(r, 250));
+    },
     close() {
       closing ??= (async () => {
         shuttingDown = true;

@@ -129,6 +129,7 @@ async function serve(command: Extract<Command, { kind: 'serve' }>): Promise<numb
     logOut.stream.write(`Co-browse server: ${running.url}\n`);
     const signal = await stopped;
     logger.info({ signal }, 'shutting down');
+    if ((config.drainSeconds ?? 0) > 0) await running.drain((config.drainSeconds ?? 0) * 1000);
     const timeout = new Promise<'timeout'>((resolve) => setTimeout(resolve, SHUTDOWN_TIMEOUT_MS, 'timeout').unref());
     if ((await Promise.race([running.close().then(() => 'closed' as const), timeout])) === 'timeout') {
       logger.warn({ timeoutMs: SHUTDOWN_TIMEOUT_MS }, 'shutdown did not finish in time; exiting anyway');

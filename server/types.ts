@@ -43,6 +43,8 @@ export interface ServerConfig {
   readonly trustedProxies?: readonly string[];
   /** PEM files for https/wss; null or absent: plain HTTP (loopback, behind a proxy, or --insecure-http). */
   readonly tls?: TlsFiles | null;
+  /** On SIGTERM, drain this long at most before closing (RunningServer.drain); 0 or absent: none. */
+  readonly drainSeconds?: number;
 }
 
 /** What the agent-token policy needs to know at the moment an agent connects. */
@@ -64,6 +66,12 @@ export interface RunningServer {
   /** e.g. http://127.0.0.1:8700 */
   readonly url: string;
   readonly port: number;
+  /**
+   * Drain: /readyz answers 503 and new sessions and sockets are refused while the listener stays
+   * open (load balancers read the 503 and send new work elsewhere); resolves once this node holds
+   * no session or after `deadlineMs`. On a cluster node close() then hands sessions to the others.
+   */
+  drain(deadlineMs: number): Promise<void>;
   /** Stops accepting, closes sockets with 1001, drains, resolves when done. */
   close(): Promise<void>;
 }

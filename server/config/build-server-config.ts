@@ -68,5 +68,6 @@ export function buildServerConfig(flags: ConfigFlags, file: ConfigFileValues = f
     assetOrigins: file.assetOrigins ?? [],
     trustedProxies,
     tls,
+    drainSeconds: file.drainSeconds ?? 0,
   };
 }

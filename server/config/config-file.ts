@@ -5,7 +5,7 @@ import { dirname, resolve } from 'node:path';
 import { z } from 'zod';
 import { AgentDeskError } from '../../common/errors.js';
 import { isValidProxyEntry } from '../http/client-address.js';
-import { MAX_CONFIG_FILE_BYTES } from './limits.js';
+import { MAX_CONFIG_FILE_BYTES, MAX_DRAIN_SECONDS } from './limits.js';
 
 /** The settings a config file may hold; all optional. Paths are resolved against the file's folder. */
 export interface ConfigFileValues {
@@ -24,6 +24,8 @@ export interface ConfigFileValues {
   readonly trustedProxies?: readonly string[];
   /** PEM files: https and wss instead of plain HTTP (server/http/tls-files.ts). */
   readonly tls?: TlsFiles;
+  /** On SIGTERM, how long /readyz answers 503 with the listener open while sessions may finish. */
+  readonly drainSeconds?: number;
 }
 
 /** Paths of PEM files, resolved against the config file's folder. */
@@ -124,6 +126,12 @@ const configFileSchema = z
         { error: 'must be a list of IP addresses or CIDRs' },
       )
       .max(1000, { error: 'must list at most 1000 entries' })
+      .optional(),
+    drainSeconds: z
+      .number({ error: `must be a whole number of seconds from 0 to ${MAX_DRAIN_SECONDS}` })
+      .int({ error: `must be a whole number of seconds from 0 to ${MAX_DRAIN_SECONDS}` })
+      .min(0, { error: `must be a whole number of seconds from 0 to ${MAX_DRAIN_SECONDS}` })
+      .max(MAX_DRAIN_SECONDS, { error: `must be a whole number of seconds from 0 to ${MAX_DRAIN_SECONDS}` })
       .optional(),
     tls: z
       .object(

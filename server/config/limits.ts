@@ -35,5 +35,12 @@ export const MAX_KEYS_PER_KEY_FILE = 32;
 /** How long a writer waits for another process's SQLite write lock before failing. */
 export const SQLITE_BUSY_TIMEOUT_MS = 5_000;
 
+/**
+ * The most `drainSeconds` (config file) may be: on SIGTERM `serve` first drains that long at most
+ * (/readyz 503, listener open, live sessions may finish), then closes within SHUTDOWN_TIMEOUT_MS;
+ * orchestrators (Kubernetes, systemd) kill after their own grace, which must cover both.
+ */
+export const MAX_DRAIN_SECONDS = 300;
+
 /** How long `serve` waits for `close()` on SIGTERM/SIGINT before exiting anyway. */
 export const SHUTDOWN_TIMEOUT_MS = 10_000;

@@ -32,7 +32,7 @@ admin.apiKey     The administrator key of GET /cobrowse/rest/history/sessions/ID
 --host HOST      Address to listen on (default 127.0.0.1).
 --port PORT      Port to listen on (default 8700; 0 picks a free one).
 --config FILE    JSON config file: host, port, keyFile, agentAuth, oidc, customerOrigins, assetOrigins,
-                 trustedProxies, tls ({"cert", "key", "ca"}). Flags override the file.
+                 trustedProxies, tls ({"cert", "key", "ca"}), drainSeconds. Flags override the file.
 --insecure-http  Serve plain HTTP on a non-loopback host with no TLS and no trusted proxy
                  (tokens cross the network in clear; a warning is logged). See docs/DEPLOYMENT.md.
 

@@ -27,30 +27,39 @@ export interface HistoryDeps {
   readonly refusals: RefusalLog;
 }
 
-export function historyRoute(req: IncomingMessage, res: ServerResponse, deps: HistoryDeps, path: string): void {
-  const address = limitKey(deps.addresses.of(req));
+/**
+ * Answers 429/401/403 and returns false unless the request carries the administrator key; wrong
+ * keys are counted per client address and lock it out like agent handshakes.
+ */
+export function adminAuthorized(req: IncomingMessage, res: ServerResponse, deps: HistoryDeps, address: string): boolean {
   if (deps.adminFailures.count(address) >= deps.limits.authFailuresBeforeLockout) {
     const retryAfter = Math.max(1, Math.ceil(deps.adminFailures.msUntilReset(address) / 1000));
     sendError(res, 429, 'AGENT_AUTH_LOCKED_OUT', { 'retry-after': String(retryAfter) });
-    return;
+    return false;
   }
   const header = req.headers.authorization;
   if (header === undefined || header === '') {
     sendError(res, 401, 'ADMIN_AUTH_MISSING', CHALLENGE);
-    return;
+    return false;
   }
   const bearer = /^Bearer ([\x21-\x7e]{1,512})$/.exec(header);
   const verdict = deps.adminKey(bearer?.[1] ?? '');
   if (verdict === 'not-configured') {
     sendError(res, 403, 'ADMIN_API_DISABLED');
-    return;
+    return false;
   }
   if (verdict === 'invalid' || !bearer) {
     deps.adminFailures.add(address);
-    deps.refusals.refused('ADMIN_AUTH_INVALID', { remote: address }, 'history request with a wrong administrator key');
+    deps.refusals.refused('ADMIN_AUTH_INVALID', { remote: address }, 'administrator request with a wrong key');
     sendError(res, 401, 'ADMIN_AUTH_INVALID', CHALLENGE);
-    return;
+    return false;
   }
+  return true;
+}
+
+export function historyRoute(req: IncomingMessage, res: ServerResponse, deps: HistoryDeps, path: string): void {
+  const address = limitKey(deps.addresses.of(req));
+  if (!adminAuthorized(req, res, deps, address)) return;
   const id = path.slice(HISTORY_PREFIX.length);
   if (!SESSION_ID.test(id)) {
     sendError(res, 404, 'HISTORY_SESSION_UNKNOWN');

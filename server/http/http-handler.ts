@@ -15,7 +15,7 @@ import type { ServerConfig } from '../types.js';
 import { AGENT_AUTH_PATH } from '../../common/agent-auth.js';
 import { agentAuthRoute } from './agent-auth-route.js';
 import { limitKey } from './client-address.js';
-import { HISTORY_PREFIX, historyRoute, type HistoryDeps } from './history-route.js';
+import { HISTORY_PREFIX, adminAuthorized, historyRoute, type HistoryDeps } from './history-route.js';
 import { readBody } from './read-body.js';
 import { createSnippetRoute } from './snippet-route.js';
 import { allowedOrigin, corsHeaders } from './origin-policy.js';
@@ -47,7 +47,7 @@ const routes: Readonly<Record<string, Readonly<Record<string, Handler>>>> = {
   '/cobrowse/rest/sessions': { POST: createSession, OPTIONS: preflight },
   '/healthz': { GET: (_req, res) => sendJson(res, 200, { status: 'alive' }) },
   '/readyz': { GET: readiness },
-  '/metrics': { GET: (_req, res, deps) => sendText(res, 200, deps.metrics.render(), 'text/plain; version=0.0.4; charset=utf-8') },
+  '/metrics': { GET: metricsRoute },
 };
 
 const ALWAYS_SERVED = new Set(['/healthz', '/readyz', '/metrics']);
@@ -93,6 +93,22 @@ export function pathOf(url: string | undefined): string | null {
 function authToken(_req: IncomingMessage, res: ServerResponse): void {
   // Generates only: the operator stores it with `agentdesk-server options set slave.password`.
   sendText(res, 200, randomDigits(26), 'text/plain; charset=utf-8');
+}
+
+/**
+ * The metrics tell an attacker what hurts (refusal counts, sessions, memory): served without a key
+ * only to a scraper on this machine connecting directly (not through a proxy, which could be
+ * carrying anyone), else to the administrator key like the history endpoint.
+ */
+function metricsRoute(req: IncomingMessage, res: ServerResponse, deps: HttpDeps): void {
+  const peer = req.socket.remoteAddress ?? '';
+  const local = !deps.addresses.isTrustedPeer(peer) && isLoopbackAddress(peer);
+  if (!local && !adminAuthorized(req, res, deps, limitKey(deps.addresses.of(req)))) return;
+  sendText(res, 200, deps.metrics.render(), 'text/plain; version=0.0.4; charset=utf-8');
+}
+
+function isLoopbackAddress(address: string): boolean {
+  return address === '::1' || /^(::ffff:)?127\./.test(address);
 }
 
 function readiness(_req: IncomingMessage, res: ServerResponse, deps: HttpDeps): void {

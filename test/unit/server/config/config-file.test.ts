@@ -99,6 +99,7 @@ describe('buildServerConfig', () => {
       assetOrigins: [],
       trustedProxies: [],
       tls: null,
+      drainSeconds: 0,
     });
   });
 
