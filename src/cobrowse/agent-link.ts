@@ -14,6 +14,7 @@ import { AGENT_TOKEN_HEADER, serverToAgentSchema, type AgentToServer, type Serve
 import { assertNever } from '../../common/assert-never.js';
 import type { SocketOptions } from '../desktop-port.js';
 import { agentChannelUrl } from './agent-channel-url.js';
+import { certificateError } from './certificate-error.js';
 import { backoffDelay } from './backoff.js';
 import type { ChannelEvent, ChannelState } from './channel-state.js';
 import { errorOf, knownError, type ChannelLogger } from './channel-errors.js';
@@ -352,7 +353,10 @@ export function createAgentLink(options: AgentLinkOptions, hooks: AgentLinkHooks
     socket.on('error', (err: Error & { code?: string }) => {
       // Network errors carry no secret; the message may name the host, which is not secret either.
       if (l.error === null && l.refusal === null) {
-        l.error = err.code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH' ? knownError('COBROWSE_PROTOCOL_ERROR') : knownError(l.welcomedAt === null ? 'COBROWSE_UNREACHABLE' : 'COBROWSE_CONNECTION_LOST');
+        const certificate = certificateError(err.code);
+        l.error = err.code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH'
+          ? knownError('COBROWSE_PROTOCOL_ERROR')
+          : knownError(certificate ?? (l.welcomedAt === null ? 'COBROWSE_UNREACHABLE' : 'COBROWSE_CONNECTION_LOST'));
       }
       log?.warn({ err: err.code ?? err.message }, 'co-browse channel: socket error');
     });

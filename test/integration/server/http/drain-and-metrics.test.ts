@@ -30,7 +30,7 @@ describe('drain and metrics', () => {
   });
 
   it('/metrics: served to a direct scraper on this machine; through a proxy only with the administrator key', async () => {
-    t = await startTestServer({ config: { trustedProxies: ['127.0.0.1'] }, adminKey: (key) => (key === KEY ? 'valid' : 'invalid') });
+    t = await startTestServer({ config: { trustedProxies: ['127.0.0.1'] }, adminKey: (key) => (key === KEY ? 'ok' : 'invalid') });
     const viaProxy = await fetch(`${t.server.url}/metrics`, { headers: { 'x-forwarded-for': '203.0.113.9' } });
     assert.equal(viaProxy.status, 401);
     assert.equal(((await viaProxy.json()) as { code: string }).code, 'ADMIN_AUTH_MISSING');
