@@ -310,10 +310,10 @@ async function counters(): Promise<object> {
   for (let i = 0; i < n; i += 1) {
     const address = `10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}`;
     const t0 = performance.now();
-    const l = limiter as unknown as { gate(a: string, ...rest: unknown[]): unknown; recordFailure(a: string, ...rest: unknown[]): void; logDecision(k: string): unknown };
-    l.gate(address);
-    l.recordFailure(address);
-    l.logDecision(`AGENT_TOKEN_INVALID ${address}`);
+    // Each address presents its own wrong token: two keys per failure (address and credential).
+    const credential = `cred:${i}`;
+    limiter.gate(address, credential);
+    limiter.recordFailure(address, credential);
     times.push(performance.now() - t0);
   }
   const totalMs = Math.round(performance.now() - started);
