@@ -13,6 +13,7 @@ import { openSharedOptions, type SharedOptions } from './cluster/shared-options-
 import { buildServerConfig, type ConfigFlags } from './config/build-server-config.js';
 import { readConfigFile } from './config/config-file.js';
 import { EXIT_OK, EXIT_UNEXPECTED, exitCodeFor, showsUsage } from './config/exit-codes.js';
+import { storageError, systemErrorCode } from './config/system-error.js';
 import { SHUTDOWN_TIMEOUT_MS } from './config/limits.js';
 import { STDIN_VALUE, USAGE, parseCommandLine, type Command } from './config/parse-command-line.js';
 import { readStdinToken } from './config/read-stdin-token.js';
@@ -287,7 +288,14 @@ export async function main(argv: readonly string[]): Promise<number> {
       if (showsUsage(err.code)) process.stderr.write(`\n${USAGE}\n`);
       return exitCodeFor(err.code);
     }
-    complain(`unexpected error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+    const storage = storageError(err);
+    if (storage) {
+      complain(`${storage.message} [${storage.code}]`);
+      return exitCodeFor(storage.code);
+    }
+    // No stack trace for the operator; the code and message say what happened.
+    const code = systemErrorCode(err);
+    complain(`unexpected error: ${err instanceof Error ? err.message.slice(0, 500) : 'unknown'}${code ? ` (${code})` : ''} [SERVER_INTERNAL_ERROR]`);
     return EXIT_UNEXPECTED;
   }
 }

@@ -14,6 +14,8 @@ export const SERVER_ERRORS = {
   SERVER_ADMIN_KEY_INVALID: 'The administrator key (option admin.apiKey) must be 32 to 128 characters from A-Z, a-z, 0-9 and . _ ~ -.',
   SERVER_PLAIN_HTTP_REFUSED: 'The co-browse server will not serve plain HTTP on a network address: agents\' tokens would cross the network in clear. Configure TLS, list the TLS proxy in trustedProxies, or pass --insecure-http.',
   SERVER_TLS_FILES_UNUSABLE: 'The TLS certificate or key file of the co-browse server cannot be read or does not hold a valid certificate and matching key.',
+  SERVER_DISK_FULL: 'The disk holding the co-browse server\'s data is full. Free some space and try again; the command did not finish.',
+  SERVER_STORAGE_FAILED: 'The co-browse server could not read or write its data files. Check the disk, the permissions and the system log; the command did not finish.',
   SERVER_LISTEN_FAILED: 'The co-browse server cannot listen on the configured host and port. Check that the port is free and the address belongs to this machine.',
   SERVER_DURABLE_STORE_UNREACHABLE: 'The co-browse cluster cannot reach its PostgreSQL database. Sessions go on; check the database and its connection settings.',
   SERVER_CLUSTER_UNAVAILABLE: 'The co-browse cluster cannot reach its Redis server, so no new session can start. Try again in a moment.',
