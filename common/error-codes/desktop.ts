@@ -5,6 +5,7 @@
 export const DESKTOP_ERRORS = {
   API_ARGUMENT_INVALID: 'AgentDesk received a request it could not understand. Restart AgentDesk; if this happens again, report it.',
   SESSION_CODE_INVALID: 'A session code is 9 digits. Check the code the customer read out and try again.',
+  CA_FILE_UNUSABLE: 'The certificate authority file set by your administrator cannot be used: it must hold PEM CA certificates. AgentDesk did not start; tell your administrator.',
   SERVER_URL_INSECURE: 'The co-browse server URL must start with https:// (http:// only for this computer: 127.0.0.1 or localhost). Over plain http the agent token and sign-in would cross the network readable by anyone on the way.',
   SERVER_URL_INVALID: 'The co-browse server URL must start with http:// or https:// and have no user name, password, query or fragment.',
   AGENT_TOKEN_FORMAT_INVALID: 'An agent token is exactly 26 digits. Copy it again from your administrator.',

@@ -12,12 +12,15 @@ import { readShellConfig, type ShellConfig } from './shell-config.js';
 import { createElectronNetwork } from './electron-network.js';
 import { startElectronShell } from './shell.js';
 import { trustedCertificates } from './trusted-certificates.js';
+import { readTrustedCaFile, withTrustedCaFile } from '../trusted-ca-file.js';
 import { EXIT_CONFIG, EXIT_STARTUP_FAILED, failStartup } from './startup-failure.js';
 
 const failureParts = { app, dialog, stderr: process.stderr };
 
 function main(config: ShellConfig): void {
   if (config.userDataDir !== undefined) app.setPath('userData', config.userDataDir);
+  // Read before anything starts: an unusable CA file stops the app with CA_FILE_UNUSABLE.
+  const administratorCas = config.caFile === undefined ? [] : readTrustedCaFile(config.caFile);
   const userData = app.getPath('userData');
   const logger = createDesktopLogger('agentdesk-electron', pino.destination({ dest: join(userData, 'logs', 'main.log'), mkdir: true, sync: false, mode: 0o600 }));
   const defaultProvidersFile = join(userData, 'providers.json');
@@ -28,7 +31,7 @@ function main(config: ShellConfig): void {
       dialog,
       setApplicationMenu: (template) => Menu.setApplicationMenu(Menu.buildFromTemplate(template)),
       // Not persisted ('persist:' absent) and uncached: the main process's requests share nothing with the renderer's session.
-      network: () => createElectronNetwork({ session: session.fromPartition('agentdesk-main-network', { cache: false }), certificates: trustedCertificates }),
+      network: () => createElectronNetwork({ session: session.fromPartition('agentdesk-main-network', { cache: false }), certificates: () => withTrustedCaFile(trustedCertificates(), administratorCas) }),
       protocol,
       defaultSession: () => session.defaultSession,
       shell,

@@ -15,6 +15,8 @@ const absolutePath = (name: string) =>
 const envSchema = z.object({
   AGENTDESK_PROVIDERS_FILE: absolutePath('AGENTDESK_PROVIDERS_FILE').optional(),
   AGENTDESK_SERVER_URL: serverUrlSchema.optional(),
+  // An administrator's CA file (PEM): trusted by the co-browse socket besides the built-in list and the OS store.
+  AGENTDESK_CA_FILE: absolutePath('AGENTDESK_CA_FILE').optional(),
   // A keychain profile name has the shape of a provider ID: short, lowercase, safe in an account name.
   AGENTDESK_PROFILE: providerIdSchema.optional(),
   AGENTDESK_USER_DATA_DIR: absolutePath('AGENTDESK_USER_DATA_DIR').optional(),
@@ -28,6 +30,8 @@ export interface ShellConfig {
   readonly providersFile: string | undefined;
   /** The co-browse server to use until one is set in Settings. */
   readonly defaultServerUrl: string | undefined;
+  /** An administrator's CA file (src/trusted-ca-file.ts). */
+  readonly caFile: string | undefined;
   readonly profile: string;
   /** Overrides Electron's userData folder (tests, side-by-side profiles). */
   readonly userDataDir: string | undefined;
@@ -48,6 +52,7 @@ export function readShellConfig(env: Readonly<Record<string, string | undefined>
   return {
     providersFile: values.AGENTDESK_PROVIDERS_FILE,
     defaultServerUrl: values.AGENTDESK_SERVER_URL,
+    caFile: values.AGENTDESK_CA_FILE,
     profile: values.AGENTDESK_PROFILE ?? 'default',
     userDataDir: values.AGENTDESK_USER_DATA_DIR,
     registerScheme: values.AGENTDESK_SCHEME_REGISTRATION !== 'off',

@@ -6,9 +6,10 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ERROR_MESSAGES } from '../../../common/errors.js';
+import { AgentDeskError, ERROR_MESSAGES } from '../../../common/errors.js';
 import { createCobrowseChannel, type CobrowseChannelOptions } from '../../../src/cobrowse/cobrowse-channel.js';
 import { makeTestTls, type TestTls } from '../../support/test-tls.js';
+import { readTrustedCaFile, withTrustedCaFile } from '../../../src/trusted-ca-file.js';
 import { startTestServer, type TestServer } from '../server/net-helpers/test-server.js';
 import { waitFor } from './helpers/wait-for-state.js';
 
@@ -41,11 +42,23 @@ describe('co-browse channel over TLS', () => {
     await c.close();
   });
 
-  it('trusting the test CA (as the OS store or an administrator give it) connects over wss', async () => {
-    const trusted = open(t.server.url, { socketOptions: async () => ({ ca: [tls.caPem] }) });
+  it("the administrator's CA file, added to the built-in list, is trusted: connected over wss", async () => {
+    writeFileSync(join(dir, 'company-ca.pem'), tls.caPem);
+    const ca = withTrustedCaFile(undefined, readTrustedCaFile(join(dir, 'company-ca.pem')));
+    assert.ok(ca && ca.length > 100, 'the built-in roots are kept beside the file');
+    const trusted = open(t.server.url, { socketOptions: async () => ({ ca }) });
     trusted.connect();
     const st = await waitFor(trusted, (x) => x.connection.status === 'connected', 'connected');
     assert.deepEqual(st.connection, { status: 'connected', agentAuth: 'none' });
     await trusted.close();
+  });
+
+  it('a CA file that holds a server certificate (not a CA) or no certificate is refused with CA_FILE_UNUSABLE', () => {
+    writeFileSync(join(dir, 'not-a-ca.pem'), tls.certPem);
+    writeFileSync(join(dir, 'empty.pem'), 'nothing here');
+    const refused = (what: RegExp) => (err: unknown) => err instanceof AgentDeskError && err.code === 'CA_FILE_UNUSABLE' && what.test(err.message);
+    assert.throws(() => readTrustedCaFile(join(dir, 'not-a-ca.pem')), refused(/is not a CA certificate/));
+    assert.throws(() => readTrustedCaFile(join(dir, 'empty.pem')), refused(/holds no PEM certificate/));
+    assert.throws(() => readTrustedCaFile(join(dir, 'absent.pem')), refused(/ENOENT/));
   });
 });

@@ -8,6 +8,7 @@ describe('readShellConfig', () => {
     assert.deepEqual(readShellConfig({ PATH: '/usr/bin', AGENTDESK_SERVER_URL: '', AGENTDESK_CHROMIUM: '/usr/bin/chromium' }), {
       providersFile: undefined,
       defaultServerUrl: undefined,
+      caFile: undefined,
       profile: 'default',
       userDataDir: undefined,
       registerScheme: true,
@@ -27,8 +28,9 @@ describe('readShellConfig', () => {
         AGENTDESK_SERVER_URL: 'http://127.0.0.1:8700',
         AGENTDESK_PROFILE: 'e2e-1',
         AGENTDESK_USER_DATA_DIR: '/tmp/agentdesk-e2e',
+        AGENTDESK_CA_FILE: '/etc/agentdesk/company-ca.pem',
       }),
-      { providersFile: '/etc/agentdesk/providers.json', defaultServerUrl: 'http://127.0.0.1:8700', profile: 'e2e-1', userDataDir: '/tmp/agentdesk-e2e', registerScheme: true },
+      { providersFile: '/etc/agentdesk/providers.json', defaultServerUrl: 'http://127.0.0.1:8700', caFile: '/etc/agentdesk/company-ca.pem', profile: 'e2e-1', userDataDir: '/tmp/agentdesk-e2e', registerScheme: true },
     );
   });
 
@@ -38,6 +40,8 @@ describe('readShellConfig', () => {
       [{ AGENTDESK_SERVER_URL: 'https://server.example.com/?token=1' }, /AGENTDESK_SERVER_URL: /],
       [{ AGENTDESK_PROFILE: '../other' }, /AGENTDESK_PROFILE: /],
       [{ AGENTDESK_USER_DATA_DIR: 'relative/dir' }, /AGENTDESK_USER_DATA_DIR: /],
+      [{ AGENTDESK_CA_FILE: 'ca.pem' }, /AGENTDESK_CA_FILE: AGENTDESK_CA_FILE must be an absolute path/],
+      [{ AGENTDESK_SERVER_URL: 'http://cobrowse.example.com' }, /AGENTDESK_SERVER_URL: the server URL must start with https:\/\//],
     ];
     for (const [env, message] of cases) {
       assert.throws(
