@@ -95,7 +95,7 @@ export async function startServer(opts: StartServerOptions, internals: StartServ
       metrics,
       createSession: async (origin) => {
         const created = await hub.createSession(origin);
-        if (created.ok) router?.sessionCreated(created.session.id);
+        if (created.ok && router && !(await router.sessionCreated(created.session.id))) return { ok: false, code: 'SERVER_CLUSTER_UNAVAILABLE' };
         return created;
       },
       sessionCreates: counters('session-creates', limits.sessionCreateWindowMs),

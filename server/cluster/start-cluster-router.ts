@@ -14,8 +14,10 @@ export interface RunningClusterRouter {
   readonly router: ClusterRouter;
   addAgent: ClusterRouter['addAgent'];
   addCustomer: ClusterRouter['addCustomer'];
-  /** Records this node as the home of a session it created (called after the hub made it). */
-  sessionCreated(sessionId: string): void;
+  /** Records this node as the home of a session it created, before its creator hears of it: the
+   *  customer's socket may reach any node, which finds the session by this record. False (and the
+   *  session ended) when Redis did not take the record. */
+  sessionCreated(sessionId: string): Promise<boolean>;
   /** Drains: shares every homed session's state, forgets this node's liveness, asks every client to reconnect. */
   shutdown(): Promise<void>;
 }
@@ -57,12 +59,17 @@ export function startClusterRouter(cluster: { readonly link: RedisLink; readonly
     router,
     addAgent: (ws, address, admission) => router.addAgent(ws, address, admission),
     addCustomer: (ws, address, origin, helloAccepted) => router.addCustomer(ws, address, origin, helloAccepted),
-    sessionCreated(sessionId) {
+    async sessionCreated(sessionId) {
       const session = hub.liveSession(sessionId);
-      if (!session) return;
-      void router.sessionCreated(sessionId, session.code).catch((err: unknown) =>
-        logger.warn({ sessionId, err: err instanceof Error ? err.message : String(err) }, 'cannot record the session\'s home in Redis; only this node can serve it'),
-      );
+      if (!session) return false;
+      try {
+        await router.sessionCreated(sessionId, session.code);
+        return true;
+      } catch (err) {
+        logger.warn({ code: 'SERVER_CLUSTER_UNAVAILABLE', sessionId, err: err instanceof Error ? err.message : String(err) }, "cannot record the new session's home in Redis; the session is refused");
+        session.end('server-shutdown');
+        return false;
+      }
     },
     async shutdown() {
       await router.drain(() => liveness.stop(true));

@@ -27,7 +27,8 @@ export interface HttpDeps extends HistoryDeps {
   readonly logger: Logger;
   readonly metrics: NetMetrics;
   /** Makes a session (the hub: store, this node's live session, audit, metrics). */
-  readonly createSession: (customerOrigin: string) => Promise<CreateOutcome>;
+  /** Cluster mode adds one refusal: the session's home could not be recorded in Redis. */
+  readonly createSession: (customerOrigin: string) => Promise<CreateOutcome | { readonly ok: false; readonly code: 'SERVER_CLUSTER_UNAVAILABLE' }>;
   readonly sessionCreates: WindowCount;
   readonly isShuttingDown: () => boolean;
   /** Cluster mode: why no new session can start on this node now (Redis away), or null. */

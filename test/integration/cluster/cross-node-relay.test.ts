@@ -9,7 +9,7 @@ import { PageFrameKind } from '../../../common/protocol.js';
 import type { ServerProcess } from '../server/helpers/server-process.js';
 import { missingBinaries } from './helpers/binaries.js';
 import { waitUntil } from './helpers/child-processes.js';
-import { agentOn, customerOn, frameRelayed, newSession, nextOfType } from './helpers/cluster-clients.js';
+import { agentOn, createSessionOn, customerOn, frameRelayed, newSession, nextCustomerAddress, nextOfType } from './helpers/cluster-clients.js';
 import { clusterFixture, type ClusterFixture } from './helpers/cluster-nodes.js';
 import { startPostgres, type PostgresServer } from './helpers/postgres-server.js';
 import { startRedis, type RedisServer } from './helpers/redis-server.js';
@@ -98,6 +98,30 @@ describe('a session across two nodes', { skip: missingBinaries(['redis-server', 
     await frameRelayed(customer, agent, 'from node 1 to node 2');
     customer.send({ type: 'end' });
     assert.equal((await nextOfType<{ reason: string }>(agent, 'session-ended')).reason, 'customer-left');
+    agent.close();
+  });
+
+  it('a new session can be found on every node before its creator is answered, even when Redis is slow', async () => {
+    // Behind a load balancer the customer's socket goes to any node at once after the POST; that
+    // node finds the session by its home record, so the POST must not answer before it is stored.
+    redis.pause();
+    let answered = false;
+    const pending = createSessionOn(n2, nextCustomerAddress()).finally(() => (answered = true));
+    try {
+      await new Promise((r) => setTimeout(r, 400));
+      assert.equal(answered, false, 'the POST waits for the home record');
+    } finally {
+      redis.resume();
+    }
+    const res = await pending;
+    assert.equal(res.status, 201, JSON.stringify(res.body));
+    const customer = await customerOn(n1, res.body as unknown as Parameters<typeof customerOn>[1]);
+    const agent = await agentOn(n1, TOKEN);
+    agent.send({ type: 'join', code: res.body.code });
+    await nextOfType(agent, 'joined');
+    await frameRelayed(customer, agent, 'customer and agent on node 1, session homed on node 2');
+    customer.send({ type: 'end' });
+    await nextOfType(agent, 'session-ended');
     agent.close();
   });
 

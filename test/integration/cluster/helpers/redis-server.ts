@@ -16,6 +16,9 @@ export interface RedisServer {
   stop(signal?: NodeJS.Signals): Promise<void>;
   /** Starts it again on the same port, empty (no persistence). */
   start(): Promise<void>;
+  /** SIGSTOP / SIGCONT: a Redis that holds its connections open but answers nothing (a stall). */
+  pause(): void;
+  resume(): void;
 }
 
 function acceptsConnections(port: number): Promise<boolean> {
@@ -76,6 +79,12 @@ export async function startRedis(): Promise<RedisServer> {
     async start() {
       if (api.running) return;
       await launch();
+    },
+    pause() {
+      killPid(child?.pid, 'SIGSTOP');
+    },
+    resume() {
+      killPid(child?.pid, 'SIGCONT');
     },
   };
   await launch();
