@@ -24,6 +24,7 @@ import type { SessionStore } from './sessions/session-store.js';
 import { createUpgradeHandler } from './ws/upgrade-handler.js';
 import { startClusterRouter } from './cluster/start-cluster-router.js';
 import { sharedCounters } from './cluster/shared-counters.js';
+import { CLUSTER_CODE_DRAWS } from './cluster/cluster-limits.js';
 
 /** Where `npm run build:snippet` writes the customer snippet. */
 export const DEFAULT_SNIPPET_FILE = resolve(import.meta.dirname, '../dist/snippet/agentdesk-cobrowse.js');
@@ -94,9 +95,15 @@ export async function startServer(opts: StartServerOptions, internals: StartServ
       logger,
       metrics,
       createSession: async (origin) => {
-        const created = await hub.createSession(origin);
-        if (created.ok && router && !(await router.sessionCreated(created.session.id))) return { ok: false, code: 'SERVER_CLUSTER_UNAVAILABLE' };
-        return created;
+        // Cluster mode: each node draws codes on its own, so a code live on another node is
+        // drawn again (1 in 10^9 per live session; a few tries are plenty).
+        for (let attempt = 1; ; attempt += 1) {
+          const created = await hub.createSession(origin);
+          if (!created.ok || !router) return created;
+          const recorded = await router.sessionCreated(created.session.id);
+          if (recorded === 'recorded') return created;
+          if (recorded === 'unavailable' || attempt >= CLUSTER_CODE_DRAWS) return { ok: false, code: 'SERVER_CLUSTER_UNAVAILABLE' };
+        }
       },
       sessionCreates: counters('session-creates', limits.sessionCreateWindowMs),
       addresses,

@@ -76,3 +76,10 @@ export const NODE_LIVENESS_TTL_MS = 2_000;
  * the sides' resume still works because the resume token's digest is written when it is issued.
  */
 export const SESSION_STATE_FLUSH_MS = 200;
+
+/**
+ * How many codes a node draws for one new session when each is already live elsewhere in the
+ * cluster. A 9-digit code collides with another live one about once per 10^9 / (live sessions)
+ * draws, so a second draw is almost never needed; three keep a freak run from failing the POST.
+ */
+export const CLUSTER_CODE_DRAWS = 3;

@@ -416,13 +416,14 @@ export class ClusterRouter {
 
   // ---- sessions homed here ----
 
-  /** A session was created on this node: it is its home. */
-  async sessionCreated(sessionId: string, code: string): Promise<void> {
+  /** A session was created on this node: it is its home. False when its code is live elsewhere
+   *  in the cluster (the caller ends it and draws another). */
+  async sessionCreated(sessionId: string, code: string): Promise<boolean> {
     this.#homed.add(sessionId);
     this.#homeFacts.set(sessionId, { customerSeen: false, lastActionId: 0 });
     this.#markDirty(sessionId);
     await this.#deps.bus.listen(sessionId, (m) => this.#fromBus(m));
-    await this.#deps.homes.created(sessionId, code, this.#deps.node, this.#deps.limits.sessionUnjoinedTtlMs);
+    return this.#deps.homes.created(sessionId, code, this.#deps.node, this.#deps.limits.sessionUnjoinedTtlMs);
   }
 
   // ---- the state a homed session shares ----

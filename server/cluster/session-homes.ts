@@ -44,6 +44,14 @@ end
 return current
 `;
 
+// KEYS: code, home. ARGV: session id, node, code ttl, home ttl. A code names one session in the
+// whole cluster: each node draws codes on its own, so one already live elsewhere is refused.
+const CREATED = `
+if redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[3]) == false then return 0 end
+redis.call('SET', KEYS[2], ARGV[2], 'PX', ARGV[4])
+return 1
+`;
+
 export class SessionHomes {
   readonly #link: RedisLink;
 
@@ -51,9 +59,11 @@ export class SessionHomes {
     this.#link = link;
   }
 
-  /** A session created on `node`: it is the home; the code finds it until the code's TTL. */
-  async created(sessionId: string, code: string, node: string, unjoinedTtlMs: number): Promise<void> {
-    await this.#link.command.multi().set(homeKey(sessionId), node, 'PX', unjoinedTtlMs + SESSION_LIVE_TTL_MS).set(codeKey(code), sessionId, 'PX', unjoinedTtlMs).exec();
+  /** A session created on `node`: it is the home; the code finds it until the code's TTL.
+   *  False, and nothing written, when another live session in the cluster holds the code. */
+  async created(sessionId: string, code: string, node: string, unjoinedTtlMs: number): Promise<boolean> {
+    const done = await this.#link.command.eval(CREATED, 2, codeKey(code), homeKey(sessionId), sessionId, node, unjoinedTtlMs, unjoinedTtlMs + SESSION_LIVE_TTL_MS);
+    return done === 1;
   }
 
   /** The agent got a resume token (digest): it finds the session; the session stays known. */

@@ -15,9 +15,10 @@ export interface RunningClusterRouter {
   addAgent: ClusterRouter['addAgent'];
   addCustomer: ClusterRouter['addCustomer'];
   /** Records this node as the home of a session it created, before its creator hears of it: the
-   *  customer's socket may reach any node, which finds the session by this record. False (and the
-   *  session ended) when Redis did not take the record. */
-  sessionCreated(sessionId: string): Promise<boolean>;
+   *  customer's socket may reach any node, which finds the session by this record. Unless
+   *  'recorded', the session has been ended: its code is live elsewhere in the cluster, or Redis
+   *  did not take the record. */
+  sessionCreated(sessionId: string): Promise<'recorded' | 'code-taken' | 'unavailable'>;
   /** Drains: shares every homed session's state, forgets this node's liveness, asks every client to reconnect. */
   shutdown(): Promise<void>;
 }
@@ -61,15 +62,16 @@ export function startClusterRouter(cluster: { readonly link: RedisLink; readonly
     addCustomer: (ws, address, origin, helloAccepted) => router.addCustomer(ws, address, origin, helloAccepted),
     async sessionCreated(sessionId) {
       const session = hub.liveSession(sessionId);
-      if (!session) return false;
+      if (!session) return 'unavailable';
+      let outcome: 'recorded' | 'code-taken' | 'unavailable';
       try {
-        await router.sessionCreated(sessionId, session.code);
-        return true;
+        outcome = (await router.sessionCreated(sessionId, session.code)) ? 'recorded' : 'code-taken';
       } catch (err) {
         logger.warn({ code: 'SERVER_CLUSTER_UNAVAILABLE', sessionId, err: err instanceof Error ? err.message : String(err) }, "cannot record the new session's home in Redis; the session is refused");
-        session.end('server-shutdown');
-        return false;
+        outcome = 'unavailable';
       }
+      if (outcome !== 'recorded') session.end('server-shutdown');
+      return outcome;
     },
     async shutdown() {
       await router.drain(() => liveness.stop(true));
