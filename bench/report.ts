@@ -252,6 +252,19 @@ export function renderReport(results: BenchResults, plan: BenchPlan): string {
     if (target) push('', snapshotVerdict(target));
   }
 
+  const cluster = results.cluster;
+  if (cluster) {
+    push('', '### Cluster (3 nodes, Redis and PostgreSQL on this machine; bench/parts/cluster.ts)', '');
+    push('| sessions | same node p50 / p99 ms | across nodes p50 / p99 ms | frames (same / across) | across / same p50 | across / same p99 |', '|---:|---:|---:|---:|---:|---:|');
+    for (const l of cluster.latency) {
+      push(`| ${l.sessions} | ${fmt(l.sameNode.p50Ms, 2)} / ${fmt(l.sameNode.p99Ms, 2)} | ${fmt(l.crossNode.p50Ms, 2)} / ${fmt(l.crossNode.p99Ms, 2)} | ${l.sameNode.frames} / ${l.crossNode.frames} | ${fmt(l.p50Ratio, 2)}× | ${fmt(l.p99Ratio, 2)}× |`);
+    }
+    push('', '| nodes | sessions | KB per session on each node (RSS) | Redis bytes per session |', '|---:|---:|---:|---:|');
+    for (const m of cluster.memory) push(`| ${m.nodes} | ${m.sessions} | ${m.kbPerSessionPerNode.map((k) => fmt(k)).join(' / ')} | ${m.redisBytesPerSession} |`);
+    const f = cluster.failover;
+    push('', `Failover (kill -9 of the session's node → both sides resumed on other nodes): median **${fmt(f.medianMs, 0)} ms**, max ${fmt(f.maxMs, 0)} ms over ${f.tries} tries (${f.timesMs.join(', ')}).`, '', cluster.note);
+  }
+
   const busy = results.stream.filter(busyGenerators).map((s) => `${RELAY_LABEL[s.relay]} at ${s.sessions}`);
   const starved = [...results.stream, ...results.capacity.flatMap((c) => c.steps)]
     .filter((s) => s.relayWaitPct >= RELAY_STARVED_PCT)

@@ -138,4 +138,24 @@ describe('bench report', () => {
     assert.equal(withinBound(streamRow('agentdesk', 51, 10_000), 50), false);
     assert.equal(withinBound(streamRow('agentdesk', 5, 10_000, { lost: 1 }), 50), false);
   });
+  it('shows the cluster part: latency across and on one node, memory per node, failover', () => {
+    const text = renderReport(
+      results([], {
+        cluster: {
+          latency: [{ sessions: 100, sameNode: { p50Ms: 1, p99Ms: 4, frames: 8000 }, crossNode: { p50Ms: 1.5, p99Ms: 5, frames: 7990 }, p50Ratio: 1.5, p99Ratio: 1.25 }],
+          failover: { tries: 3, medianMs: 3250, maxMs: 3600, timesMs: [3100, 3250, 3600] },
+          memory: [{ nodes: 2, sessions: 500, kbPerSessionPerNode: [120.4, 131], redisBytesPerSession: 1700 }],
+          note: 'shared cores',
+        },
+      }),
+      plan,
+    );
+    assert.match(text, /\| 100 \| 1\.00 \/ 4\.00 \| 1\.50 \/ 5\.00 \| 8000 \/ 7990 \| 1\.50× \| 1\.25× \|/);
+    assert.match(text, /\| 2 \| 500 \| 120\.4 \/ 131\.0 \| 1700 \|/);
+    assert.match(text, /median \*\*3250 ms\*\*, max 3600 ms over 3 tries \(3100, 3250, 3600\)/);
+  });
+
+  it('has no cluster section when the part did not run', () => {
+    assert.doesNotMatch(renderReport(results([]), plan), /### Cluster/);
+  });
 });
