@@ -21,6 +21,8 @@ export interface ClusterSettings {
   readonly redisUrl: string;
   readonly postgresUrl: string;
   readonly agentAuth?: 'compatible' | 'required';
+  /** Agents also present an access token from this issuer (the config file's `oidc`). */
+  readonly oidc?: { readonly issuer: string; readonly audience: string };
 }
 
 export function clusterFixture(settings: ClusterSettings): ClusterFixture {
@@ -35,6 +37,7 @@ export function clusterFixture(settings: ClusterSettings): ClusterFixture {
       keyFile: join(root, 'options.key'),
       cluster: { redis: settings.redisUrl },
       store: { postgres: settings.postgresUrl },
+      ...(settings.oidc ? { oidc: settings.oidc } : {}),
     }),
   );
   return {
