@@ -9,45 +9,30 @@
 // used|expired, resume:<hex digest> → id, live (zset id → key expiry), unjoined (zset id →
 // expiresAt). Single Redis (or Sentinel) only: the scripts touch keys they derive, which Redis
 // Cluster's slot rules do not allow.
-import { randomBytes, randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
-import type { ControlState } from '../../common/protocol.js';
 import type { NetLimits } from '../limits.js';
 import type { Clock } from '../policy/clock.js';
-import { secretDigest } from '../policy/secret-digest.js';
 import { randomDigits } from '../sessions/random-digits.js';
+import { newCustomerSecret, newSession, type CreateOutcome, type JoinOutcome, type Session } from '../sessions/session-registry.js';
+import type { SessionPatch } from '../sessions/session-store.js';
 import { SESSION_LIVE_TTL_MS } from './cluster-limits.js';
 
 export const KEY_PREFIX = 'agentdesk:';
 
-/** A session's shared state (the fields of the session store contract's SessionRecord). */
-export interface ClusterSessionRecord {
-  readonly id: string;
-  readonly code: string;
-  readonly secretDigest: Buffer;
-  readonly customerOrigin: string | null;
-  readonly expiresAt: number;
-  joined: boolean;
-  control: ControlState;
-  agentSub: string | null;
-  resumeDigest: string | null;
-  page: { readonly url: string; readonly title: string } | null;
-  auditRows: number;
+/** A session's shared state: the session store contract's SessionRecord plus where its sides are. */
+export interface ClusterSessionRecord extends Session {
   /** The node holding the agent's socket now, or null while the agent is away. */
   agentNode: string | null;
   /** The node holding the customer's socket now, or null while the customer is away. */
   customerNode: string | null;
 }
 
-export type ClusterSessionPatch = Partial<Pick<ClusterSessionRecord, 'control' | 'agentSub' | 'resumeDigest' | 'page' | 'auditRows' | 'agentNode' | 'customerNode'>>;
+export type ClusterSessionPatch = SessionPatch & Partial<Pick<ClusterSessionRecord, 'agentNode' | 'customerNode'>>;
 
-export type ClusterJoinOutcome =
-  | { readonly ok: true; readonly session: ClusterSessionRecord }
-  | { readonly ok: false; readonly code: 'SESSION_CODE_UNKNOWN' | 'SESSION_CODE_EXPIRED' | 'SESSION_CODE_USED' };
+/** This store never answers SESSION_CODE_CANCELLED: a removed code's tombstone says expired. */
+export type ClusterJoinOutcome = JoinOutcome<ClusterSessionRecord>;
 
-export type ClusterCreateOutcome =
-  | { readonly ok: true; readonly session: ClusterSessionRecord; readonly customerSecret: string }
-  | { readonly ok: false; readonly code: 'SESSION_CAPACITY_REACHED' };
+export type ClusterCreateOutcome = CreateOutcome<ClusterSessionRecord>;
 
 type StoreLimits = Pick<NetLimits, 'sessionUnjoinedTtlMs' | 'sessionTombstoneMs' | 'maxLiveSessions'>;
 
@@ -186,24 +171,10 @@ export class RedisSessionStore {
   }
 
   async create(customerOrigin: string | null): Promise<ClusterCreateOutcome> {
-    const customerSecret = randomBytes(32).toString('base64url');
+    const customerSecret = newCustomerSecret();
     const now = this.#clock();
     for (;;) {
-      const session: ClusterSessionRecord = {
-        id: randomUUID(),
-        code: randomDigits(9),
-        secretDigest: secretDigest(customerSecret),
-        customerOrigin,
-        expiresAt: now + this.#limits.sessionUnjoinedTtlMs,
-        joined: false,
-        control: 'none',
-        agentSub: null,
-        resumeDigest: null,
-        page: null,
-        auditRows: 0,
-        agentNode: null,
-        customerNode: null,
-      };
+      const session: ClusterSessionRecord = { ...newSession(randomDigits(9), customerSecret, customerOrigin, now + this.#limits.sessionUnjoinedTtlMs), agentNode: null, customerNode: null };
       const result = (await this.#redis.eval(
         CREATE,
         5,

@@ -4,21 +4,14 @@
 // (server/store/live-agent-token-source.ts): listeners hear only real changes.
 import type { Logger } from 'pino';
 import { AgentDeskError } from '../../common/errors.js';
+import { systemClock } from '../policy/clock.js';
+import { graceDeadline, tokenStateAsOf } from '../policy/token-grace.js';
+import { TokenStateListeners } from '../policy/token-state-listeners.js';
 import { AGENT_TOKEN_OPTION } from '../store/agent-token-option.js';
 import type { LiveAgentTokenSource } from '../store/live-agent-token-source.js';
 import type { PgOptionsStore } from '../store/postgres/pg-options-store.js';
 import type { AgentTokenState } from '../types.js';
 import { OPTIONS_POLL_INTERVAL_MS } from './cluster-limits.js';
-
-const MAX_TIMER_MS = 2 ** 31 - 1;
-
-function sameState(a: AgentTokenState, b: AgentTokenState): boolean {
-  return a.current === b.current && a.previous?.token === b.previous?.token && a.previous?.validUntil === b.previous?.validUntil;
-}
-
-function asOf(state: AgentTokenState, now: number): AgentTokenState {
-  return state.previous && state.previous.validUntil <= now ? { current: state.current, previous: null } : state;
-}
 
 export interface SharedAgentTokenSource extends LiveAgentTokenSource {
   /** Re-reads now (a change notification arrived); resolves when the new state is published. */
@@ -27,24 +20,13 @@ export interface SharedAgentTokenSource extends LiveAgentTokenSource {
 
 /** Throws the store's AgentDeskError when the stored value is unreadable at start (exit 78). */
 export async function startSharedAgentTokenSource(store: PgOptionsStore, logger: Logger, pollIntervalMs = OPTIONS_POLL_INTERVAL_MS): Promise<SharedAgentTokenSource> {
-  const listeners = new Set<(state: AgentTokenState) => void>();
-  let state = await store.readAgentToken();
-  let graceTimer: NodeJS.Timeout | undefined;
+  const published = new TokenStateListeners(await store.readAgentToken(), logger);
   let closed = false;
   let running: Promise<void> | null = null;
   let again = false;
 
   const publish = (next: AgentTokenState): void => {
-    if (sameState(state, next)) return;
-    state = next;
-    for (const listener of listeners) {
-      try {
-        listener(state);
-      } catch (err) {
-        logger.error({ err }, 'an agent-token listener failed');
-      }
-    }
-    armGraceTimer();
+    if (published.publish(next)) armGraceTimer();
   };
 
   const readOnce = async (): Promise<void> => {
@@ -56,7 +38,7 @@ export async function startSharedAgentTokenSource(store: PgOptionsStore, logger:
       } else {
         logger.warn({ option: AGENT_TOKEN_OPTION, err: err instanceof Error ? err.message : String(err) }, `cannot re-read option ${AGENT_TOKEN_OPTION} from PostgreSQL; the node keeps the value it had`);
       }
-      publish(asOf(state, Date.now()));
+      publish(tokenStateAsOf(published.state, Date.now()));
     }
   };
 
@@ -77,13 +59,11 @@ export async function startSharedAgentTokenSource(store: PgOptionsStore, logger:
     return running;
   };
 
+  // The end of a rotation grace is re-read from the store like any other change.
+  const deadline = graceDeadline(systemClock, () => void refresh());
   function armGraceTimer(): void {
-    clearTimeout(graceTimer);
-    graceTimer = undefined;
-    if (!state.previous || closed) return;
-    const wait = Math.min(Math.max(state.previous.validUntil - Date.now(), 0), MAX_TIMER_MS);
-    graceTimer = setTimeout(() => void refresh(), wait);
-    graceTimer.unref();
+    if (closed) deadline.cancel();
+    else deadline.arm(published.state);
   }
 
   const poll = setInterval(() => void refresh(), pollIntervalMs);
@@ -91,17 +71,14 @@ export async function startSharedAgentTokenSource(store: PgOptionsStore, logger:
   armGraceTimer();
 
   return {
-    state: () => asOf(state, Date.now()),
-    onChange(listener) {
-      listeners.add(listener);
-      return () => listeners.delete(listener);
-    },
+    state: () => tokenStateAsOf(published.state, Date.now()),
+    onChange: (listener) => published.onChange(listener),
     refresh,
     close() {
       closed = true;
       clearInterval(poll);
-      clearTimeout(graceTimer);
-      listeners.clear();
+      deadline.cancel();
+      published.clear();
     },
   };
 }

@@ -35,13 +35,36 @@ type Tombstone = { readonly why: 'used' | UnjoinedEnd; readonly until: number };
 
 const TOMBSTONE_CODES = { used: 'SESSION_CODE_USED', expired: 'SESSION_CODE_EXPIRED', cancelled: 'SESSION_CODE_CANCELLED' } as const;
 
-export type JoinOutcome =
-  | { readonly ok: true; readonly session: Session }
+/** `S`: the record a store hands out (a cluster's adds which nodes hold the sides). */
+export type JoinOutcome<S extends Session = Session> =
+  | { readonly ok: true; readonly session: S }
   | { readonly ok: false; readonly code: 'SESSION_CODE_UNKNOWN' | 'SESSION_CODE_EXPIRED' | 'SESSION_CODE_USED' | 'SESSION_CODE_CANCELLED' };
 
-export type CreateOutcome =
-  | { readonly ok: true; readonly session: Session; readonly customerSecret: string }
+export type CreateOutcome<S extends Session = Session> =
+  | { readonly ok: true; readonly session: S; readonly customerSecret: string }
   | { readonly ok: false; readonly code: 'SESSION_CAPACITY_REACHED' };
+
+/** A new session's customer secret: 32 bytes from the CSPRNG; stores keep only its digest. */
+export function newCustomerSecret(): string {
+  return randomBytes(32).toString('base64url');
+}
+
+/** A new, unjoined session as every store starts one: a fresh id, no agent, no page, no consent. */
+export function newSession(code: string, customerSecret: string, customerOrigin: string | null, expiresAt: number): Session {
+  return {
+    id: randomUUID(),
+    code,
+    secretDigest: secretDigest(customerSecret),
+    customerOrigin,
+    expiresAt,
+    joined: false,
+    control: 'none',
+    agentSub: null,
+    resumeDigest: null,
+    page: null,
+    auditRows: 0,
+  };
+}
 
 type RegistryLimits = Pick<NetLimits, 'sessionUnjoinedTtlMs' | 'sessionTombstoneMs' | 'maxLiveSessions'>;
 
@@ -65,20 +88,8 @@ export class SessionRegistry {
     if (this.#byId.size >= this.#limits.maxLiveSessions) return { ok: false, code: 'SESSION_CAPACITY_REACHED' };
     let code = randomDigits(9);
     while (this.#byCode.has(code) || this.#tombstones.has(code)) code = randomDigits(9);
-    const customerSecret = randomBytes(32).toString('base64url');
-    const session: Session = {
-      id: randomUUID(),
-      code,
-      secretDigest: secretDigest(customerSecret),
-      customerOrigin,
-      expiresAt: this.#clock() + this.#limits.sessionUnjoinedTtlMs,
-      joined: false,
-      control: 'none',
-      agentSub: null,
-      resumeDigest: null,
-      page: null,
-      auditRows: 0,
-    };
+    const customerSecret = newCustomerSecret();
+    const session = newSession(code, customerSecret, customerOrigin, this.#clock() + this.#limits.sessionUnjoinedTtlMs);
     this.#byId.set(session.id, session);
     this.#byCode.set(code, session);
     return { ok: true, session, customerSecret };

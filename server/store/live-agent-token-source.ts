@@ -5,10 +5,11 @@
 // previous token is gone; it is the only timer for that deadline.
 import type { Logger } from 'pino';
 import { AgentDeskError } from '../../common/errors.js';
-import type { AgentTokenSource, AgentTokenState } from '../types.js';
+import type { AgentTokenSource } from '../types.js';
 import { TOKEN_POLL_INTERVAL_MS } from '../config/limits.js';
 import { systemClock, type Clock } from '../policy/clock.js';
 import { graceDeadline, tokenStateAsOf } from '../policy/token-grace.js';
+import { TokenStateListeners } from '../policy/token-state-listeners.js';
 import { AGENT_TOKEN_OPTION } from './agent-token-option.js';
 import type { OptionsStore } from './options-store.js';
 
@@ -23,38 +24,21 @@ export interface LiveAgentTokenSourceOptions {
   readonly clock?: Clock;
 }
 
-function sameState(a: AgentTokenState, b: AgentTokenState): boolean {
-  return a.current === b.current && a.previous?.token === b.previous?.token && a.previous?.validUntil === b.previous?.validUntil;
-}
-
 /**
  * Reads the token once (throwing the store's AgentDeskError when the stored value is unreadable
  * or invalid, which the CLI turns into exit 78) and then follows changes.
  */
 export function startLiveAgentTokenSource(store: OptionsStore, logger: Logger, opts: LiveAgentTokenSourceOptions = {}): LiveAgentTokenSource {
   const clock = opts.clock ?? systemClock;
-  const listeners = new Set<(state: AgentTokenState) => void>();
-  let state = store.readAgentToken(clock());
+  const published = new TokenStateListeners(store.readAgentToken(clock()), logger);
   let version = store.dataVersion();
   let closed = false;
   const deadline = graceDeadline(clock, refresh);
 
-  const publish = (next: AgentTokenState): void => {
-    if (sameState(state, next)) return;
-    state = next;
-    for (const listener of listeners) {
-      try {
-        listener(state);
-      } catch (err) {
-        logger.error({ err }, 'an agent-token listener failed');
-      }
-    }
-  };
-
   function refresh(): void {
     if (closed) return;
     try {
-      publish(store.readAgentToken(clock()));
+      published.publish(store.readAgentToken(clock()));
     } catch (err) {
       if (err instanceof AgentDeskError) {
         logger.warn(
@@ -65,10 +49,10 @@ export function startLiveAgentTokenSource(store: OptionsStore, logger: Logger, o
         logger.error({ err, option: AGENT_TOKEN_OPTION }, `cannot re-read option ${AGENT_TOKEN_OPTION}; the server keeps the value it had`);
       }
       // The kept state may still hold a previous token whose grace has now ended.
-      publish(tokenStateAsOf(state, clock()));
+      published.publish(tokenStateAsOf(published.state, clock()));
     }
     // Re-armed on every pass: a timer that fired a little early finds the grace still running.
-    deadline.arm(state);
+    deadline.arm(published.state);
   }
 
   const poll = setInterval(() => {
@@ -84,22 +68,17 @@ export function startLiveAgentTokenSource(store: OptionsStore, logger: Logger, o
   }, opts.pollIntervalMs ?? TOKEN_POLL_INTERVAL_MS);
   poll.unref();
   const stopWatchingWrites = store.onWrite(refresh);
-  deadline.arm(state);
+  deadline.arm(published.state);
 
   return {
-    state: () => tokenStateAsOf(state, clock()),
-    onChange(listener) {
-      listeners.add(listener);
-      return () => {
-        listeners.delete(listener);
-      };
-    },
+    state: () => tokenStateAsOf(published.state, clock()),
+    onChange: (listener) => published.onChange(listener),
     close() {
       closed = true;
       clearInterval(poll);
       deadline.cancel();
       stopWatchingWrites();
-      listeners.clear();
+      published.clear();
     },
   };
 }
