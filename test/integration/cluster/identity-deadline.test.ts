@@ -99,7 +99,7 @@ describe('a cluster node follows the agent\'s identity deadline across relays (r
     await nextOfType(customer, 'agent-joined');
   }
 
-  it('renewed before joining a session homed on node 2, renewed again there, then back on node 1: open until the last token\'s exp, then 4003', async () => {
+  it('renewed before joining a session homed on node 2, renewed again there, then back on node 1: open until the last token\'s exp, then 4003', async (t) => {
     try {
       const first = await signIn();
       const agent = await mustConnect(wsUrl(n1, '/cobrowse/agent'), { [AGENT_TOKEN_HEADER]: TOKEN, authorization: `Bearer ${first.jwt}` });
@@ -129,6 +129,7 @@ describe('a cluster node follows the agent\'s identity deadline across relays (r
       const lateBy = Date.now() - third.expiresAt;
       assert.deepEqual(closed, { code: 4003, reason: 'AGENT_IDENTITY_EXPIRED' });
       assert.ok(lateBy >= -100 && lateBy < 1_500, `ended at the last token's exp (${lateBy} ms after it)`);
+      t.diagnostic(`closed ${lateBy} ms after the last token's exp`);
       assert.equal((await nextOfType(customer1, 'agent-away')).type, 'agent-away');
       customer1.close();
     } catch (err) {
