@@ -57,8 +57,10 @@ export async function startServer(opts: StartServerOptions, internals: StartServ
   // Per-address limits hold across a cluster's nodes: their counters live in Redis there.
   const shared = opts.cluster ? sharedCounters(opts.cluster.link, clock, logger) : null;
   const counters = shared?.counters ?? localCounters(clock, limits.counterMaxKeys);
+  const storeProblem = opts.storeProblem ?? (() => null);
   const hub = new SessionHub({
     limits,
+    refusesJoins: storeProblem,
     clock,
     logger,
     metrics,
@@ -109,7 +111,7 @@ export async function startServer(opts: StartServerOptions, internals: StartServ
       addresses,
       refusals,
       isShuttingDown,
-      unavailable: opts.unavailable ?? (() => null),
+      unavailable: () => storeProblem() ?? opts.unavailable?.() ?? null,
       adminFailures: counters('admin-failures', limits.authFailureWindowMs),
       audit,
       adminKey: opts.adminKey ?? (() => 'not-configured'),

@@ -1,6 +1,8 @@
 // agentdesk-server: `serve` starts the co-browse server on its data dir; `options set|get|clear`
 // manage the encrypted agent token in the same data dir, also while a server runs (it picks the
-// change up within one second). Exit statuses: server/config/exit-codes.ts.
+// change up within one second), but never on a database file the running server no longer has
+// open (store/server-lock.ts). Exit statuses: server/config/exit-codes.ts.
+import { existsSync, statSync } from 'node:fs';
 import type { Logger } from 'pino';
 import { AgentDeskError } from '../common/errors.js';
 import { startServer } from './app.js';
@@ -26,6 +28,9 @@ import { AGENT_TOKEN_OPTION, agentTokenProblem } from './store/agent-token-optio
 import { AuditStore, type AuditLog } from './store/audit-store.js';
 import { startLiveAgentTokenSource, type LiveAgentTokenSource } from './store/live-agent-token-source.js';
 import { OptionsStore } from './store/options-store.js';
+import { identityOf, watchDatabaseFile, type DatabaseWatch } from './store/database-watch.js';
+import { databasePath } from './store/open-database.js';
+import { assertDatabaseServed, hasServerLock, removeServerLock, writeServerLock } from './store/server-lock.js';
 import type { AgentTokenState, RunningServer, ServerConfig } from './types.js';
 
 const PROGRAM = 'agentdesk-server';
@@ -41,6 +46,20 @@ function complain(line: string): void {
 
 function describeState(state: AgentTokenState): Record<string, unknown> {
   return { set: state.current !== null, previousValidUntil: state.previous ? new Date(state.previous.validUntil).toISOString() : null };
+}
+
+/**
+ * Under `compatible` a server with no agent token admits every agent without the shared token, as
+ * Genesys documents; that is the demo's and a first start's state, but after a lost database it
+ * is a silent downgrade, so it is said out loud at start and whenever the token is cleared.
+ */
+function warnIfAgentsUnauthenticated(state: AgentTokenState, config: ServerConfig, logger: Logger): void {
+  if (state.current !== null || config.agentAuth !== 'compatible') return;
+  const admitted = config.oidc ? 'agents are admitted on their sign-in alone, without the shared agent token' : 'agents are admitted without any authentication';
+  logger.warn(
+    { option: AGENT_TOKEN_OPTION, agentAuth: config.agentAuth, dataDir: config.dataDir },
+    `no agent token is set (option ${AGENT_TOKEN_OPTION}) and agentAuth is "compatible": ${admitted}. Set one with: agentdesk-server options set ${AGENT_TOKEN_OPTION} - --data-dir ${config.dataDir}, or set "agentAuth": "required" in the config file`,
+  );
 }
 
 function listenError(err: unknown, host: string, port: number): AgentDeskError | null {
@@ -68,22 +87,46 @@ function firstSignal(logger: Logger): Promise<NodeJS.Signals> {
 
 /** The options, admin key and audit `serve` runs on: the data dir's SQLite, as on one node. */
 function openLocalStores(config: ServerConfig, logger: Logger): ServeStores {
+  const dbPath = databasePath(config.dataDir);
+  const earlierStart = !existsSync(dbPath) && existsSync(config.keyFile);
   const store = OptionsStore.open({ dataDir: config.dataDir, keyFile: config.keyFile, create: true });
   // Their own connections to the same database file (WAL lets them write while the options poll).
   const audit = AuditStore.open(config.dataDir);
   const adminKeys = AdminKeyStore.open(config.dataDir, true);
+  let watch: DatabaseWatch | null = null;
   const closeAll = (): void => {
+    watch?.close();
+    removeServerLock(config.dataDir);
     store.close();
     audit.close();
     adminKeys.close();
   };
   try {
+    if (earlierStart) {
+      logger.warn(
+        { path: dbPath, keyFile: config.keyFile },
+        `the database ${dbPath} did not exist and was made empty, but the key file ${config.keyFile} is from an earlier start: the options, administrator key and audit trail kept before are not in it`,
+      );
+    }
+    const opened = identityOf(statSync(dbPath, { bigint: true }));
+    writeServerLock(config.dataDir, opened);
+    // The lock tells the CLI which file this server reads; an emptied data dir gets it back.
+    const keepLock = (): void => {
+      try {
+        if (!hasServerLock(config.dataDir)) writeServerLock(config.dataDir, opened);
+      } catch (err) {
+        logger.warn({ reason: systemErrorCode(err) ?? 'error', path: config.dataDir }, 'cannot put the server lock back in the data dir');
+      }
+    };
+    watch = watchDatabaseFile({ path: dbPath, opened, logger, onCheck: keepLock });
+    const databaseWatch = watch;
     const source = startLiveAgentTokenSource(store, logger);
     return {
       agentToken: source,
       audit,
       adminKey: (key) => adminKeys.verify(key),
       unavailable: () => null,
+      storeProblem: () => databaseWatch.problem(),
       close: async () => {
         source.close();
         closeAll();
@@ -102,6 +145,8 @@ interface ServeStores {
   readonly audit: AuditLog;
   readonly adminKey: AdminKeyCheck;
   unavailable(): ErrorCode | null;
+  /** One node: SERVER_DATABASE_GONE once the database file went missing or was replaced. */
+  storeProblem?(): ErrorCode | null;
   close(): Promise<void>;
 }
 
@@ -119,10 +164,14 @@ async function serve(command: Extract<Command, { kind: 'serve' }>): Promise<numb
   let running: RunningServer | undefined;
   try {
     logger.info({ option: AGENT_TOKEN_OPTION, ...describeState(source.state()), agentAuth: config.agentAuth, dataDir: config.dataDir }, 'options store opened');
-    source.onChange((state) => logger.info({ option: AGENT_TOKEN_OPTION, ...describeState(state) }, `option ${AGENT_TOKEN_OPTION} changed`));
+    warnIfAgentsUnauthenticated(source.state(), config, logger);
+    source.onChange((state) => {
+      logger.info({ option: AGENT_TOKEN_OPTION, ...describeState(state) }, `option ${AGENT_TOKEN_OPTION} changed`);
+      warnIfAgentsUnauthenticated(state, config, logger);
+    });
     const stopped = firstSignal(logger);
     try {
-      running = await startServer({ config, agentToken: source, logger, audit: stores.audit, adminKey: stores.adminKey, unavailable: () => stores.unavailable(), logDrops: () => logOut.drops().lines, ...(stores.redis ? { cluster: { link: stores.redis, node: cluster.nodeName } } : {}) });
+      running = await startServer({ config, agentToken: source, logger, audit: stores.audit, adminKey: stores.adminKey, unavailable: () => stores.unavailable(), storeProblem: () => stores.storeProblem?.() ?? null, logDrops: () => logOut.drops().lines, ...(stores.redis ? { cluster: { link: stores.redis, node: cluster.nodeName } } : {}) });
     } catch (err) {
       throw listenError(err, config.host, config.port) ?? err;
     }
@@ -152,6 +201,16 @@ async function sharedOptionsFor(flags: ConfigFlags, create: boolean): Promise<{ 
   return { options: await openSharedOptions({ ...cluster, postgresUrl: cluster.postgresUrl }, config.keyFile, create, complain), config };
 }
 
+/**
+ * The config of a command on the data dir's own database: refused (SERVER_DATABASE_GONE) when a
+ * server runs there on a database file that is no longer at the path, so no new one is made.
+ */
+function localDataDir(flags: ConfigFlags): ServerConfig {
+  const config = buildServerConfig(flags);
+  assertDatabaseServed(config.dataDir);
+  return config;
+}
+
 async function adminKeySet(command: Extract<Command, { kind: 'options-set' }>): Promise<number> {
   if (command.graceSeconds > 0) throw new AgentDeskError('SERVER_USAGE', `--grace applies to ${AGENT_TOKEN_OPTION} only`);
   const value = command.value === STDIN_VALUE ? await readStdinToken(process.stdin) : command.value;
@@ -167,7 +226,7 @@ async function adminKeySet(command: Extract<Command, { kind: 'options-set' }>): 
       await shared.options.close();
     }
   }
-  const config = buildServerConfig(command.flags);
+  const config = localDataDir(command.flags);
   const keys = AdminKeyStore.open(config.dataDir, true);
   try {
     keys.set(value);
@@ -192,7 +251,7 @@ async function adminKeyGetOrClear(command: Extract<Command, { kind: 'options-get
       await shared.options.close();
     }
   }
-  const config = buildServerConfig(command.flags);
+  const config = localDataDir(command.flags);
   const keys = AdminKeyStore.open(config.dataDir, false);
   try {
     if (command.kind === 'options-get') say(keys.isSet() ? 'set' : 'not set');
@@ -210,7 +269,7 @@ async function optionsSet(command: Extract<Command, { kind: 'options-set' }>): P
   const problem = agentTokenProblem(value);
   if (problem) throw new AgentDeskError('SERVER_AGENT_TOKEN_INVALID', `${problem}. The stored value was not changed.`);
   const shared = await sharedOptionsFor(command.flags, true);
-  const config = shared?.config ?? buildServerConfig(command.flags);
+  const config = shared?.config ?? localDataDir(command.flags);
   const store = shared ? null : OptionsStore.open({ dataDir: config.dataDir, keyFile: config.keyFile, create: true });
   try {
     const { previousValidUntil } = shared
@@ -231,7 +290,7 @@ async function optionsSet(command: Extract<Command, { kind: 'options-set' }>): P
 async function optionsGet(command: Extract<Command, { kind: 'options-get' }>): Promise<number> {
   if (command.name === ADMIN_KEY_OPTION) return adminKeyGetOrClear(command);
   const shared = await sharedOptionsFor(command.flags, false);
-  const config = shared?.config ?? buildServerConfig(command.flags);
+  const config = shared?.config ?? localDataDir(command.flags);
   const store = shared ? null : OptionsStore.open({ dataDir: config.dataDir, keyFile: config.keyFile, create: false });
   try {
     const state = shared ? await shared.options.readAgentToken() : store!.readAgentToken();
@@ -248,7 +307,7 @@ async function optionsGet(command: Extract<Command, { kind: 'options-get' }>): P
 async function optionsClear(command: Extract<Command, { kind: 'options-clear' }>): Promise<number> {
   if (command.name === ADMIN_KEY_OPTION) return adminKeyGetOrClear(command);
   const shared = await sharedOptionsFor(command.flags, false);
-  const config = shared?.config ?? buildServerConfig(command.flags);
+  const config = shared?.config ?? localDataDir(command.flags);
   const store = shared ? null : OptionsStore.open({ dataDir: config.dataDir, keyFile: config.keyFile, create: false });
   try {
     const cleared = shared ? await shared.options.clearAgentToken() : store!.clearAgentToken();

@@ -89,6 +89,12 @@ export interface StartServerOptions {
    * answers 503 with the code and session creation is refused with it. Default: always able.
    */
   readonly unavailable?: () => ErrorCode | null;
+  /**
+   * One node: SERVER_DATABASE_GONE once the database file went missing or was replaced
+   * (store/database-watch.ts), else null. Refuses new sessions, agent joins by code and /readyz
+   * with the code; live sessions, their sockets and resumes go on. Default: never.
+   */
+  readonly storeProblem?: () => ErrorCode | null;
   /** Cluster mode: this node's Redis link and name; sockets for sessions homed elsewhere are relayed. */
   readonly cluster?: { readonly link: RedisLink; readonly node: string };
   /** Log lines dropped so far by an asynchronous log destination (for /metrics). */

@@ -19,6 +19,7 @@ export const SERVER_ERRORS = {
   SERVER_LISTEN_FAILED: 'The co-browse server cannot listen on the configured host and port. Check that the port is free and the address belongs to this machine.',
   SERVER_DURABLE_STORE_UNREACHABLE: 'The co-browse cluster cannot reach its PostgreSQL database. Sessions go on; check the database and its connection settings.',
   SERVER_CLUSTER_UNAVAILABLE: 'The co-browse cluster cannot reach its Redis server, so no new session can start. Try again in a moment.',
+  SERVER_DATABASE_GONE: 'The co-browse server\'s database file was deleted or replaced while the server ran, so it takes no new sessions and its options cannot be changed. Restart the server.',
   // end store, config, CLI
   // network
   HTTP_NOT_FOUND: 'There is nothing at this address on the co-browse server.',

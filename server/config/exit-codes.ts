@@ -24,6 +24,7 @@ const CONFIG_CODES: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
   'SERVER_TLS_FILES_UNUSABLE',
   'SERVER_DURABLE_STORE_UNREACHABLE',
   'SERVER_CLUSTER_UNAVAILABLE',
+  'SERVER_DATABASE_GONE',
 ]);
 
 export function exitCodeFor(code: ErrorCode): number {

@@ -32,6 +32,13 @@ export const MAX_KEY_FILE_BYTES = 64 * 1024;
  */
 export const MAX_KEYS_PER_KEY_FILE = 32;
 
+/**
+ * How often the running server stats its database file (device and inode, server/store/
+ * database-watch.ts). A deleted or replaced file must stop admission within a few seconds, before
+ * an operator's next command or a customer's next session; one stat a second costs nothing.
+ */
+export const DATABASE_WATCH_INTERVAL_MS = 1_000;
+
 /** How long a writer waits for another process's SQLite write lock before failing. */
 export const SQLITE_BUSY_TIMEOUT_MS = 5_000;
 

@@ -54,6 +54,8 @@ export interface HubDeps {
   readonly onRelay?: (frame: RelayedFrame) => void;
   /** Counters of the per-address limits (shared by a cluster's nodes); default this process's. */
   readonly counters?: CounterFactory;
+  /** Why no agent may join a session by code now (its database is gone), or null; resumes go on. */
+  readonly refusesJoins?: () => ErrorCode | null;
 }
 
 export interface AgentAdmissionInfo {
@@ -351,6 +353,11 @@ export class SessionHub {
   }
 
   async #join(agent: AgentConnection, code: string): Promise<void> {
+    const refusal = this.#deps.refusesJoins?.() ?? null;
+    if (refusal) {
+      agent.peer.sendError(refusal);
+      return;
+    }
     if (!this.#mayEnterSession(agent)) return;
     const outcome = await this.#deps.store.findByCode(code);
     if (!outcome.ok) {
