@@ -172,6 +172,18 @@ describe('the server watches its database file; the CLI never makes one it would
     assert.ok(readFileSync(dbFile()).equals(before), 'the replacement file was not written');
   });
 
+  it('an emptied data dir gets the server lock back, so the CLI still makes no database there', async () => {
+    rmSync(tmp.dataDir, { recursive: true });
+    const error = await server!.waitForLog((l) => l.code === 'SERVER_DATABASE_GONE', NOTICED_WITHIN_MS);
+    assert.equal(error.loss, 'missing');
+    await assertAdmissionStopped();
+    const deadline = Date.now() + NOTICED_WITHIN_MS;
+    while (!existsSync(join(tmp.dataDir, 'server.lock')) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    await assertCliRefused(['options', 'set', 'slave.password', NEW_TOKEN, ...flags()]);
+    assert.equal(existsSync(dbFile()), false);
+    assert.equal(existsSync(join(tmp.dataDir, 'options.key')), false, 'nor a new key file');
+  });
+
   it('stays refused when the very file comes back, until a restart', async () => {
     renameSync(dbFile(), `${dbFile()}.moved`);
     await server!.waitForLog((l) => l.code === 'SERVER_DATABASE_GONE', NOTICED_WITHIN_MS);
