@@ -112,8 +112,10 @@ export default tseslint.config(
     },
   },
   // The customer snippet is browser code on a third party's page, whatever folder it sits in:
-  // no Node module, nothing of the server, and from common/ only what has no weight (types,
-  // constants, assertNever); the full zod schemas of common/protocol.ts stay out. Node globals
+  // no Node module, nothing of the server, and from common/ only what is light: types, constants,
+  // assertNever, parse-json.ts and the zod/mini schemas of customer-protocol.ts, never the modules
+  // that build classic zod schemas or message tables (api.ts, errors.ts) nor protocol.ts, which adds
+  // the agent link's schemas the snippet never parses. Node globals
   // (process, Buffer) are refused by the compiler: tsconfig.snippet.json has the DOM lib and no
   // @types/node (no-undef is off for TypeScript).
   {
@@ -132,7 +134,7 @@ export default tseslint.config(
             {
               group: ['**/common/protocol.js', '**/common/api.js', '**/common/errors.js'],
               allowTypeImports: true,
-              message: 'From common/ the snippet takes types, protocol-constants.ts and assert-never.ts only: these modules build zod schemas or message tables at load.',
+              message: 'From common/ the snippet takes types, protocol-constants.ts and assert-never.ts only, besides parse-json.ts and the schemas of customer-protocol.ts: these modules build other schemas or message tables at load.',
             },
           ],
         },

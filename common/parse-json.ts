@@ -1,5 +1,5 @@
 // "JSON text → schema-checked value" at a trust boundary, written once. The schema is anything with
-// zod's safeParse (a zod schema, or the snippet's own light checkers), so this file imports nothing.
+// zod's safeParse (a zod or zod/mini schema), so this file imports nothing.
 
 /** What a schema must offer: zod's `safeParse`. */
 export interface SafeParser<T> {
