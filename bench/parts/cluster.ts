@@ -13,15 +13,14 @@
 import { performance } from 'node:perf_hooks';
 import { readFileSync } from 'node:fs';
 import { Redis } from 'ioredis';
-import { AGENT_TOKEN_HEADER, PageFrameKind } from '../../common/protocol.js';
+import { PageFrameKind } from '../../common/protocol.js';
 import type { ServerProcess } from '../../test/integration/server/helpers/server-process.js';
 import type { TestSocket } from '../../test/integration/server/net-helpers/ws-client.js';
 import { missingBinaries } from '../../test/integration/cluster/helpers/binaries.js';
 import { sleep } from '../../test/integration/cluster/helpers/child-processes.js';
-import { agentOn, attempt, customerOn, newSession, nextOfType, resumeUntil } from '../../test/integration/cluster/helpers/cluster-clients.js';
-import { CUSTOMER_ORIGIN, clusterFixture, type ClusterFixture } from '../../test/integration/cluster/helpers/cluster-nodes.js';
-import { startPostgres } from '../../test/integration/cluster/helpers/postgres-server.js';
-import { startRedis } from '../../test/integration/cluster/helpers/redis-server.js';
+import { startClusterBackends } from '../../test/integration/cluster/helpers/cluster-backends.js';
+import { agentBack, customerBack, joinedSession } from '../../test/integration/cluster/helpers/cluster-clients.js';
+import type { ClusterFixture } from '../../test/integration/cluster/helpers/cluster-nodes.js';
 
 const TOKEN = '16180339887498948482045868';
 const FRAME_BYTES = 1024;
@@ -94,12 +93,7 @@ async function pairSessions(nodes: readonly ServerProcess[], count: number, cros
         const i = start + j;
         const home = nodes[i % nodes.length]!;
         const agentNode = crossNode ? nodes[(i + 1) % nodes.length]! : home;
-        const session = await newSession(home);
-        const customer = await customerOn(home, session);
-        const agent = await agentOn(agentNode, TOKEN);
-        agent.send({ type: 'join', code: session.code });
-        await nextOfType(agent, 'joined', 10_000);
-        await nextOfType(customer, 'agent-joined', 10_000);
+        const { customer, agent } = await joinedSession({ home, agentNode, token: TOKEN, ms: 10_000 });
         return { customer, agent };
       }),
     );
@@ -155,20 +149,12 @@ async function closePairs(pairs: readonly Pair[]): Promise<void> {
 
 async function failoverOnce(cluster: ClusterFixture, nodes: ServerProcess[], name: string): Promise<{ ms: number; nodes: ServerProcess[] }> {
   const [home, a, b] = nodes as [ServerProcess, ServerProcess, ServerProcess];
-  const session = await newSession(home);
-  const customer = await customerOn(home, session);
-  const agent = await agentOn(home, TOKEN);
-  agent.send({ type: 'join', code: session.code });
-  const joined = await nextOfType<{ resumeToken: string }>(agent, 'joined');
-  await nextOfType(customer, 'agent-joined');
+  const { session, customer, agent, joined } = await joinedSession({ home, token: TOKEN });
   // The home shares the session's state a moment (200 ms) after a change; the kill lands after it.
   await sleep(300);
   const killedAt = Date.now();
   await home.stop('SIGKILL');
-  const [c, g] = await Promise.all([
-    resumeUntil('the customer', () => attempt(a, '/cobrowse/customer', { origin: CUSTOMER_ORIGIN }, { type: 'hello', sessionId: session.sessionId, secret: session.customerSecret }, 'ready', false)),
-    resumeUntil('the agent', () => attempt(b, '/cobrowse/agent', { [AGENT_TOKEN_HEADER]: TOKEN }, { type: 'resume', resumeToken: joined.resumeToken }, 'joined', true)),
-  ]);
+  const [c, g] = await Promise.all([customerBack(a, session), agentBack(b, TOKEN, joined.resumeToken)]);
   const ms = Date.now() - killedAt;
   if (c.answer.resumed !== true || g.answer.resumed !== true) throw new Error('a side did not resume the same session');
   g.socket.send({ type: 'leave' });
@@ -185,12 +171,10 @@ export async function runClusterPart(quick: boolean, log: (line: string) => void
   const sizes = quick ? [100] : [100, 500];
   const warmupMs = quick ? 1_000 : 2_000;
   const measureMs = quick ? 3_000 : 8_000;
-  const [redis, postgres] = await Promise.all([startRedis(), startPostgres()]);
-  const cluster = clusterFixture({ redisUrl: redis.url, postgresUrl: await postgres.createDatabase() });
+  const backends = await startClusterBackends({ 'slave.password': TOKEN });
+  const { redis, cluster } = backends;
   let nodes: ServerProcess[] = [];
   try {
-    const set = await cluster.cli(['options', 'set', 'slave.password', '-'], TOKEN);
-    if (set.code !== 0) throw new Error(`options set failed: ${set.stderr}`);
     let started = 0;
     const startNodes = async (n: number): Promise<ServerProcess[]> => Promise.all(Array.from({ length: n }, () => cluster.startNode(`b${started++}`)));
 
@@ -250,9 +234,6 @@ export async function runClusterPart(quick: boolean, log: (line: string) => void
     log(`  ${note}`);
     return { latency, failover, memory, note };
   } finally {
-    await Promise.all(nodes.map((n) => n.stop('SIGKILL').catch(() => undefined)));
-    await redis.stop();
-    postgres.destroy();
-    cluster.cleanup();
+    await backends.stop(nodes);
   }
 }

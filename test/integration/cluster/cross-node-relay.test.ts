@@ -9,34 +9,22 @@ import { PageFrameKind } from '../../../common/protocol.js';
 import type { ServerProcess } from '../server/helpers/server-process.js';
 import { missingBinaries } from './helpers/binaries.js';
 import { waitUntil } from './helpers/child-processes.js';
-import { agentOn, createSessionOn, customerOn, frameRelayed, newSession, nextCustomerAddress, nextOfType } from './helpers/cluster-clients.js';
-import { clusterFixture, type ClusterFixture } from './helpers/cluster-nodes.js';
-import { startPostgres, type PostgresServer } from './helpers/postgres-server.js';
-import { startRedis, type RedisServer } from './helpers/redis-server.js';
+import { startClusterBackends, type ClusterBackends } from './helpers/cluster-backends.js';
+import { agentOn, createSessionOn, customerOn, frameRelayed, joinedSession, newSession, nextCustomerAddress, nextOfType } from './helpers/cluster-clients.js';
 
 const TOKEN = '31415926535897932384626433';
 const ADMIN_KEY = 'cross-node-admin-key-0123456789abcdefgh';
 
 describe('a session across two nodes', { skip: missingBinaries(['redis-server', 'initdb', 'pg_ctl']) }, () => {
-  let postgres: PostgresServer;
-  let redis: RedisServer;
-  let cluster: ClusterFixture;
+  let backends: ClusterBackends;
   let n1: ServerProcess;
   let n2: ServerProcess;
 
   before(async () => {
-    [postgres, redis] = await Promise.all([startPostgres(), startRedis()]);
-    cluster = clusterFixture({ redisUrl: redis.url, postgresUrl: await postgres.createDatabase() });
-    assert.equal((await cluster.cli(['options', 'set', 'slave.password', '-'], TOKEN)).code, 0);
-    assert.equal((await cluster.cli(['options', 'set', 'admin.apiKey', '-'], ADMIN_KEY)).code, 0);
-    [n1, n2] = await Promise.all([cluster.startNode('n1'), cluster.startNode('n2')]);
+    backends = await startClusterBackends({ 'slave.password': TOKEN, 'admin.apiKey': ADMIN_KEY });
+    [n1, n2] = await Promise.all([backends.cluster.startNode('n1'), backends.cluster.startNode('n2')]);
   });
-  after(async () => {
-    await Promise.all([n1, n2].map((n) => n?.stop('SIGKILL')));
-    await redis?.stop();
-    postgres?.destroy();
-    cluster?.cleanup();
-  });
+  after(() => backends?.stop([n1, n2]));
 
   it('code made on node 1 joined on node 2; frames, control, actions, page and end relayed', async () => {
     const session = await newSession(n1);
@@ -89,12 +77,7 @@ describe('a session across two nodes', { skip: missingBinaries(['redis-server', 
   });
 
   it('the customer on the node that did not make the session, the agent on the one that did', async () => {
-    const session = await newSession(n2);
-    const customer = await customerOn(n1, session);
-    const agent = await agentOn(n2, TOKEN);
-    agent.send({ type: 'join', code: session.code });
-    await nextOfType(agent, 'joined');
-    await nextOfType(customer, 'agent-joined');
+    const { customer, agent } = await joinedSession({ home: n2, customerNode: n1, token: TOKEN });
     await frameRelayed(customer, agent, 'from node 1 to node 2');
     customer.send({ type: 'end' });
     assert.equal((await nextOfType<{ reason: string }>(agent, 'session-ended')).reason, 'customer-left');
@@ -104,6 +87,7 @@ describe('a session across two nodes', { skip: missingBinaries(['redis-server', 
   it('a new session can be found on every node before its creator is answered, even when Redis is slow', async () => {
     // Behind a load balancer the customer's socket goes to any node at once after the POST; that
     // node finds the session by its home record, so the POST must not answer before it is stored.
+    const { redis } = backends;
     redis.pause();
     let answered = false;
     const pending = createSessionOn(n2, nextCustomerAddress()).finally(() => (answered = true));

@@ -5,51 +5,34 @@
 // is measured over several tries and printed (median and maximum); the test asserts resumption.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { AGENT_TOKEN_HEADER, PageFrameKind, type CreatedSession } from '../../../common/protocol.js';
+import { PageFrameKind } from '../../../common/protocol.js';
 import type { ServerProcess } from '../server/helpers/server-process.js';
 import type { TestSocket } from '../server/net-helpers/ws-client.js';
 import { missingBinaries } from './helpers/binaries.js';
 import { sleep, waitUntil } from './helpers/child-processes.js';
-import { agentOn, attempt, customerOn, frameRelayed, newSession, nextOfType, resumeUntil } from './helpers/cluster-clients.js';
-import { CUSTOMER_ORIGIN, clusterFixture, type ClusterFixture } from './helpers/cluster-nodes.js';
-import { startPostgres, type PostgresServer } from './helpers/postgres-server.js';
-import { startRedis, type RedisServer } from './helpers/redis-server.js';
+import { startClusterBackends, type ClusterBackends } from './helpers/cluster-backends.js';
+import { agentBack, customerBack, frameRelayed, joinedSession, nextOfType } from './helpers/cluster-clients.js';
 
 const TOKEN = '27182818284590452353602874';
 const ADMIN_KEY = 'failover-admin-key-0123456789abcdefghijk';
 const TRIES = Number(process.env.AGENTDESK_FAILOVER_TRIES ?? 10);
 
 describe('failover: kill -9 of the node holding a session', { skip: missingBinaries(['redis-server', 'initdb', 'pg_ctl']) }, () => {
-  let postgres: PostgresServer;
-  let redis: RedisServer;
-  let cluster: ClusterFixture;
+  let backends: ClusterBackends;
   let nodes: ServerProcess[] = [];
   let started = 0;
 
   before(async () => {
-    [postgres, redis] = await Promise.all([startPostgres(), startRedis()]);
-    cluster = clusterFixture({ redisUrl: redis.url, postgresUrl: await postgres.createDatabase() });
-    assert.equal((await cluster.cli(['options', 'set', 'slave.password', '-'], TOKEN)).code, 0);
-    assert.equal((await cluster.cli(['options', 'set', 'admin.apiKey', '-'], ADMIN_KEY)).code, 0);
-    nodes = await Promise.all(['n0', 'n1', 'n2'].map((n) => cluster.startNode(n)));
+    backends = await startClusterBackends({ 'slave.password': TOKEN, 'admin.apiKey': ADMIN_KEY });
+    nodes = await Promise.all(['n0', 'n1', 'n2'].map((n) => backends.cluster.startNode(n)));
     started = 3;
   });
-  after(async () => {
-    await Promise.all(nodes.map((n) => n.stop('SIGKILL')));
-    await redis?.stop();
-    postgres?.destroy();
-    cluster?.cleanup();
-  });
+  after(() => backends?.stop(nodes));
 
   /** One failover: returns ms from the kill to both sides resumed. */
   async function failoverOnce(checkEverything: boolean): Promise<number> {
     const [home, a, b] = nodes as [ServerProcess, ServerProcess, ServerProcess];
-    const session: CreatedSession = await newSession(home);
-    const customer = await customerOn(home, session);
-    const agent = await agentOn(home, TOKEN);
-    agent.send({ type: 'join', code: session.code });
-    const joined = await nextOfType<{ resumeToken: string }>(agent, 'joined');
-    await nextOfType(customer, 'agent-joined');
+    const { session, customer, agent, joined } = await joinedSession({ home, token: TOKEN });
     await frameRelayed(customer, agent, 'before the kill');
     if (checkEverything) {
       agent.send({ type: 'control-request' });
@@ -66,10 +49,7 @@ describe('failover: kill -9 of the node holding a session', { skip: missingBinar
 
     const killedAt = Date.now();
     await home.stop('SIGKILL');
-    const [c, g] = await Promise.all([
-      resumeUntil('the customer', () => attempt(a, '/cobrowse/customer', { origin: CUSTOMER_ORIGIN }, { type: 'hello', sessionId: session.sessionId, secret: session.customerSecret }, 'ready', false)),
-      resumeUntil('the agent', () => attempt(b, '/cobrowse/agent', { [AGENT_TOKEN_HEADER]: TOKEN }, { type: 'resume', resumeToken: joined.resumeToken }, 'joined', true)),
-    ]);
+    const [c, g] = await Promise.all([customerBack(a, session), agentBack(b, TOKEN, joined.resumeToken)]);
     const took = Date.now() - killedAt;
     assert.equal(c.answer.resumed, true, 'the customer resumed the same session');
     assert.equal(g.answer.resumed, true, 'the agent resumed the same session');
@@ -108,19 +88,17 @@ describe('failover: kill -9 of the node holding a session', { skip: missingBinar
     customer.close();
     agent.close();
     // A new node takes the killed one's place for the next try.
-    nodes = [a, b, await cluster.startNode(`n${started++}`)];
+    nodes = [a, b, await backends.cluster.startNode(`n${started++}`)];
     return took;
   }
 
   it('a rolling restart of every node (SIGTERM, drain) during a live session ends no session', async () => {
-    const session = await newSession(nodes[0]!);
     let customerNode = nodes[0]!;
     let agentNode = nodes[1]!;
-    let customer = await customerOn(customerNode, session);
-    let agent = await agentOn(agentNode, TOKEN);
-    agent.send({ type: 'join', code: session.code });
-    let token = (await nextOfType<{ resumeToken: string }>(agent, 'joined')).resumeToken;
-    await nextOfType(customer, 'agent-joined');
+    const first = await joinedSession({ home: customerNode, agentNode, token: TOKEN });
+    const session = first.session;
+    let { customer, agent } = first;
+    let token = first.joined.resumeToken;
     await frameRelayed(customer, agent, 'before the restarts');
     for (const victim of [...nodes]) {
       const survivors = nodes.filter((n) => n !== victim);
@@ -135,7 +113,7 @@ describe('failover: kill -9 of the node holding a session', { skip: missingBinar
       if (customerNode === victim) {
         customerNode = survivors[0]!;
         moves.push(
-          resumeUntil('the customer', () => attempt(customerNode, '/cobrowse/customer', { origin: CUSTOMER_ORIGIN }, { type: 'hello', sessionId: session.sessionId, secret: session.customerSecret }, 'ready', false)).then(({ socket }) => {
+          customerBack(customerNode, session).then(({ socket }) => {
             customer = socket;
           }),
         );
@@ -143,7 +121,7 @@ describe('failover: kill -9 of the node holding a session', { skip: missingBinar
       if (agentNode === victim) {
         agentNode = survivors[1]!;
         moves.push(
-          resumeUntil('the agent', () => attempt(agentNode, '/cobrowse/agent', { [AGENT_TOKEN_HEADER]: TOKEN }, { type: 'resume', resumeToken: token }, 'joined', true)).then(({ socket, answer }) => {
+          agentBack(agentNode, TOKEN, token).then(({ socket, answer }) => {
             agent = socket;
             token = answer.resumeToken as string;
           }),
@@ -152,7 +130,7 @@ describe('failover: kill -9 of the node holding a session', { skip: missingBinar
       await Promise.all(moves);
       assert.equal((await stopped).code, 0, 'the drained node exits cleanly');
       await frameRelayed(customer, agent, `after restarting a node`);
-      nodes = [...survivors, await cluster.startNode(`n${started++}`)];
+      nodes = [...survivors, await backends.cluster.startNode(`n${started++}`)];
     }
     const res = await fetch(`${nodes[0]!.url}/cobrowse/rest/history/sessions/${session.sessionId}`, { headers: { authorization: `Bearer ${ADMIN_KEY}` } });
     const kinds = ((await res.json()) as { events: { kind: string }[] }).events.map((e) => e.kind);

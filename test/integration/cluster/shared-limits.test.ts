@@ -10,34 +10,23 @@ import type { ServerProcess } from '../server/helpers/server-process.js';
 import { connect } from '../server/net-helpers/ws-client.js';
 import { missingBinaries } from './helpers/binaries.js';
 import { sleep } from './helpers/child-processes.js';
+import { startClusterBackends, type ClusterBackends } from './helpers/cluster-backends.js';
 import { createSessionOn, wsUrl } from './helpers/cluster-clients.js';
-import { clusterFixture, type ClusterFixture } from './helpers/cluster-nodes.js';
-import { startPostgres, type PostgresServer } from './helpers/postgres-server.js';
-import { startRedis, type RedisServer } from './helpers/redis-server.js';
 
 const TOKEN = '27182818284590452353602874';
 /** A count reaches the other nodes within one Redis round trip; this is many of them. */
 const SHARED_WITHIN_MS = 300;
 
 describe('limits shared across nodes', { skip: missingBinaries(['redis-server', 'initdb', 'pg_ctl']) }, () => {
-  let postgres: PostgresServer;
-  let redis: RedisServer;
-  let cluster: ClusterFixture;
+  let backends: ClusterBackends;
   let n1: ServerProcess;
   let n2: ServerProcess;
 
   before(async () => {
-    [postgres, redis] = await Promise.all([startPostgres(), startRedis()]);
-    cluster = clusterFixture({ redisUrl: redis.url, postgresUrl: await postgres.createDatabase() });
-    assert.equal((await cluster.cli(['options', 'set', 'slave.password', '-'], TOKEN)).code, 0);
-    [n1, n2] = await Promise.all([cluster.startNode('n1'), cluster.startNode('n2')]);
+    backends = await startClusterBackends({ 'slave.password': TOKEN });
+    [n1, n2] = await Promise.all([backends.cluster.startNode('n1'), backends.cluster.startNode('n2')]);
   });
-  after(async () => {
-    await Promise.all([n1, n2].map((n) => n?.stop('SIGKILL')));
-    await redis?.stop();
-    postgres?.destroy();
-    cluster?.cleanup();
-  });
+  after(() => backends?.stop([n1, n2]));
 
   it('session creations per address: half on each node, then both nodes refuse the next', async () => {
     const from = '127.0.9.1';

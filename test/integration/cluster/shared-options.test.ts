@@ -5,28 +5,18 @@
 // keeps relaying, and PostgreSQL down leaves sessions running with the audit queued.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { AGENT_TOKEN_HEADER, PageFrameKind, type CreatedSession } from '../../../common/protocol.js';
+import { AGENT_TOKEN_HEADER, type CreatedSession } from '../../../common/protocol.js';
 import type { ServerProcess } from '../server/helpers/server-process.js';
-import { connect, mustConnect, type TestSocket } from '../server/net-helpers/ws-client.js';
+import { mustConnect, type TestSocket } from '../server/net-helpers/ws-client.js';
 import { missingBinaries } from './helpers/binaries.js';
 import { sleep, waitUntil } from './helpers/child-processes.js';
-import { CUSTOMER_ORIGIN, clusterFixture, type ClusterFixture } from './helpers/cluster-nodes.js';
-import { startPostgres, type PostgresServer } from './helpers/postgres-server.js';
-import { startRedis, type RedisServer } from './helpers/redis-server.js';
+import { startClusterBackends, type ClusterBackends } from './helpers/cluster-backends.js';
+import { agentAdmitted, frameRelayed, wsUrl } from './helpers/cluster-clients.js';
+import { CUSTOMER_ORIGIN } from './helpers/cluster-nodes.js';
 
 const TOKEN_A = '11111111112222222222333333';
 const TOKEN_B = '44444444445555555555666666';
 const ADMIN_KEY = 'cluster-admin-key-0123456789abcdefghij';
-
-function wsUrl(node: ServerProcess, path: string): string {
-  return `${node.url.replace(/^http/, 'ws')}${path}`;
-}
-
-async function agentAdmitted(node: ServerProcess, token: string): Promise<boolean> {
-  const handshake = await connect(wsUrl(node, '/cobrowse/agent'), { [AGENT_TOKEN_HEADER]: token });
-  if (handshake.ok) handshake.socket.close();
-  return handshake.ok;
-}
 
 async function createSession(node: ServerProcess): Promise<Response> {
   return fetch(`${node.url}/cobrowse/rest/sessions`, { method: 'POST', headers: { origin: CUSTOMER_ORIGIN, 'content-type': 'application/json' }, body: '{}' });
@@ -53,41 +43,25 @@ async function liveSession(node: ServerProcess, token: string): Promise<{ sessio
   return { session, customer, agent };
 }
 
-async function frameRelayed(customer: TestSocket, agent: TestSocket, text: string): Promise<void> {
-  const frame = Buffer.concat([Buffer.from([PageFrameKind.Incremental]), Buffer.from(text)]);
-  customer.ws.send(frame, { binary: true });
-  assert.deepEqual(await agent.nextBinary(5_000), frame);
-}
-
 describe('cluster nodes share options, admin key and audit', { skip: missingBinaries(['redis-server', 'initdb', 'pg_ctl']) }, () => {
-  let postgres: PostgresServer;
-  let redis: RedisServer;
-  let cluster: ClusterFixture;
+  let backends: ClusterBackends;
   const nodes: ServerProcess[] = [];
   /** The token set now: each test may run alone (--test-name-pattern), so none assumes another ran. */
   let token = TOKEN_A;
 
   before(async () => {
-    [postgres, redis] = await Promise.all([startPostgres(), startRedis()]);
-    cluster = clusterFixture({ redisUrl: redis.url, postgresUrl: await postgres.createDatabase() });
     // The operator sets the token and the admin key once, before any node runs.
-    assert.equal((await cluster.cli(['options', 'set', 'slave.password', '-'], TOKEN_A)).code, 0);
-    assert.equal((await cluster.cli(['options', 'set', 'admin.apiKey', '-'], ADMIN_KEY)).code, 0);
-    nodes.push(...(await Promise.all([cluster.startNode('n1'), cluster.startNode('n2')])));
+    backends = await startClusterBackends({ 'slave.password': TOKEN_A, 'admin.apiKey': ADMIN_KEY });
+    nodes.push(...(await Promise.all([backends.cluster.startNode('n1'), backends.cluster.startNode('n2')])));
   });
-  after(async () => {
-    await Promise.all(nodes.map((n) => n.stop('SIGKILL')));
-    await redis?.stop();
-    postgres?.destroy();
-    cluster?.cleanup();
-  });
+  after(() => backends?.stop(nodes));
 
   it('options set on one machine is enforced on every node within a second', async () => {
     for (const node of nodes) assert.equal(await agentAdmitted(node, TOKEN_A), true);
     const held = await mustConnect(wsUrl(nodes[1]!, '/cobrowse/agent'), { [AGENT_TOKEN_HEADER]: TOKEN_A });
     assert.equal((await held.next()).type, 'welcome');
 
-    const set = await cluster.cli(['options', 'set', 'slave.password', '-'], TOKEN_B);
+    const set = await backends.cluster.cli(['options', 'set', 'slave.password', '-'], TOKEN_B);
     assert.equal(set.code, 0, set.stderr);
     token = TOKEN_B;
     assert.equal(set.stderr, '', 'the nodes were told through Redis (no warning)');
@@ -120,7 +94,7 @@ describe('cluster nodes share options, admin key and audit', { skip: missingBina
 
   it('Redis down: every node unready and refusing new sessions with a clear code; a live session keeps relaying; all recovers by itself', async () => {
     const { customer, agent } = await liveSession(nodes[0]!, token);
-    await redis.stop();
+    await backends.redis.stop();
     await waitUntil('every node answers 503 on /readyz', async () => {
       for (const node of nodes) if ((await fetch(`${node.url}/readyz`)).status !== 503) return false;
       return true;
@@ -134,7 +108,7 @@ describe('cluster nodes share options, admin key and audit', { skip: missingBina
       throw new Error(`${String(err)}; node exit ${nodes[0]!.child.exitCode}; stderr ${nodes[0]!.stderr()}; logs ${nodes[0]!.stdoutLines().slice(-8).join('\n')}`);
     });
 
-    await redis.start();
+    await backends.redis.start();
     await waitUntil('every node ready again', async () => {
       for (const node of nodes) if ((await fetch(`${node.url}/readyz`)).status !== 200) return false;
       return true;
@@ -143,7 +117,7 @@ describe('cluster nodes share options, admin key and audit', { skip: missingBina
     // Notifications work again after the reconnect.
     const next = token === TOKEN_A ? TOKEN_B : TOKEN_A;
     // With a grace, so this session's agent (on the old token) stays.
-    assert.equal((await cluster.cli(['options', 'set', 'slave.password', '-', '--grace', '60'], next)).stderr, '');
+    assert.equal((await backends.cluster.cli(['options', 'set', 'slave.password', '-', '--grace', '60'], next)).stderr, '');
     token = next;
     await waitUntil('the new token on every node', async () => {
       for (const node of nodes) if (!(await agentAdmitted(node, next))) return false;
@@ -156,7 +130,7 @@ describe('cluster nodes share options, admin key and audit', { skip: missingBina
 
   it('PostgreSQL stopped and started: the session goes on, its audit is queued and then written', async () => {
     const { session, customer, agent } = await liveSession(nodes[0]!, token);
-    postgres.stop();
+    backends.postgres.stop();
     try {
       customer.send({ type: 'page', url: 'https://shop.example.test/during-outage', title: 'During' });
       assert.equal((await agent.next()).type, 'page');
@@ -164,7 +138,7 @@ describe('cluster nodes share options, admin key and audit', { skip: missingBina
       assert.equal((await history(nodes[1]!, session.sessionId)).status, 503, 'history cannot be read meanwhile');
       await sleep(300);
     } finally {
-      postgres.start();
+      backends.postgres.start();
     }
     agent.send({ type: 'leave' });
     await customer.waitClose();

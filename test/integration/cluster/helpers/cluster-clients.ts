@@ -123,3 +123,36 @@ export async function resumeUntil(what: string, once: () => Promise<{ socket: Te
   }
   throw new Error(`${what} did not resume within 25 s`);
 }
+
+export interface JoinedSession {
+  readonly session: CreatedSession;
+  readonly customer: TestSocket;
+  readonly agent: TestSocket;
+  /** The agent's `joined` answer. */
+  readonly joined: { readonly sessionId: string; readonly resumeToken: string };
+}
+
+/**
+ * A session made on `home` (from a customer address of its own), its customer on `customerNode`
+ * and an agent on `agentNode` that joins it with the code; both default to `home`. Resolves once
+ * the agent has `joined` and the customer `agent-joined`, each within `ms`.
+ */
+export async function joinedSession(opts: { home: ServerProcess; token: string; customerNode?: ServerProcess; agentNode?: ServerProcess; ms?: number }): Promise<JoinedSession> {
+  const session = await newSession(opts.home);
+  const customer = await customerOn(opts.customerNode ?? opts.home, session);
+  const agent = await agentOn(opts.agentNode ?? opts.home, opts.token);
+  agent.send({ type: 'join', code: session.code });
+  const joined = await nextOfType<JoinedSession['joined']>(agent, 'joined', opts.ms);
+  await nextOfType(customer, 'agent-joined', opts.ms);
+  return { session, customer, agent, joined };
+}
+
+/** The customer's page coming back on `node` (hello with its secret), retried within the grace. */
+export function customerBack(node: { readonly url: string }, session: CreatedSession): Promise<{ socket: TestSocket; answer: Record<string, unknown> }> {
+  return resumeUntil('the customer', () => attempt(node, '/cobrowse/customer', { origin: CUSTOMER_ORIGIN }, { type: 'hello', sessionId: session.sessionId, secret: session.customerSecret }, 'ready', false));
+}
+
+/** The agent resuming on `node` with its resume token, retried within the grace. */
+export function agentBack(node: { readonly url: string }, token: string, resumeToken: string): Promise<{ socket: TestSocket; answer: Record<string, unknown> }> {
+  return resumeUntil('the agent', () => attempt(node, '/cobrowse/agent', { [AGENT_TOKEN_HEADER]: token }, { type: 'resume', resumeToken }, 'joined', true));
+}
