@@ -15,7 +15,7 @@ import { missingBinaries } from '../../integration/cluster/helpers/binaries.js';
 import { freePort } from '../../integration/cluster/helpers/free-port.js';
 import { launchChromium } from '../../support/chromium.js';
 import { processesWithMarker } from '../../support/npm-start.js';
-import { snippetUi } from '../../support/snippet-ui.js';
+import { joinByCode } from '../../support/join-by-code.js';
 
 const skip = missingBinaries(['redis-server', 'initdb', 'pg_ctl', 'haproxy']);
 
@@ -152,12 +152,7 @@ describe('the cluster demo with the real desktop and snippet', { skip: skip || u
 
     customer = await browser.newPage({ viewport: { width: 1000, height: 700 } });
     await customer.goto(run.line('Customer site: '));
-    const ui = snippetUi(customer);
-    await ui.click('Co-browse');
-    const code = await ui.code();
-    assert.match(code, /^\d{9}$/);
-    await agent.getByLabel('Session code').fill(code);
-    await agent.getByRole('button', { name: 'Join', exact: true }).click();
+    await joinByCode(customer, agent);
     mirror = agent.frameLocator('.mirror-stage iframe');
     await mirror.getByRole('heading', { name: 'File a car insurance claim' }).waitFor({ timeout: 15_000 });
     await customer.getByLabel('Full name').fill('Grace');

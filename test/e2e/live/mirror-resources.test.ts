@@ -11,7 +11,7 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { chromium, type Browser, type FrameLocator, type Page } from '@playwright/test';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../../support/chromium.js';
-import { snippetUi } from '../../support/snippet-ui.js';
+import { joinByCode } from '../../support/join-by-code.js';
 import { REPO_ROOT } from '../../integration/server/helpers/server-process.js';
 import { openAgentDesktop, signInThroughSystemBrowser } from '../desktop/support/agent-journey.js';
 import { randomToken, startDesktopStack, type DesktopStack } from '../desktop/support/desktop-stack.js';
@@ -115,11 +115,7 @@ describe('the mirror cannot reach out', { skip: existsSync(SNIPPET) ? false : 't
   });
 
   it('requests nothing from an origin outside the session and the configured assets, and loads what is inside', async () => {
-    const ui = snippetUi(customer);
-    await ui.click('Co-browse');
-    const code = await ui.code();
-    await agent.getByLabel('Session code').fill(code);
-    await agent.getByRole('button', { name: 'Join', exact: true }).click();
+    await joinByCode(customer, agent);
     await mirror.getByRole('heading', { name: 'Page with remote resources' }).waitFor({ timeout: 10_000 });
     // Positive control: the configured asset origin's image loads in the mirror.
     const deadline = Date.now() + 10_000;

@@ -6,6 +6,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { chromium, type Browser, type FrameLocator, type Page } from '@playwright/test';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../../support/chromium.js';
+import { joinByCode } from '../../support/join-by-code.js';
 import { snippetUi } from '../../support/snippet-ui.js';
 import { openAgentDesktop, screenshots, signInThroughSystemBrowser } from '../desktop/support/agent-journey.js';
 import { randomToken, startDesktopStack, type DesktopStack } from '../desktop/support/desktop-stack.js';
@@ -114,12 +115,7 @@ describe('live co-browse with the real customer snippet', () => {
   });
 
   it('the customer starts co-browse, the agent joins with the code and sees the page', async () => {
-    const ui = snippetUi(customer);
-    await ui.click('Co-browse');
-    const code = await ui.code();
-    assert.match(code, /^\d{9}$/);
-    await agent.getByLabel('Session code').fill(code);
-    await agent.getByRole('button', { name: 'Join', exact: true }).click();
+    await joinByCode(customer, agent);
     await mirror.getByRole('heading', { name: 'Claim form' }).waitFor({ timeout: 10_000 });
     await shot(agent, '01-joined');
   });
