@@ -1,21 +1,10 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { renderChart } from '../../../bench/chart.js';
-import type { BenchResults, GrowthRow } from '../../../bench/lib/results.js';
+import type { GrowthRow } from '../../../bench/lib/results.js';
+import { emptyBenchResults } from './bench-results.js';
 
-const base: BenchResults = {
-  startedAt: '2026-12-01T00:00:00.000Z',
-  quick: false,
-  machine: { cpus: 2, cpuModel: 'test', node: 'v20', loadAvgAtStart: [0, 0, 0] },
-  durationS: 1,
-  stream: [],
-  burst: [],
-  capacity: [],
-  admission: [],
-  memory: [],
-  customerCost: [],
-  failures: [],
-};
+const base = emptyBenchResults();
 
 const row = (elements: number, compressed: boolean, snapshotMs: number, wireBytes: number, jsonBytes: number): GrowthRow => ({
   elements,

@@ -5,6 +5,7 @@ import type { RelayKind } from '../../../bench/load/driver.js';
 import type { BenchResults, GrowthRow, StreamRow } from '../../../bench/lib/results.js';
 import { withinBound } from '../../../bench/parts/relay-streams.js';
 import { ratios, renderReport, snapshotVerdict } from '../../../bench/report.js';
+import { emptyBenchResults } from './bench-results.js';
 
 const plan = benchPlan(false);
 
@@ -30,20 +31,7 @@ function streamRow(relay: RelayKind, p99Ms: number, deliveredFps: number, extra:
 }
 
 function results(stream: StreamRow[], extra: Partial<BenchResults> = {}): BenchResults {
-  return {
-    startedAt: '2026-11-21T00:00:00.000Z',
-    quick: false,
-    machine: { cpus: 2, cpuModel: 'test cpu', node: 'v20', loadAvgAtStart: [0, 0, 0] },
-    durationS: 1,
-    stream,
-    burst: [],
-    capacity: [],
-    admission: [],
-    memory: [],
-    customerCost: [],
-    failures: [],
-    ...extra,
-  };
+  return emptyBenchResults({ stream, ...extra });
 }
 
 describe('bench report', () => {
