@@ -2,7 +2,8 @@
 // `window.agentdesk`. The Electron preload and the browser shell's client both implement
 // `AgentDeskApi`; the main-process handlers parse every argument with `API_ARGUMENT_SCHEMAS`.
 // No token of any kind appears in this file's types: the renderer learns only whether an agent
-// token is set, and who is signed in.
+// token is set, and who is signed in. Just over 400 lines: it is the one contract of this
+// boundary (state, operations, their schemas), kept whole so both shells read it in one place.
 import { z } from 'zod';
 import { isPrivateTransportUrl } from './transport-security.js';
 import {
@@ -132,7 +133,12 @@ export interface AppState {
   readonly connection: ConnectionState;
   readonly session: SessionState;
   readonly settings: SettingsSummary;
+  /** Where the live mirror is shown: in the main window, or in its own pop-out window (e.g. on a
+   * second screen). Always `main` while no session is live: a pop-out closes with the session. */
+  readonly mirrorWindow: MirrorWindow;
 }
+
+export type MirrorWindow = 'main' | 'pop-out';
 
 // ---- argument schemas (the main process parses every call with these) ----
 
@@ -278,6 +284,10 @@ export interface AgentDeskApi {
   /** Sends a click or a field's whole new value while write mode is granted; resolves to the
    * action's id, which a refusal (`session.lastRefusal`) names. */
   sendAction(action: AgentAction): Promise<ApiResult<number>>;
+  /** Moves the live mirror into its own window (`mirrorWindow: 'pop-out'`); the session goes on. */
+  popOutView(): Promise<ApiResult>;
+  /** Returns the mirror to the main window (the pop-out window closes). */
+  bringBackView(): Promise<ApiResult>;
 }
 
 /** Every operation with a request/response shape (all but the events `onStateChange` and `onPageFrame`). */
@@ -315,6 +325,8 @@ export const API_ARGUMENT_SCHEMAS = {
   requestControl: none,
   releaseControl: none,
   sendAction: z.tuple([agentActionSchema]),
+  popOutView: none,
+  bringBackView: none,
 } as const satisfies Record<ApiOperation, z.ZodType>;
 
 export const API_OPERATIONS = Object.keys(API_ARGUMENT_SCHEMAS) as readonly ApiOperation[];
@@ -323,6 +335,27 @@ export type ApiArguments<Op extends ApiOperation> = z.output<(typeof API_ARGUMEN
 
 /** What a successful call of an operation resolves to, read off AgentDeskApi. */
 export type ApiValue<Op extends ApiOperation> = AgentDeskApi[Op] extends (...args: never[]) => Promise<ApiResult<infer V>> ? V : never;
+
+/** The pop-out window's route: the renderer bundle's page with this query string shows only the
+ * live mirror and its bar (`index.html?view=pop-out` in Electron, `/?view=pop-out` in the browser shell). */
+export const POP_OUT_SEARCH = '?view=pop-out';
+
+/**
+ * What the pop-out window (the mirror in its own window) may call: the mirror and its bar, nothing
+ * of sign-in, settings or joining. The Electron shell refuses any other operation from it.
+ */
+export const POP_OUT_OPERATIONS: ReadonlySet<ApiOperation> = new Set<ApiOperation>([
+  'getState',
+  'retry',
+  'pointAt',
+  'moveCursor',
+  'annotate',
+  'refreshView',
+  'requestControl',
+  'releaseControl',
+  'sendAction',
+  'bringBackView',
+]);
 
 /** The IPC channel of an operation; the preload and the handlers agree through this. */
 export function apiChannel(operation: ApiOperation): `agentdesk:${ApiOperation}` {

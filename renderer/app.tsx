@@ -70,7 +70,7 @@ function Desk({ api }: { readonly api: AgentDeskApi }) {
     return (
       <div className="app app-live">
         <main id="main" className="main-live" ref={mainRef} tabIndex={-1}>
-          <SessionScreen api={api} connection={state.connection} session={state.session} summary={summary} onOpenSettings={() => setView('settings')} onSignOut={() => void signOut()} />
+          <SessionScreen api={api} connection={state.connection} session={state.session} mirrorWindow={state.mirrorWindow} summary={summary} onOpenSettings={() => setView('settings')} onSignOut={() => void signOut()} />
         </main>
       </div>
     );
@@ -103,7 +103,7 @@ function Desk({ api }: { readonly api: AgentDeskApi }) {
         {view === 'settings' ? (
           <SettingsScreen api={api} agentTokenSet={state.settings.agentTokenSet} />
         ) : state.signIn.status === 'signed-in' ? (
-          <SessionScreen api={api} connection={state.connection} session={state.session} summary={summary} onOpenSettings={() => setView('settings')} onSignOut={() => void signOut()} />
+          <SessionScreen api={api} connection={state.connection} session={state.session} mirrorWindow={state.mirrorWindow} summary={summary} onOpenSettings={() => setView('settings')} onSignOut={() => void signOut()} />
         ) : (
           <>
             {state.signIn.status === 'signed-out' && state.signIn.signOut && <SignOutNotice api={api} summary={state.signIn.signOut} />}

@@ -5,6 +5,7 @@
 import { API_OPERATIONS, type AgentDeskApi, type ApiOperation, type ApiResult, type PageFrameListener, type StateListener, type UiError } from '../common/api.js';
 import { errorBody } from '../common/errors.js';
 import { HOST_API_PATH, HOST_CLOSE, HOST_KEY_PARAM, readHostFrame, type HostToPage } from '../common/host-protocol.js';
+import { watchOpener, withBrowserPopOut } from './host-pop-out.js';
 
 const KEY_STORAGE = 'agentdesk.hostKey';
 /** Reconnect quickly after a blip of the local socket, but do not spin if the host is gone. */
@@ -111,11 +112,14 @@ export function createHostBridge(socketUrl: string, key: string | null): AgentDe
   return api as unknown as AgentDeskApi;
 }
 
-/** Installs the bridge when no preload provided one (i.e. outside Electron). */
-export function installHostBridge(): void {
+/** Installs the bridge when no preload provided one (i.e. outside Electron). The main tab's bridge
+ * opens and watches the pop-out window (host-pop-out.ts); the pop-out's closes with the main tab. */
+export function installHostBridge(popOut: boolean): void {
   if (window.agentdesk) return;
   const key = takeLaunchKey(window.location, window.sessionStorage, window.history);
   const url = `${window.location.protocol === 'https:' ? 'wss' : 'ws'}://${window.location.host}${HOST_API_PATH}`;
-  Object.defineProperty(window, 'agentdesk', { value: createHostBridge(url, key), writable: false, configurable: false });
+  const bridge = createHostBridge(url, key);
+  if (popOut) watchOpener();
+  Object.defineProperty(window, 'agentdesk', { value: popOut ? bridge : withBrowserPopOut(bridge, key), writable: false, configurable: false });
 }
 

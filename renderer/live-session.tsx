@@ -1,10 +1,11 @@
 import { useEffect, useRef, useState, type KeyboardEvent } from 'react';
-import type { AgentDeskApi, ConnectionState, SessionState } from '../common/api.js';
+import type { AgentDeskApi, ConnectionState, MirrorWindow, SessionState } from '../common/api.js';
 import { formatSessionCode } from './connection-view.js';
 import { secondsLeft } from './countdown.js';
 import { errorText } from './error-text.js';
 import { formatLag } from './lag.js';
 import { lastUpdateText, liveness, type Liveness } from './liveness.js';
+import { ConfirmSignOut } from './confirm-sign-out.js';
 import { ControlPicker } from './control-picker.js';
 import { VIEW_MODES, type ViewMode } from './mirror-geometry.js';
 import type { MirrorStatus } from './mirror-player.js';
@@ -39,16 +40,25 @@ const DOT: Readonly<Record<Liveness['status'], { tone: string; text: string }>> 
 
 export interface LiveSessionProps {
   readonly api: AgentDeskApi;
+  /** Which window this is: the main window (the whole bar), or the pop-out (the mirror and the bar's
+   * mirror actions, with Bring back instead of Leave and the menu). */
+  readonly place: 'main' | 'pop-out';
+  /** Where the mirror is (AppState.mirrorWindow): the main window shows it only while it is `main`. */
+  readonly mirrorWindow: MirrorWindow;
   readonly session: Live;
   readonly connection: ConnectionState;
   readonly stream: PageStream;
-  readonly onOpenSettings: () => void;
-  readonly onSignOut: () => void;
+  /** The main window's menu only. */
+  readonly onOpenSettings?: () => void;
+  readonly onSignOut?: () => void;
 }
 
 /** The session while it is live: one compact bar, and the customer's page filling the rest. */
-export function LiveSessionView({ api, session, connection, stream, onOpenSettings, onSignOut }: LiveSessionProps) {
-  const [mirror, setMirror] = useState<MirrorStatus | null>(null);
+export function LiveSessionView({ api, place, mirrorWindow, session, connection, stream, onOpenSettings, onSignOut }: LiveSessionProps) {
+  const [mirrorStatus, setMirror] = useState<MirrorStatus | null>(null);
+  // The main window while the mirror is in the pop-out: the bar works, the mirror is elsewhere.
+  const elsewhere = place === 'main' && mirrorWindow === 'pop-out';
+  const mirror = elsewhere ? null : mirrorStatus;
   const [mode, setMode] = useState<ViewMode>(savedViewMode);
   const [busy, setBusy] = useState(false);
   const [alert, setAlert] = useState<SessionAlert | null>(null);
@@ -64,20 +74,22 @@ export function LiveSessionView({ api, session, connection, stream, onOpenSettin
   const control = describeControl(session.control);
   const code = formatSessionCode(session.code);
 
-  // Focus lands on the mirror after Join, and again when the customer approves control.
+  // Focus lands on the mirror after Join, when the view comes back, and when the customer approves control.
+  const bringBackRef = useRef<HTMLButtonElement>(null);
   useEffect(() => {
-    handle.current?.focus();
-  }, []);
+    if (elsewhere) bringBackRef.current?.focus();
+    else handle.current?.focus();
+  }, [elsewhere]);
   const previousControl = useRef(session.control);
   useEffect(() => {
     const raised = controlAlert(previousControl.current, session.control);
     previousControl.current = session.control;
     if (!raised) return;
     setAlert(raised);
-    announce(raised);
+    if (place === 'main') announce(raised);
     show({ tone: raised === 'approved' ? 'ok' : 'warning', text: raised === 'approved' ? 'Control approved: you can click and type on the customer’s page. Esc gives it back.' : alertWords(raised) });
     if (raised === 'approved') handle.current?.focus();
-  }, [session.control, show]);
+  }, [session.control, show, place]);
   const away = session.customer.status === 'away';
   const previousAway = useRef(away);
   useEffect(() => {
@@ -85,22 +97,23 @@ export function LiveSessionView({ api, session, connection, stream, onOpenSettin
     previousAway.current = away;
     const raised: SessionAlert = away ? 'customer-away' : 'customer-back';
     setAlert(raised);
-    announce(raised);
-  }, [away]);
+    if (place === 'main') announce(raised);
+  }, [away, place]);
 
   // A refusal from the customer's page: an overlay message, never a box that moves the mirror.
   const refusalAt = session.lastRefusal?.at;
   useEffect(() => {
-    if (session.lastRefusal) show({ tone: 'error', text: errorText(session.lastRefusal.error), kind: 'action-problem' });
+    // Shown where the mirror is, which is where the refused action came from.
+    if (session.lastRefusal && !elsewhere) show({ tone: 'error', text: errorText(session.lastRefusal.error), kind: 'action-problem' });
     // Only a new refusal (its time) raises a message.
   }, [refusalAt]);
 
   useEffect(() => {
-    document.title = windowTitle(code, alert);
+    document.title = place === 'pop-out' ? `Customer’s page · ${windowTitle(code, alert)}` : windowTitle(code, alert);
     return () => {
       document.title = windowTitle(null, null);
     };
-  }, [code, alert]);
+  }, [code, alert, place]);
 
   const state = liveness({
     sessionStatus: session.status,
@@ -149,6 +162,8 @@ export function LiveSessionView({ api, session, connection, stream, onOpenSettin
     }
   }
 
+  const popOut = () => void api.popOutView().then((r) => (r.ok ? undefined : show({ tone: 'error', text: errorText(r.error) })));
+  const bringBack = () => void api.bringBackView().then((r) => (r.ok ? undefined : show({ tone: 'error', text: errorText(r.error) })));
   const leave = () => void api.leave().then((r) => (r.ok ? undefined : show({ tone: 'error', text: errorText(r.error) })));
   const elapsed = formatDuration(now - session.joinedAt);
 
@@ -186,43 +201,58 @@ export function LiveSessionView({ api, session, connection, stream, onOpenSettin
           <span className="timer" role="timer" aria-label={`Session time ${elapsed}`}>
             {elapsed}
           </span>
-          <span className="fact" title="Customer-to-agent delay">
-            Lag <span data-testid="lag">{state.status === 'live' ? formatLag(mirror?.lagMs ?? null) : 'unknown'}</span>
-          </span>
-          <span className="fact fact-wide" title="The customer’s window, and where they are scrolled to">
-            <span data-testid="viewport">{mirror?.viewport ? `${mirror.viewport.width} × ${mirror.viewport.height}` : '–'}</span> at{' '}
-            <span data-testid="scroll">{mirror?.scroll ? `${mirror.scroll.x}, ${mirror.scroll.y}` : '–'}</span>
-          </span>
+          {!elsewhere && (
+            <>
+              <span className="fact" title="Customer-to-agent delay">
+                Lag <span data-testid="lag">{state.status === 'live' ? formatLag(mirror?.lagMs ?? null) : 'unknown'}</span>
+              </span>
+              <span className="fact fact-wide" title="The customer’s window, and where they are scrolled to">
+                <span data-testid="viewport">{mirror?.viewport ? `${mirror.viewport.width} × ${mirror.viewport.height}` : '–'}</span> at{' '}
+                <span data-testid="scroll">{mirror?.scroll ? `${mirror.scroll.x}, ${mirror.scroll.y}` : '–'}</span>
+              </span>
+            </>
+          )}
         </span>
-        <label className="view-choice">
-          <span className="visually-hidden">View</span>
-          <select value={mode} onChange={(e) => chooseMode(e.currentTarget.value as ViewMode)} aria-label="View">
-            {VIEW_MODES.map((m) => (
-              <option key={m.mode} value={m.mode}>
-                {m.label}
-              </option>
-            ))}
-          </select>
-        </label>
-        <ControlPicker
-          granted={session.control === 'granted'}
-          list={() => handle.current?.controls() ?? []}
-          onUse={(target, operate) => handle.current?.use(target, operate)}
-        />
-        <button
-          type="button"
-          className={`small ${pen ? 'primary' : 'secondary'}`}
-          aria-pressed={pen}
-          title="Draw on the customer’s page: the customer sees your strokes for a few seconds"
-          onClick={() => setPen((on) => !on)}
-        >
-          Pen
-        </button>
-        <button type="button" className="small secondary icon-button" onClick={toggleFullScreen} aria-label="Full screen" title="Full screen">
-          <svg width="14" height="14" viewBox="0 0 14 14" aria-hidden="true" focusable="false">
-            <path d="M1 5V1h4M9 1h4v4M13 9v4H9M5 13H1V9" fill="none" stroke="currentColor" strokeWidth="1.8" />
-          </svg>
-        </button>
+        {!elsewhere && (
+          <>
+            <label className="view-choice">
+              <span className="visually-hidden">View</span>
+              <select value={mode} onChange={(e) => chooseMode(e.currentTarget.value as ViewMode)} aria-label="View">
+                {VIEW_MODES.map((m) => (
+                  <option key={m.mode} value={m.mode}>
+                    {m.label}
+                  </option>
+                ))}
+              </select>
+            </label>
+            <ControlPicker
+              granted={session.control === 'granted'}
+              list={() => handle.current?.controls() ?? []}
+              onUse={(target, operate) => handle.current?.use(target, operate)}
+            />
+            <button
+              type="button"
+              className={`small ${pen ? 'primary' : 'secondary'}`}
+              aria-pressed={pen}
+              title="Draw on the customer’s page: the customer sees your strokes for a few seconds"
+              onClick={() => setPen((on) => !on)}
+            >
+              Pen
+            </button>
+            <button type="button" className="small secondary icon-button" onClick={toggleFullScreen} aria-label="Full screen" title="Full screen">
+              <svg width="14" height="14" viewBox="0 0 14 14" aria-hidden="true" focusable="false">
+                <path d="M1 5V1h4M9 1h4v4M13 9v4H9M5 13H1V9" fill="none" stroke="currentColor" strokeWidth="1.8" />
+              </svg>
+            </button>
+          </>
+        )}
+        {place === 'main' && !elsewhere && (
+          <button type="button" className="small secondary icon-button" onClick={popOut} aria-label="Pop out" title="Show the view in its own window (for example on a second screen)">
+            <svg width="14" height="14" viewBox="0 0 14 14" aria-hidden="true" focusable="false">
+              <path d="M8 1h5v5M13 1 6.5 7.5M11 9v4H1V3h4" fill="none" stroke="currentColor" strokeWidth="1.8" />
+            </svg>
+          </button>
+        )}
         <details className="menu">
           <summary className="small-summary">More</summary>
           <div className="menu-items">
@@ -240,52 +270,72 @@ export function LiveSessionView({ api, session, connection, stream, onOpenSettin
             >
               Refresh view
             </button>
-            <label className="menu-check">
-              <input
-                type="checkbox"
-                checked={sound}
-                onChange={(e) => {
-                  setSound(e.currentTarget.checked);
-                  setSoundEnabled(e.currentTarget.checked);
-                }}
-              />{' '}
-              Sound on approve, decline, leave
-            </label>
-            <button type="button" className="small secondary" onClick={onOpenSettings}>
-              Settings
-            </button>
-            <button type="button" className="small secondary" onClick={() => setConfirmSignOut(true)}>
-              Sign out…
-            </button>
+            {place === 'main' && (
+              <>
+                <label className="menu-check">
+                  <input
+                    type="checkbox"
+                    checked={sound}
+                    onChange={(e) => {
+                      setSound(e.currentTarget.checked);
+                      setSoundEnabled(e.currentTarget.checked);
+                    }}
+                  />{' '}
+                  Sound on approve, decline, leave
+                </label>
+                <button type="button" className="small secondary" onClick={onOpenSettings}>
+                  Settings
+                </button>
+                <button type="button" className="small secondary" onClick={() => setConfirmSignOut(true)}>
+                  Sign out…
+                </button>
+              </>
+            )}
           </div>
         </details>
-        <button type="button" className="small danger" onClick={leave} aria-label="Leave session">
-          Leave
-        </button>
+        {place === 'pop-out' ? (
+          <button type="button" className="small primary" onClick={bringBack}>
+            Bring back
+          </button>
+        ) : (
+          <button type="button" className="small danger" onClick={leave} aria-label="Leave session">
+            Leave
+          </button>
+        )}
       </header>
 
       <div className="workspace-body">
-        <MirrorView
-          key={mirrorKey}
-          api={api}
-          session={session}
-          stream={stream}
-          mode={mode}
-          veil={
-            veil && {
-              ...veil,
-              action: veil.retry ? (
-                <button type="button" className="small" onClick={() => void api.retry()}>
-                  Retry now
-                </button>
-              ) : undefined,
+        {elsewhere ? (
+          <section className="popped-out" aria-labelledby="popped-out-title" data-testid="popped-out">
+            <h2 id="popped-out-title">The view is in its own window</h2>
+            <p>The customer’s page is shown in a separate AgentDesk window. The session goes on, and this bar still works.</p>
+            <button ref={bringBackRef} type="button" className="primary" onClick={bringBack}>
+              Bring it back
+            </button>
+          </section>
+        ) : (
+          <MirrorView
+            key={mirrorKey}
+            api={api}
+            session={session}
+            stream={stream}
+            mode={mode}
+            veil={
+              veil && {
+                ...veil,
+                action: veil.retry ? (
+                  <button type="button" className="small" onClick={() => void api.retry()}>
+                    Retry now
+                  </button>
+                ) : undefined,
+              }
             }
-          }
-          toast={show}
-          pen={pen}
-          onStatus={setMirror}
-          handleRef={handle}
-        />
+            toast={show}
+            pen={pen}
+            onStatus={setMirror}
+            handleRef={handle}
+          />
+        )}
         {mirror?.holding && (
           <button type="button" className="follow-button primary small" onClick={() => handle.current?.follow()}>
             Show what the customer sees
@@ -298,7 +348,7 @@ export function LiveSessionView({ api, session, connection, stream, onOpenSettin
           onCancel={() => setConfirmSignOut(false)}
           onConfirm={() => {
             setConfirmSignOut(false);
-            onSignOut();
+            onSignOut?.();
           }}
         />
       )}
@@ -336,26 +386,4 @@ function veilFor(state: Liveness, session: Live, connection: ConnectionState, no
       return never;
     }
   }
-}
-
-function ConfirmSignOut({ onCancel, onConfirm }: { readonly onCancel: () => void; readonly onConfirm: () => void }) {
-  const ref = useRef<HTMLDialogElement>(null);
-  useEffect(() => {
-    const dialog = ref.current;
-    if (dialog && !dialog.open) dialog.showModal();
-  }, []);
-  return (
-    <dialog ref={ref} className="confirm" aria-labelledby="confirm-title" onCancel={onCancel}>
-      <h2 id="confirm-title">End the session and sign out?</h2>
-      <p>The customer is told that you ended the session.</p>
-      <div className="actions">
-        <button type="button" className="danger" onClick={onConfirm}>
-          End session and sign out
-        </button>
-        <button type="button" className="secondary" autoFocus onClick={onCancel}>
-          Stay in the session
-        </button>
-      </div>
-    </dialog>
-  );
 }

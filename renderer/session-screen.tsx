@@ -1,5 +1,5 @@
 import { useEffect, useId, useState } from 'react';
-import type { AgentDeskApi, ConnectionState, SessionState, UiError } from '../common/api.js';
+import type { AgentDeskApi, ConnectionState, MirrorWindow, SessionState, UiError } from '../common/api.js';
 import { ConnectionStatus } from './connection-status.js';
 import { describeSessionEnd, formatSessionCode } from './connection-view.js';
 import { errorText } from './error-text.js';
@@ -14,6 +14,8 @@ export function SessionScreen(props: {
   readonly api: AgentDeskApi;
   readonly connection: ConnectionState;
   readonly session: SessionState;
+  /** Whether the mirror is in this window or popped out into its own. */
+  readonly mirrorWindow: MirrorWindow;
   /** The account of the latest session, kept by the app across the live and join layouts. */
   readonly summary: SessionSummary | null;
   readonly onOpenSettings: () => void;
@@ -27,7 +29,7 @@ export function SessionScreen(props: {
     if (!live) stream.clear();
   }, [live, stream]);
   if (session.status === 'joined' || session.status === 'reconnecting') {
-    return <LiveSessionView api={props.api} session={session} connection={props.connection} stream={stream} onOpenSettings={props.onOpenSettings} onSignOut={props.onSignOut} />;
+    return <LiveSessionView api={props.api} place="main" mirrorWindow={props.mirrorWindow} session={session} connection={props.connection} stream={stream} onOpenSettings={props.onOpenSettings} onSignOut={props.onSignOut} />;
   }
   return (
     <div className="stack">

@@ -23,6 +23,7 @@ export const DESKTOP_ERRORS = {
   DESKTOP_INTERNAL_ERROR: 'Something went wrong inside AgentDesk. Try again; if it keeps happening, restart AgentDesk and report it.',
   HOST_LINK_INVALID: 'This AgentDesk page was opened without its launch key. Open AgentDesk from the link it printed when it started.',
   HOST_UNREACHABLE: 'The AgentDesk background process is not running or was restarted. Start AgentDesk again, then open the link it prints.',
+  POP_OUT_BLOCKED: 'The browser did not open the view in its own window. Allow pop-up windows for this AgentDesk page, then press Pop out again.',
   COBROWSE_SESSION_ACTIVE: 'You are already in a co-browse session. Leave it before joining another.',
   COBROWSE_NOT_IN_SESSION: 'You are not in a co-browse session right now. Join one with the code the customer reads out, or wait until AgentDesk has resumed the session.',
   WRITE_MODE_NOT_GRANTED: 'The customer has not given you control of their page. Press Request control and wait for them to accept.',

@@ -14,6 +14,7 @@ import {
   type SignInState,
   type UiError,
   type ApiValue,
+  type MirrorWindow,
 } from '../../common/api.js';
 import { assertNever } from '../../common/assert-never.js';
 import { AgentDeskError } from '../../common/errors.js';
@@ -61,6 +62,8 @@ class Core implements DesktopApp {
   #agentTokenSet = false;
   #notices = new Map<string, UiError>();
   #started = false;
+  /** Where the agent asked for the mirror; reported as `main` whenever no session is live. */
+  #mirrorWindow: MirrorWindow = 'main';
   #state: AppState;
 
   constructor(options: DesktopAppOptions) {
@@ -143,9 +146,13 @@ class Core implements DesktopApp {
   }
 
   #emit(): void {
+    const { status } = this.#channel?.state().session ?? INITIAL_CHANNEL_STATE.session;
+    if (status !== 'joined' && status !== 'reconnecting') {
+      this.#frameLog.clear();
+      // The pop-out closes with the session; the next session starts in the main window.
+      this.#mirrorWindow = 'main';
+    }
     this.#state = this.#compose();
-    const { status } = this.#state.session;
-    if (status !== 'joined' && status !== 'reconnecting') this.#frameLog.clear();
     for (const listener of this.#listeners) {
       try {
         listener(this.#state);
@@ -171,6 +178,7 @@ class Core implements DesktopApp {
         agentTokenSet: this.#agentTokenSet,
         providers: this.#providers.map((p) => ({ id: p.id, label: p.label })),
       },
+      mirrorWindow: this.#mirrorWindow,
     };
   }
 
@@ -270,7 +278,19 @@ class Core implements DesktopApp {
     requestControl: async () => this.#requireSession().requestControl(),
     releaseControl: async () => this.#requireSession().releaseControl(),
     sendAction: async (action: AgentAction) => this.#requireSession().sendAction(action),
+    popOutView: async () => {
+      const { status } = this.#state.session;
+      if (status !== 'joined' && status !== 'reconnecting') throw new AgentDeskError('COBROWSE_NOT_IN_SESSION');
+      this.#setMirrorWindow('pop-out');
+    },
+    bringBackView: async () => this.#setMirrorWindow('main'),
   };
+
+  #setMirrorWindow(where: MirrorWindow): void {
+    if (this.#mirrorWindow === where) return;
+    this.#mirrorWindow = where;
+    this.#emit();
+  }
 
   async #signIn(providerId: string): Promise<void> {
     const auth = this.#auth;

@@ -55,5 +55,7 @@ export function createAgentDeskApi(ipcRenderer: BridgeIpcRenderer): AgentDeskApi
     requestControl: () => ipcRenderer.invoke(apiChannel('requestControl')),
     releaseControl: () => ipcRenderer.invoke(apiChannel('releaseControl')),
     sendAction: (action) => ipcRenderer.invoke(apiChannel('sendAction'), action),
+    popOutView: () => ipcRenderer.invoke(apiChannel('popOutView')),
+    bringBackView: () => ipcRenderer.invoke(apiChannel('bringBackView')),
   };
 }

@@ -29,4 +29,6 @@ contextBridge.exposeInMainWorld('agentdesk', {
   requestControl: api.requestControl,
   releaseControl: api.releaseControl,
   sendAction: api.sendAction,
+  popOutView: api.popOutView,
+  bringBackView: api.bringBackView,
 } satisfies AgentDeskApi);

@@ -7,4 +7,5 @@ export const SIGNED_OUT_STATE: AppState = {
   connection: { status: 'idle' },
   session: { status: 'none' },
   settings: { serverUrl: null, agentTokenSet: false, providers: [] },
+  mirrorWindow: 'main',
 };

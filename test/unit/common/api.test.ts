@@ -169,6 +169,7 @@ describe('the renderer ↔ main contract (common/api.ts)', () => {
       [...API_OPERATIONS].sort(),
       [
         'annotate',
+        'bringBackView',
         'cancelSignIn',
         'clearAgentToken',
         'endProviderSession',
@@ -179,6 +180,7 @@ describe('the renderer ↔ main contract (common/api.ts)', () => {
         'leave',
         'moveCursor',
         'pointAt',
+        'popOutView',
         'refreshView',
         'releaseControl',
         'requestControl',

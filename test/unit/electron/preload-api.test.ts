@@ -52,6 +52,8 @@ const SAMPLE_ARGS: Record<(typeof API_OPERATIONS)[number], unknown[]> = {
   requestControl: [],
   releaseControl: [],
   sendAction: [{ kind: 'input', nodeId: 7, value: 'hello' }],
+  popOutView: [],
+  bringBackView: [],
 };
 
 async function exerciseBridge(api: AgentDeskApi, ipc: FakeIpcRenderer): Promise<void> {
