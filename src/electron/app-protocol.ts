@@ -3,6 +3,7 @@
 // under the bundle's folder on the one host `agentdesk`; everything else is refused. What is served
 // and with which headers is src/renderer-bundle/bundle-files.ts, shared with the browser shell.
 import { readFile } from 'node:fs/promises';
+import { POP_OUT_SEARCH } from '../../common/api.js';
 import { bundlePath, bundleResponseHeaders, findBundleFile } from '../renderer-bundle/bundle-files.js';
 
 export const APP_SCHEME = 'app';
@@ -10,6 +11,8 @@ export const APP_HOST = 'agentdesk';
 export const APP_ORIGIN = `${APP_SCHEME}://${APP_HOST}`;
 /** What the main window loads. */
 export const APP_START_URL = `${APP_ORIGIN}/index.html`;
+/** What the pop-out window (the live mirror in its own window) loads: the same page on its route. */
+export const APP_POP_OUT_URL = `${APP_START_URL}${POP_OUT_SEARCH}`;
 
 /**
  * True for a URL of the renderer bundle. Compared by scheme and host: Node's URL gives

@@ -13,6 +13,11 @@ export const WINDOW_MIN_HEIGHT = 640;
 export const WINDOW_DEFAULT_WIDTH = 1280;
 export const WINDOW_DEFAULT_HEIGHT = 800;
 
+/** The pop-out window holds only the mirror and one bar: it may be smaller than the main window,
+ * down to what still shows a phone-sized page at a readable scale and the bar on two lines. */
+export const POP_OUT_MIN_WIDTH = 480;
+export const POP_OUT_MIN_HEIGHT = 360;
+
 /** A proxy must answer the CONNECT of the co-browse socket within this. The socket's own handshake
  * timeout starts only once the tunnel exists, and a proxy that accepts TCP but never answers
  * would otherwise hold the attempt forever. Ten seconds covers a slow corporate proxy. */

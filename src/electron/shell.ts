@@ -13,6 +13,7 @@ import { registerApiHandlers, type ApiIpcMain } from './ipc-handlers.js';
 import { LaunchQueue } from './launch-queue.js';
 import { configuredUrls, externalLinkUrl, isAppNavigation } from './navigation-policy.js';
 import { isPermissionGranted } from './permission-policy.js';
+import { createPopOutWindow } from './pop-out-window.js';
 import { protocolClientLaunch, SIGN_IN_SCHEME, type LaunchedProcess } from './protocol-client.js';
 import type { TrustedWindow } from './sender-check.js';
 import { EXIT_STARTUP_FAILED, failStartup } from './startup-failure.js';
@@ -96,6 +97,16 @@ export function startElectronShell(options: ShellOptions): ShellHandle | null {
   let core: DesktopApp | null = null;
   let window: BrowserWindow | null = null;
   let disposed = false;
+  // The live mirror in its own window, opened and closed by the state (pop-out-window.ts).
+  const popOut = createPopOutWindow({
+    createWindow: electron.createWindow,
+    preloadPath: options.preloadPath,
+    attach: (created) => attachRenderer(created),
+    onClosed: () => {
+      if (core?.state().mirrorWindow === 'pop-out') void core.dispatch('bringBackView', []);
+    },
+    logger,
+  });
 
   // macOS delivers a clicked link as open-url, possibly before 'ready': registered first thing.
   // The window comes forward (or back, if the agent closed it) to show the sign-in's outcome.
@@ -200,12 +211,38 @@ export function startElectronShell(options: ShellOptions): ShellHandle | null {
     return { webContentsId: window.webContents.id, mainFrame: window.webContents.mainFrame };
   }
 
+  /**
+   * Page frames for one renderer window: the core's subscription replays the session's kept frames
+   * first, so a window subscribes once its page has loaded (a pop-out opening mid-session, a
+   * reload) and drops the subscription when its page goes. State needs no such step: the
+   * renderer asks for it (getState) when it starts.
+   */
+  function attachRenderer(created: BrowserWindow): void {
+    let unsubscribe: (() => void) | null = null;
+    const stop = () => {
+      unsubscribe?.();
+      unsubscribe = null;
+    };
+    created.webContents.on('did-navigate', stop);
+    created.webContents.on('did-finish-load', () => {
+      stop();
+      unsubscribe =
+        core?.onPageFrame((frame) => {
+          if (!created.isDestroyed()) created.webContents.send(PAGE_FRAME_CHANNEL, frame);
+        }) ?? null;
+    });
+    created.on('closed', stop);
+  }
+
   function openWindow(): BrowserWindow {
     const created = electron.createWindow(mainWindowOptions(options.preloadPath));
     created.once('ready-to-show', () => created.show());
     created.on('closed', () => {
       if (window === created) window = null;
+      // The pop-out closes with the main window; the view is then the main window's again.
+      popOut.close();
     });
+    attachRenderer(created);
     created.loadURL(APP_START_URL).catch((error: unknown) => logger.error({ error: (error as Error).message }, 'the agent UI could not be loaded'));
     return created;
   }
@@ -222,12 +259,12 @@ export function startElectronShell(options: ShellOptions): ShellHandle | null {
     const network = electron.network?.();
     const started = options.createApp(createElectronDesktop({ shell: electron.shell, app, userDataDir: app.getPath('userData'), launch, ...(network ? { network } : {}) }));
     core = started;
-    registerApiHandlers({ ipcMain: electron.ipcMain, app: started, trustedWindow, logger });
+    registerApiHandlers({ ipcMain: electron.ipcMain, app: started, trustedWindow, popOutWindow: () => popOut.trusted(), logger });
     started.onState((state) => {
-      if (window !== null && !window.isDestroyed()) window.webContents.send(STATE_CHANNEL, state);
-    });
-    started.onPageFrame((frame) => {
-      if (window !== null && !window.isDestroyed()) window.webContents.send(PAGE_FRAME_CHANNEL, frame);
+      for (const target of [window, popOut.current()]) {
+        if (target !== null && !target.isDestroyed()) target.webContents.send(STATE_CHANNEL, state);
+      }
+      popOut.follow(state);
     });
     window = openWindow();
     try {

@@ -1,6 +1,6 @@
 import { describe, it, beforeEach } from 'node:test';
 import assert from 'node:assert/strict';
-import { API_OPERATIONS, apiChannel, type ApiOperation, type ApiResult } from '../../../common/api.js';
+import { API_OPERATIONS, apiChannel, POP_OUT_OPERATIONS, type ApiOperation, type ApiResult } from '../../../common/api.js';
 import { ERROR_MESSAGES } from '../../../common/errors.js';
 import { registerApiHandlers, type ApiIpcMain } from '../../../src/electron/ipc-handlers.js';
 import type { SenderEvent, TrustedWindow } from '../../../src/electron/sender-check.js';
@@ -88,5 +88,52 @@ describe('registerApiHandlers', () => {
     assert.equal(extra.ok, false);
     assert.equal(calls.length, 0);
     assert.equal(JSON.stringify(warnings).includes('not-a-token-but-secret'), false);
+  });
+});
+
+describe('registerApiHandlers with the pop-out window', () => {
+  const popOut: TrustedWindow = { webContentsId: 9, mainFrame: { frameToken: 'p', processId: 3 } };
+  const fromPopOut: SenderEvent = { sender: { id: 9 }, senderFrame: { url: 'app://agentdesk/index.html?view=pop-out', parent: null, frameToken: 'p', processId: 3 } };
+  const fromAnotherWindow: SenderEvent = { sender: { id: 12 }, senderFrame: { url: 'app://agentdesk/index.html', parent: null, frameToken: 'x', processId: 4 } };
+  const SAMPLE: Partial<Record<ApiOperation, unknown[]>> = { join: ['123456789'], signIn: ['demo'], pointAt: [4], saveAgentToken: ['12345678901234567890123456'] };
+
+  function setUp(open: boolean) {
+    const ipc = new FakeIpcMain();
+    const calls: ApiOperation[] = [];
+    const warnings: object[] = [];
+    registerApiHandlers({
+      ipcMain: ipc,
+      app: { dispatch: async (operation) => (calls.push(operation), { ok: true, value: null }) },
+      trustedWindow: () => window,
+      popOutWindow: () => (open ? popOut : null),
+      logger: { warn: (fields: object) => warnings.push(fields) },
+    });
+    return { ipc, calls, warnings };
+  }
+
+  it('lets the pop-out make the mirror’s calls and Bring back, and nothing of sign-in, settings, joining or popping out', async () => {
+    const { ipc, calls, warnings } = setUp(true);
+    for (const operation of ['getState', 'refreshView', 'pointAt', 'requestControl', 'releaseControl', 'bringBackView'] as const) {
+      assert.equal((await ipc.call(operation, fromPopOut, ...(SAMPLE[operation] ?? []))).ok, true, operation);
+    }
+    for (const operation of ['signIn', 'signOut', 'join', 'leave', 'saveSettings', 'saveAgentToken', 'popOutView'] as const) {
+      const result = await ipc.call(operation, fromPopOut, ...(SAMPLE[operation] ?? []));
+      assert.equal(result.ok ? 'ok' : result.error.code, 'IPC_SENDER_REJECTED', operation);
+    }
+    assert.deepEqual(calls, ['getState', 'refreshView', 'pointAt', 'requestControl', 'releaseControl', 'bringBackView']);
+    assert.deepEqual(warnings.at(-1), { operation: 'popOutView', reason: 'not for the pop-out window' });
+    assert.deepEqual([...POP_OUT_OPERATIONS].filter((op) => !API_OPERATIONS.includes(op)), [], 'the list names real operations');
+  });
+
+  it('the main window keeps every operation; a closed pop-out or any other window gets nothing', async () => {
+    const open = setUp(true);
+    assert.equal((await open.ipc.call('popOutView', trusted)).ok, true);
+    assert.equal((await open.ipc.call('signOut', trusted)).ok, true);
+    const other = await open.ipc.call('getState', fromAnotherWindow);
+    assert.equal(other.ok ? 'ok' : other.error.code, 'IPC_SENDER_REJECTED');
+    const closed = setUp(false);
+    const late = await closed.ipc.call('refreshView', fromPopOut);
+    assert.equal(late.ok ? 'ok' : late.error.code, 'IPC_SENDER_REJECTED');
+    assert.deepEqual(closed.calls, []);
   });
 });

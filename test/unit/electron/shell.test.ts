@@ -40,21 +40,33 @@ class FakeContents extends Emitter {
   }
 }
 
+let nextContentsId = 5;
+
 class FakeWindow extends Emitter {
   readonly sent: unknown[][] = [];
   readonly loaded: string[] = [];
   focused = 0;
   restored = 0;
-  readonly webContents = { id: 5, mainFrame: { frameToken: 'f', processId: 1 }, send: (...args: unknown[]) => this.sent.push(args) };
+  destroyed = false;
+  readonly webContents = Object.assign(new Emitter(), { id: nextContentsId++, mainFrame: { frameToken: 'f', processId: 1 }, send: (...args: unknown[]) => this.sent.push(args) });
   constructor(readonly options: unknown) {
     super();
   }
-  isDestroyed = () => false;
+  isDestroyed = () => this.destroyed;
   isMinimized = () => true;
   restore = () => void (this.restored += 1);
   focus = () => void (this.focused += 1);
   show = () => {};
-  loadURL = async (url: string) => void this.loaded.push(url);
+  close = () => {
+    this.destroyed = true;
+    this.emit('closed');
+  };
+  // As Electron: the main frame commits the page, then it loads.
+  loadURL = async (url: string) => {
+    this.loaded.push(url);
+    this.webContents.emit('did-navigate', {}, url);
+    this.webContents.emit('did-finish-load');
+  };
 }
 
 function fakeElectron(options: { lock?: boolean; packaged?: boolean } = {}) {
@@ -109,21 +121,46 @@ function fakeElectron(options: { lock?: boolean; packaged?: boolean } = {}) {
 function fakeCore(log: string[]) {
   const stateListeners: ((state: AppState) => void)[] = [];
   const frameListeners: ((frame: PageFrame) => void)[] = [];
+  // Like the core: the session's frames are kept and replayed to each new subscriber.
+  const kept: PageFrame[] = [];
+  let current = {} as AppState;
   let desktop: Desktop | null = null;
   const core: DesktopApp = {
     start: async () => void log.push('core start'),
-    dispatch: async (operation: ApiOperation): Promise<ApiResult<unknown>> =>
-      operation === 'getSettings'
+    dispatch: async (operation: ApiOperation): Promise<ApiResult<unknown>> => {
+      if (operation !== 'getSettings') log.push(`dispatch ${operation}`);
+      return operation === 'getSettings'
         ? { ok: true, value: { serverUrl: 'https://cobrowse.example.com', agentTokenSet: true, providers: [{ issuer: 'https://login.example.org' }] } }
-        : { ok: true, value: undefined },
-    state: () => ({}) as AppState,
+        : { ok: true, value: undefined };
+    },
+    state: () => current,
     onState: (listener) => (stateListeners.push(listener), () => {}),
-    onPageFrame: (listener) => (frameListeners.push(listener), () => {}),
+    onPageFrame: (listener) => {
+      for (const frame of kept) listener(frame);
+      frameListeners.push(listener);
+      return () => void frameListeners.splice(frameListeners.indexOf(listener), 1);
+    },
     handleArgv: async (argv) => (log.push(`argv ${argv.join(' ')}`), false),
     handleOpenUrl: async (url) => (log.push(`open-url ${url}`), true),
     dispose: async () => void log.push('core dispose'),
   };
-  return { core, stateListeners, frameListeners, desktop: () => desktop, setDesktop: (d: Desktop) => (desktop = d) };
+  return {
+    core,
+    stateListeners,
+    frameListeners,
+    desktop: () => desktop,
+    setDesktop: (d: Desktop) => (desktop = d),
+    /** The core's state changes: every state listener hears it. */
+    setState: (state: AppState) => {
+      current = state;
+      for (const listener of stateListeners) listener(state);
+    },
+    /** A page frame of the session arrives. */
+    pushFrame: (frame: PageFrame) => {
+      kept.push(frame);
+      for (const listener of [...frameListeners]) listener(frame);
+    },
+  };
 }
 
 let homeDir: string | undefined;
@@ -378,5 +415,76 @@ describe('startElectronShell', () => {
     const tail = fake.log.slice(fake.log.indexOf('release lock'));
     assert.deepEqual(tail, ['release lock', 'exit 1']);
     assert.equal(fake.windows.length, 0);
+  });
+  describe('the pop-out window (the live mirror in its own window)', () => {
+    const live = (mirrorWindow: 'main' | 'pop-out') => ({ signIn: { status: 'signed-in' }, session: { status: 'joined' }, mirrorWindow }) as unknown as AppState;
+
+    async function started() {
+      const fake = fakeElectron();
+      const { handle, core } = start(fake);
+      fake.markReady();
+      await handle!.ready;
+      return { fake, core, main: fake.windows[0]! };
+    }
+
+    it('opens when the state puts the view in it: the main window’s strict options and preload, the app’s pop-out route, the kept frames and every new one', async () => {
+      const { fake, core, main } = await started();
+      const snapshot: PageFrame = { kind: 'snapshot', json: '[1]', receivedAt: 1 };
+      core.pushFrame(snapshot);
+      core.setState(live('main'));
+      assert.equal(fake.windows.length, 1, 'no pop-out while the view is in the main window');
+      core.setState(live('pop-out'));
+      assert.equal(fake.windows.length, 2);
+      const popOut = fake.windows[1]!;
+      assert.deepEqual(popOut.loaded, ['app://agentdesk/index.html?view=pop-out']);
+      const prefs = (w: FakeWindow) => (w.options as { webPreferences: Record<string, unknown> }).webPreferences;
+      assert.deepEqual(prefs(popOut), prefs(main), 'the same web preferences as the main window');
+      assert.equal(prefs(popOut).preload, '/app/dist/electron/preload.cjs');
+      assert.equal((popOut.options as { show: boolean }).show, false);
+      // It gets the session's kept snapshot once loaded, then the frames and states both windows get.
+      assert.deepEqual(popOut.sent, [[PAGE_FRAME_CHANNEL, snapshot]]);
+      const next: PageFrame = { kind: 'incremental', json: '[2]', receivedAt: 2 };
+      core.pushFrame(next);
+      core.setState(live('pop-out'));
+      assert.equal(fake.windows.length, 2, 'one pop-out, however many states say so');
+      assert.deepEqual(popOut.sent.slice(1), [
+        [PAGE_FRAME_CHANNEL, next],
+        [STATE_CHANNEL, live('pop-out')],
+      ]);
+      assert.deepEqual(main.sent.slice(-2), [
+        [PAGE_FRAME_CHANNEL, next],
+        [STATE_CHANNEL, live('pop-out')],
+      ]);
+    });
+
+    it('closes when the state takes the view back, without asking the core again; a reload of the main window gets the kept frames anew', async () => {
+      const { fake, core, main } = await started();
+      core.setState(live('pop-out'));
+      const popOut = fake.windows[1]!;
+      core.setState(live('main'));
+      assert.equal(popOut.destroyed, true);
+      assert.ok(!fake.log.includes('dispatch bringBackView'));
+      core.pushFrame({ kind: 'incremental', json: '[3]', receivedAt: 3 });
+      assert.equal(popOut.sent.filter(([channel]) => channel === PAGE_FRAME_CHANNEL).length, 0, 'a closed window is sent nothing');
+      const before = main.sent.length;
+      await main.loadURL('app://agentdesk/index.html');
+      assert.deepEqual(main.sent.slice(before), [[PAGE_FRAME_CHANNEL, { kind: 'incremental', json: '[3]', receivedAt: 3 }]], 'replayed once after the reload');
+    });
+
+    it('closed by the agent, or with the main window, it brings the view back', async () => {
+      const { fake, core, main } = await started();
+      core.setState(live('pop-out'));
+      fake.windows[1]!.close();
+      await new Promise((done) => setImmediate(done));
+      assert.deepEqual(fake.log.filter((l) => l === 'dispatch bringBackView'), ['dispatch bringBackView']);
+
+      core.setState(live('pop-out'));
+      const again = fake.windows[2]!;
+      assert.equal(again.destroyed, false);
+      main.close();
+      assert.equal(again.destroyed, true, 'the pop-out closes with the main window');
+      await new Promise((done) => setImmediate(done));
+      assert.equal(fake.log.filter((l) => l === 'dispatch bringBackView').length, 2);
+    });
   });
 });

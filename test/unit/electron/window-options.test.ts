@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { mainWindowOptions } from '../../../src/electron/window-options.js';
+import { mainWindowOptions, popOutWindowOptions } from '../../../src/electron/window-options.js';
 
 describe('mainWindowOptions', () => {
   const options = mainWindowOptions('/app/dist/electron/preload.cjs');
@@ -33,5 +33,23 @@ describe('mainWindowOptions', () => {
     assert.equal(options.minHeight, 640);
     assert.ok((options.width ?? 0) >= 1024 && (options.height ?? 0) >= 640);
     assert.equal(options.show, false);
+  });
+});
+
+describe('popOutWindowOptions', () => {
+  const main = mainWindowOptions('/app/dist/electron/preload.cjs');
+  const popOut = popOutWindowOptions('/app/dist/electron/preload.cjs');
+
+  it('has exactly the main window’s web preferences: the same preload, isolation, sandbox and no Node', () => {
+    assert.deepEqual(popOut.webPreferences, main.webPreferences);
+    assert.equal(popOut.webPreferences?.sandbox, true);
+    assert.equal(popOut.webPreferences?.contextIsolation, true);
+    assert.equal(popOut.webPreferences?.nodeIntegration, false);
+  });
+
+  it('is its own top-level window (no parent, so it can go to another screen), hidden until ready to show', () => {
+    assert.equal('parent' in popOut, false);
+    assert.equal(popOut.show, false);
+    assert.ok((popOut.minWidth ?? 0) > 0 && (popOut.minHeight ?? 0) > 0);
   });
 });
