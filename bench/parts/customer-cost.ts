@@ -5,24 +5,21 @@
 // from the demo site server (demo/site/serve-site.ts) on 127.0.0.1, the snippet from AgentDesk's
 // server (/cobrowse/snippet.js, built by `npm run build:snippet`), and a real agent socket joins
 // by the code the page got. A reference row runs rrweb's record alone on the generated page.
-import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright';
+import type { Browser, Page } from 'playwright';
 import { AGENT_TOKEN_HEADER, PageFrameKind, pageFrameKindOf } from '../../common/protocol.js';
-import { startCustomerSite } from '../../demo/site/serve-site.js';
-import { HARNESS_LIMITS, type BenchPlan } from '../bench-limits.js';
+import type { BenchPlan } from '../bench-limits.js';
 import { generatedPageHtml } from '../browser/generated-page.js';
 import { PAGE_PROBE_JS } from '../browser/page-probe.js';
 import type { CustomerCostRow } from '../lib/results.js';
-import { Rig } from '../lib/rig.js';
+import type { Rig } from '../lib/rig.js';
 import { SOCKET_WAIT_MS, openSocket } from '../load/socket-waits.js';
 import { snippetUi } from '../../test/support/snippet-ui.js';
+import { withSnippetRig } from './snippet-rig.js';
 
 const REPO_ROOT = resolve(import.meta.dirname, '../..');
 const RRWEB_RECORD = join(REPO_ROOT, 'node_modules/@rrweb/record/dist/record.umd.min.cjs');
-const SNIPPET_BUNDLE = join(REPO_ROOT, 'dist/snippet/agentdesk-cobrowse.js');
-export const CHROMIUM_CANDIDATES = ['/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome'];
 /** Mutation ticks: 10 a second, each 14 DOM changes (see page-probe.ts): a busy shop page, not a stress test. */
 const MUTATION_EVERY_MS = 100;
 /** The issue's long-task threshold (the browser's own definition of a long task). */
@@ -202,31 +199,11 @@ async function snippetOnPage(
   }
 }
 
-/** The snippet is served from dist/; a fresh clone has not built it yet. */
-export function ensureSnippetBuilt(): void {
-  if (existsSync(SNIPPET_BUNDLE)) return;
-  const build = spawnSync('npm', ['run', 'build:snippet'], { cwd: REPO_ROOT, encoding: 'utf8', timeout: HARNESS_LIMITS.setupMs });
-  if (build.status !== 0) throw new Error(`npm run build:snippet failed: ${build.stderr}`);
-}
-
 /** With `profile`, the generated page's JavaScript is profiled while the snippet captures it. */
 export async function runCustomerCostPart(plan: BenchPlan, outDir: string, log: (line: string) => void, profile: boolean): Promise<CustomerCostRow[]> {
-  const executablePath = CHROMIUM_CANDIDATES.find((p) => existsSync(p));
-  if (!executablePath) throw new Error('no Chromium found (npm run setup:system installs it)');
-  ensureSnippetBuilt();
-  let serverUrl = '';
-  const site = await startCustomerSite({
-    serverUrl: () => serverUrl,
-    extraPages: { '/generated.html': generatedPageHtml(plan.generatedNodes, true), '/generated-plain.html': generatedPageHtml(plan.generatedNodes, false) },
-  });
-  const rows: CustomerCostRow[] = [];
-  let rig: Rig | null = null;
-  let browser: Browser | null = null;
-  try {
-    rig = await Rig.start({ kind: 'agentdesk', generators: 0, outDir, label: 'customer-cost', customerOrigins: [site.origin] });
-    serverUrl = rig.url;
-    browser = await chromium.launch({ executablePath, args: ['--no-sandbox'] });
-    const pageUrl = (path: string): string => new URL(path, site.url).href;
+  const pages = { '/generated.html': generatedPageHtml(plan.generatedNodes, true), '/generated-plain.html': generatedPageHtml(plan.generatedNodes, false) };
+  return withSnippetRig({ outDir, label: 'customer-cost', pages }, async ({ browser, rig, at: pageUrl }) => {
+    const rows: CustomerCostRow[] = [];
     rows.push(await snippetOnPage(browser, rig, pageUrl('/index.html'), 'demo site (claim form)', false, plan, null));
     const pageProfile = profile ? join(outDir, 'customer-generated-snippet.cpuprofile') : null;
     rows.push(await snippetOnPage(browser, rig, pageUrl('/generated.html'), `generated ${plan.generatedNodes}`, true, plan, pageProfile));
@@ -239,11 +216,7 @@ export async function runCustomerCostPart(plan: BenchPlan, outDir: string, log: 
       );
     }
     return rows;
-  } finally {
-    await browser?.close();
-    await rig?.stop();
-    await site.close();
-  }
+  });
 }
 
 function round1(n: number): number {

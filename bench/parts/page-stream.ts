@@ -6,22 +6,22 @@
 // task). Each is run with the page compressing (the snippet as shipped) and, for comparison,
 // with CompressionStream removed from the page before the snippet loads, which is what a browser
 // without it does: the frames go out as plain text.
-import { chromium, type Browser, type CDPSession, type Page } from 'playwright';
-import { existsSync, writeFileSync } from 'node:fs';
+import type { Browser, CDPSession, Page } from 'playwright';
+import { writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { AGENT_TOKEN_HEADER, PAGE_FRAME_DEFLATED, PageFrameKind, pageFrameKindOf } from '../../common/protocol.js';
-import { startCustomerSite } from '../../demo/site/serve-site.js';
 import type { BenchPlan } from '../bench-limits.js';
 import { generatedPageHtml } from '../browser/generated-page.js';
 import { PAGE_PROBE_JS } from '../browser/page-probe.js';
 import type { GrowthRow, UplinkRow } from '../lib/results.js';
 import { TASK_TRACE_CATEGORIES, mainThreadTasks } from '../lib/main-thread-tasks.js';
-import { Rig } from '../lib/rig.js';
+import type { Rig } from '../lib/rig.js';
 import { SOCKET_WAIT_MS, openSocket } from '../load/socket-waits.js';
 import { NET_LIMITS } from '../../server/limits.js';
 import { snippetUi } from '../../test/support/snippet-ui.js';
-import { CHROMIUM_CANDIDATES, ensureSnippetBuilt, probe, type LongTask } from './customer-cost.js';
+import { probe, type LongTask } from './customer-cost.js';
+import { withSnippetRig } from './snippet-rig.js';
 
 /** What a browser without CompressionStream looks like to the snippet. */
 const WITHOUT_COMPRESSION = 'delete window.CompressionStream;';
@@ -238,21 +238,10 @@ export interface PageStreamResult {
 
 /** With `profile`, the page's JavaScript is profiled from the join to the first snapshot of each generated page (compressed runs). */
 export async function runPageStreamPart(plan: BenchPlan, outDir: string, log: (line: string) => void, profile: boolean): Promise<PageStreamResult> {
-  const executablePath = CHROMIUM_CANDIDATES.find((p) => existsSync(p));
-  if (!executablePath) throw new Error('no Chromium found (npm run setup:system installs it)');
-  ensureSnippetBuilt();
-  let serverUrl = '';
   const pages: Record<string, string> = {};
   for (const n of plan.growthElements) pages[`/generated-${n}.html`] = generatedPageHtml(n, true);
-  const site = await startCustomerSite({ serverUrl: () => serverUrl, extraPages: pages });
-  const out: PageStreamResult = { uplink: [], growth: [] };
-  let rig: Rig | null = null;
-  let browser: Browser | null = null;
-  try {
-    rig = await Rig.start({ kind: 'agentdesk', generators: 0, outDir, label: 'page-stream', customerOrigins: [site.origin] });
-    serverUrl = rig.url;
-    browser = await chromium.launch({ executablePath, args: ['--no-sandbox'] });
-    const at = (path: string): string => new URL(path, site.url).href;
+  return withSnippetRig({ outDir, label: 'page-stream', pages }, async ({ browser, rig, at }) => {
+    const out: PageStreamResult = { uplink: [], growth: [] };
     for (const compress of [false, true]) {
       const row = await typing(browser, rig, at('/index.html'), compress, plan.typingMs);
       out.uplink.push(row);
@@ -276,9 +265,5 @@ export async function runPageStreamPart(plan: BenchPlan, outDir: string, log: (l
       }
     }
     return out;
-  } finally {
-    await browser?.close();
-    await rig?.stop();
-    await site.close();
-  }
+  });
 }
