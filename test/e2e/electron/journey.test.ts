@@ -2,7 +2,8 @@
 // dist/electron/main.js with the real binary, the agent signs in through the demo identity
 // provider in a "system browser" (Chromium), the custom-scheme redirect is handed over by
 // launching a second instance with the URL (as the OS does), and the agent joins a session on the
-// real co-browse server. Runs where the Electron binary is installed (CI); otherwise it is reported
+// real co-browse server, pops the view out into its own window and brings it back, and signs out
+// from the session bar. Runs where the Electron binary is installed (CI); otherwise it is reported
 // as skipped with the reason, never as passed.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -177,7 +178,30 @@ describe('agent desktop (Electron shell): sign in through the system browser and
       await page.getByRole('heading', { name: /^In session/ }).waitFor();
       await shot(page, '03-joined');
 
-      await page.getByRole('button', { name: 'Sign out' }).click();
+      // The view in its own window: a second BrowserWindow the main process opens on the app's
+      // pop-out route, as locked down as the main window, and closed again by "Bring it back".
+      const [popOut] = await Promise.all([app.waitForEvent('window'), page.getByRole('button', { name: 'Pop out' }).click()]);
+      await popOut.waitForURL('app://agentdesk/index.html?view=pop-out', { waitUntil: 'domcontentloaded' });
+      await popOut.getByRole('button', { name: 'Bring back' }).waitFor();
+      await page.getByRole('heading', { name: 'The view is in its own window' }).waitFor();
+      const popOutSurface = await popOut.evaluate(() => ({
+        require: typeof (globalThis as { require?: unknown }).require,
+        process: typeof (globalThis as { process?: unknown }).process,
+        // Denied by the window-open handler: Electron answers null.
+        opened: (globalThis as unknown as { open(url: string): unknown }).open('app://agentdesk/index.html') !== null,
+      }));
+      assert.deepEqual(popOutSurface, { require: 'undefined', process: 'undefined', opened: false }, 'no Node and no new windows in the pop-out');
+      const refused = await popOut.evaluate(() => (globalThis as unknown as { agentdesk: { signOut(): Promise<{ ok: boolean; error?: { code: string } }> } }).agentdesk.signOut());
+      assert.equal(refused.ok ? 'ok' : refused.error?.code, 'IPC_SENDER_REJECTED', 'the pop-out may not sign out');
+      assert.equal(app.windows().length, 2);
+      await shot(popOut, '03b-pop-out');
+      await Promise.all([popOut.waitForEvent('close'), page.getByRole('button', { name: 'Bring it back' }).click()]);
+      await page.getByTestId('popped-out').waitFor({ state: 'detached' });
+
+      // Mid-session, Sign out is in the session bar's menu and asks first.
+      await page.getByText('More').click();
+      await page.getByRole('button', { name: 'Sign out…' }).click();
+      await page.getByRole('dialog', { name: 'End the session and sign out?' }).getByRole('button', { name: 'End session and sign out' }).click();
       await page.getByRole('button', { name: /^Sign in with/ }).waitFor();
       await shot(page, '04-signed-out');
       const cleared = await page.evaluate(() => (globalThis as unknown as { agentdesk: { clearAgentToken(): Promise<{ ok: boolean }> } }).agentdesk.clearAgentToken());
