@@ -9,7 +9,7 @@ import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { RawData, WebSocket } from 'ws';
 import type { ErrorCode } from '../../common/errors.js';
-import { pageFrameKindName, agentToServerSchema, customerToServerSchema, type AgentAuth, type AgentIdentity, type ServerToAgent, type SessionEndReason } from '../../common/protocol.js';
+import { pageFrameKindName, agentToServerSchema, customerToServerSchema, type AgentAuth, type AgentIdentity, type ServerToAgent, type ServerToCustomer, type SessionEndReason } from '../../common/protocol.js';
 import { assertNever } from '../../common/assert-never.js';
 import type { NetLimits } from '../limits.js';
 import type { NetMetrics } from '../metrics/net-metrics.js';
@@ -240,21 +240,15 @@ export class SessionHub {
         if (!agent.session) agent.peer.sendError('SESSION_NOT_JOINED');
         else agent.session.end('agent-left');
         return;
-      case 'pointer': {
-        const session = this.#liveSession(agent);
-        if (session?.customer) session.toCustomer({ type: 'pointer', nodeId: message.nodeId });
+      case 'pointer':
+        this.#toLiveCustomer(agent, { type: 'pointer', nodeId: message.nodeId });
         return;
-      }
-      case 'probe': {
-        const session = this.#liveSession(agent);
-        if (session?.customer) session.toCustomer({ type: 'probe', id: message.id });
+      case 'probe':
+        this.#toLiveCustomer(agent, { type: 'probe', id: message.id });
         return;
-      }
-      case 'cursor': {
-        const session = this.#liveSession(agent);
-        if (session?.customer) session.toCustomer({ type: 'cursor', at: message.at });
+      case 'cursor':
+        this.#toLiveCustomer(agent, { type: 'cursor', at: message.at });
         return;
-      }
       case 'annotation': {
         const session = this.#liveSession(agent);
         if (!session) return;
@@ -263,11 +257,9 @@ export class SessionHub {
         if (session.customer) session.toCustomer({ type: 'annotation', points: message.points });
         return;
       }
-      case 'snapshot-request': {
-        const session = this.#liveSession(agent);
-        if (session?.customer) session.toCustomer({ type: 'snapshot-request' });
+      case 'snapshot-request':
+        this.#toLiveCustomer(agent, { type: 'snapshot-request' });
         return;
-      }
       case 'control-request':
       case 'control-release': {
         const session = this.#liveSession(agent);
@@ -304,6 +296,12 @@ export class SessionHub {
     void done.then(() => {
       if (this.#entering.get(agent) === done) this.#entering.delete(agent);
     });
+  }
+
+  /** An in-session message relayed to the customer as is, when the customer is connected now. */
+  #toLiveCustomer(agent: AgentConnection, message: ServerToCustomer): void {
+    const session = this.#liveSession(agent);
+    if (session?.customer) session.toCustomer(message);
   }
 
   /** The agent's session for an in-session message, or null after answering why there is none. */
