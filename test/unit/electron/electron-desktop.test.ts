@@ -60,10 +60,13 @@ describe('protocolClientLaunch', () => {
 });
 
 describe('isPermissionGranted', () => {
-  it('grants only clipboard writes, and only to the renderer bundle', () => {
-    assert.equal(isPermissionGranted('clipboard-sanitized-write', 'app://agentdesk/index.html'), true);
-    assert.equal(isPermissionGranted('clipboard-sanitized-write', 'https://evil.example.com/'), false);
-    for (const permission of ['clipboard-read', 'media', 'geolocation', 'notifications', 'openExternal', 'fullscreen', 'unknown']) {
+  it('grants only clipboard writes, full screen and notifications, and only to the renderer bundle (main window and pop-out)', () => {
+    for (const permission of ['clipboard-sanitized-write', 'fullscreen', 'notifications']) {
+      assert.equal(isPermissionGranted(permission, 'app://agentdesk/index.html'), true, permission);
+      assert.equal(isPermissionGranted(permission, 'app://agentdesk/index.html?view=pop-out'), true, permission);
+      assert.equal(isPermissionGranted(permission, 'https://evil.example.com/'), false, permission);
+    }
+    for (const permission of ['clipboard-read', 'media', 'geolocation', 'openExternal', 'pointerLock', 'unknown']) {
       assert.equal(isPermissionGranted(permission, 'app://agentdesk/index.html'), false, permission);
     }
   });

@@ -277,7 +277,7 @@ describe('startElectronShell', () => {
     assert.equal(fake.windows[0]!.focused, 1);
   });
 
-  it('denies every permission but clipboard writes from the renderer bundle', async () => {
+  it('denies every permission but clipboard writes, full screen and notifications from the renderer bundle', async () => {
     const fake = fakeElectron();
     const { handle } = start(fake);
     fake.markReady();
@@ -287,7 +287,8 @@ describe('startElectronShell', () => {
     request(null, 'media', (ok) => answers.push(ok), { requestingUrl: 'app://agentdesk/index.html' });
     request(null, 'clipboard-sanitized-write', (ok) => answers.push(ok), { requestingUrl: 'app://agentdesk/index.html' });
     request(null, 'clipboard-sanitized-write', (ok) => answers.push(ok), { requestingUrl: 'https://evil.example.com/' });
-    assert.deepEqual(answers, [false, true, false]);
+    request(null, 'fullscreen', (ok) => answers.push(ok), { requestingUrl: 'app://agentdesk/index.html?view=pop-out' });
+    assert.deepEqual(answers, [false, true, false, true]);
     const check = fake.permissions.check as unknown as (c: unknown, p: string, origin: string, d: object) => boolean;
     assert.equal(check(null, 'geolocation', 'app://agentdesk', {}), false);
     assert.equal(check(null, 'clipboard-sanitized-write', 'app://agentdesk', {}), true);
