@@ -167,7 +167,13 @@ describe('live co-browse with the real customer snippet', () => {
     await customer.evaluate(`document.getElementById('late').textContent = 'ViewCanary' + 'Late17'`);
     await customer.evaluate(`document.getElementById('marker').textContent = 'Done marker'`);
     await mirror.getByText('Done marker').waitFor({ timeout: 10_000 });
-    const view = (await agent.evaluate(READ_AGENT_VIEW)) as string;
+    // The inner frame's content is recorded when that frame has loaded, which may come after the
+    // marker's change: the view is read once both are there (or after 10 s, and then it fails).
+    let view = '';
+    for (const end = Date.now() + 10_000; Date.now() < end; await new Promise((r) => setTimeout(r, 100))) {
+      view = (await agent.evaluate(READ_AGENT_VIEW)) as string;
+      if (view.includes('Frame visible text') && view.includes('Done marker')) break;
+    }
     assert.ok(view.includes('Frame visible text') && view.includes('Done marker'), "positive control: the agent's view shows the frame and the last change");
     assert.ok(view.includes(`${CUSTOMER_SITE}/canary`), 'positive control: the view names the page');
     const leaked = VIEW_CANARIES.filter((c) => view.includes(c));
