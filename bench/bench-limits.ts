@@ -135,3 +135,19 @@ export const HARNESS_LIMITS = {
   /** Sessions set up at once per generator: enough to hide round trips, few enough not to stall the server. */
   setupConcurrency: 64,
 } as const;
+
+/**
+ * The AgentDesk relay's capacity limits in the bench (its config file's `limits`, as an operator
+ * sets them). Every bench customer and agent comes from 127.0.0.1 and the parts create thousands
+ * of sessions within a minute (5,000 for 10,000 connections), so the product's per-address and
+ * per-minute admission limits, sized for real customers each on their own address, would refuse
+ * the load itself. The relay path (frame sizes, rates, timeouts) keeps the product's limits.
+ */
+export const BENCH_SERVER_LIMITS = {
+  maxOpenConnections: 1_000_000,
+  maxConnectionsPerAddress: 1_000_000,
+  maxPreHelloSockets: 100_000,
+  sessionCreatesPerWindow: 1_000_000,
+  sessionCreatesTotalPerWindow: 1_000_000,
+  maxLiveSessions: 100_000,
+} as const;

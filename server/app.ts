@@ -44,7 +44,7 @@ export interface StartServerInternals {
 export async function startServer(opts: StartServerOptions, internals: StartServerInternals = {}): Promise<RunningServer> {
   const { config, agentToken, logger } = opts;
   const clock = internals.clock ?? systemClock;
-  const limits: NetLimits = { ...NET_LIMITS, ...internals.limits };
+  const limits: NetLimits = { ...NET_LIMITS, ...config.limits, ...internals.limits };
   const metrics = new NetMetrics();
   let shuttingDown = false;
   const isShuttingDown = (): boolean => shuttingDown;

@@ -5,7 +5,7 @@ import type { ErrorCode } from '../common/errors.js';
 import type { RedisLink } from './cluster/redis-link.js';
 import type { AdminKeyCheck } from './store/admin-key-store.js';
 import type { AuditLog } from './store/audit-store.js';
-import type { TlsFiles } from './config/config-file.js';
+import type { OperatorLimits, TlsFiles } from './config/config-file.js';
 
 export type AgentAuthPolicy = 'compatible' | 'required';
 
@@ -45,6 +45,8 @@ export interface ServerConfig {
   readonly tls?: TlsFiles | null;
   /** On SIGTERM, drain this long at most before closing (RunningServer.drain); 0 or absent: none. */
   readonly drainSeconds?: number;
+  /** The config file's capacity limits, over server/limits.ts's defaults. */
+  readonly limits?: OperatorLimits;
 }
 
 /** What the agent-token policy needs to know at the moment an agent connects. */

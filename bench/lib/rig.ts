@@ -6,7 +6,7 @@ import { randomInt } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { HARNESS_LIMITS } from '../bench-limits.js';
+import { BENCH_SERVER_LIMITS, HARNESS_LIMITS } from '../bench-limits.js';
 import type { GeneratorConfig, RelayKind } from '../load/driver.js';
 import type { AdmissionResult, GeneratorRequest, SetupResult, SnapshotPlan, StreamResult } from '../load/generator-protocol.js';
 import type { LoopWindow } from '../relays/loop-monitor.js';
@@ -88,7 +88,7 @@ function prepareAgentDesk(oidc: RigOptions['oidc'], extraOrigins: readonly strin
   const configFile = join(root, 'server.json');
   writeFileSync(
     configFile,
-    JSON.stringify({ customerOrigins: [BENCH_CUSTOMER_ORIGIN, ...extraOrigins], agentAuth: 'required', oidc: oidc ? { issuer: oidc.issuer, audience: BENCH_AUDIENCE } : null }),
+    JSON.stringify({ customerOrigins: [BENCH_CUSTOMER_ORIGIN, ...extraOrigins], agentAuth: 'required', oidc: oidc ? { issuer: oidc.issuer, audience: BENCH_AUDIENCE } : null, limits: BENCH_SERVER_LIMITS }),
   );
   return { dataDir, configFile, token, cleanup: () => rmSync(root, { recursive: true, force: true }) };
 }

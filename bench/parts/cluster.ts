@@ -18,6 +18,7 @@ import type { ServerProcess } from '../../test/integration/server/helpers/server
 import type { TestSocket } from '../../test/integration/server/net-helpers/ws-client.js';
 import { missingBinaries } from '../../test/integration/cluster/helpers/binaries.js';
 import { sleep } from '../../test/integration/cluster/helpers/child-processes.js';
+import { BENCH_SERVER_LIMITS } from '../bench-limits.js';
 import { startClusterBackends } from '../../test/integration/cluster/helpers/cluster-backends.js';
 import { agentBack, customerBack, joinedSession } from '../../test/integration/cluster/helpers/cluster-clients.js';
 import type { ClusterFixture } from '../../test/integration/cluster/helpers/cluster-nodes.js';
@@ -171,7 +172,7 @@ export async function runClusterPart(quick: boolean, log: (line: string) => void
   const sizes = quick ? [100] : [100, 500];
   const warmupMs = quick ? 1_000 : 2_000;
   const measureMs = quick ? 3_000 : 8_000;
-  const backends = await startClusterBackends({ 'slave.password': TOKEN });
+  const backends = await startClusterBackends({ 'slave.password': TOKEN }, { limits: BENCH_SERVER_LIMITS });
   const { redis, cluster } = backends;
   let nodes: ServerProcess[] = [];
   try {

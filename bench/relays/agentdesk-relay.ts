@@ -1,9 +1,8 @@
 // AgentDesk's co-browse server in its own process, started the way `agentdesk-server serve`
 // starts it: config from flags and the config file, the agent token from the encrypted options
 // store (set beforehand with `agentdesk-server options set slave.password -`), the product
-// logger (its lines go to this process's log file). One deviation, for the benchmark only: the
-// per-address session-creation limit is raised, because every bench customer comes from
-// 127.0.0.1 (StartServerInternals, the seam tests use; the product always runs NET_LIMITS).
+// logger (its lines go to this process's log file). Its config file raises the capacity limits
+// an operator may set (BENCH_SERVER_LIMITS: every bench client comes from 127.0.0.1).
 import { startServer } from '../../server/app.js';
 import { tuneGcForRelay } from '../../server/runtime/gc-tuning.js';
 import { buildServerConfig } from '../../server/config/build-server-config.js';
@@ -22,10 +21,7 @@ const logger = createLogger();
 const agentToken = startLiveAgentTokenSource(store, logger);
 if (agentToken.state().current === null) throw new Error('no agent token in the store: run options set first');
 
-const running = await startServer(
-  { config, agentToken, logger },
-  { limits: { sessionCreatesPerWindow: Number.MAX_SAFE_INTEGER } },
-);
+const running = await startServer({ config, agentToken, logger });
 
 runRelayControl(running.port, async () => {
   await running.close();

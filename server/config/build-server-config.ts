@@ -69,5 +69,6 @@ export function buildServerConfig(flags: ConfigFlags, file: ConfigFileValues = f
     trustedProxies,
     tls,
     drainSeconds: file.drainSeconds ?? 0,
+    ...(file.limits ? { limits: file.limits } : {}),
   };
 }

@@ -26,6 +26,37 @@ export interface ConfigFileValues {
   readonly tls?: TlsFiles;
   /** On SIGTERM, how long /readyz answers 503 with the listener open while sessions may finish. */
   readonly drainSeconds?: number;
+  /** The capacity limits an operator sizes for the site (docs/DEPLOYMENT.md); the rest stay fixed. */
+  readonly limits?: OperatorLimits;
+}
+
+/**
+ * The limits an operator may raise or lower: capacity that depends on the deployment (agents behind
+ * one NAT, customers per minute at the peak, sessions per node). Defaults and reasons are in
+ * server/limits.ts; the protective limits (frame sizes, timeouts, guessing) are not configurable.
+ */
+export interface OperatorLimits {
+  readonly maxOpenConnections?: number;
+  readonly maxConnectionsPerAddress?: number;
+  readonly maxPreHelloSockets?: number;
+  readonly sessionCreatesPerWindow?: number;
+  readonly sessionCreatesTotalPerWindow?: number;
+  readonly maxLiveSessions?: number;
+}
+
+/** Upper bounds for the operator's limits: past them a typo (an extra zero or three) is likelier than a plan. */
+const OPERATOR_LIMIT_MAX = {
+  maxOpenConnections: 1_000_000,
+  maxConnectionsPerAddress: 1_000_000,
+  maxPreHelloSockets: 1_000_000,
+  sessionCreatesPerWindow: 1_000_000,
+  sessionCreatesTotalPerWindow: 10_000_000,
+  maxLiveSessions: 1_000_000,
+} as const satisfies Record<keyof OperatorLimits, number>;
+
+function operatorLimit(max: number) {
+  const error = `must be a whole number from 1 to ${max}`;
+  return z.number({ error }).int({ error }).min(1, { error }).max(max, { error }).optional();
 }
 
 /** Paths of PEM files, resolved against the config file's folder. */
@@ -132,6 +163,13 @@ const configFileSchema = z
       .int({ error: `must be a whole number of seconds from 0 to ${MAX_DRAIN_SECONDS}` })
       .min(0, { error: `must be a whole number of seconds from 0 to ${MAX_DRAIN_SECONDS}` })
       .max(MAX_DRAIN_SECONDS, { error: `must be a whole number of seconds from 0 to ${MAX_DRAIN_SECONDS}` })
+      .optional(),
+    limits: z
+      .object(
+        Object.fromEntries(Object.entries(OPERATOR_LIMIT_MAX).map(([name, max]) => [name, operatorLimit(max)])) as Record<keyof OperatorLimits, ReturnType<typeof operatorLimit>>,
+        { error: 'must be an object like {"maxConnectionsPerAddress": 2000}' },
+      )
+      .strict()
       .optional(),
     tls: z
       .object(

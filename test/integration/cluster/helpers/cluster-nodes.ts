@@ -3,6 +3,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { OperatorLimits } from '../../../../server/config/config-file.js';
 import { runCli, startServerProcess, type CliResult, type ServerProcess } from '../../server/helpers/server-process.js';
 
 export const CUSTOMER_ORIGIN = 'https://shop.example.test';
@@ -23,6 +24,8 @@ export interface ClusterSettings {
   readonly agentAuth?: 'compatible' | 'required';
   /** Agents also present an access token from this issuer (the config file's `oidc`). */
   readonly oidc?: { readonly issuer: string; readonly audience: string };
+  /** The config file's capacity limits (the bench raises them: its load comes from few addresses). */
+  readonly limits?: OperatorLimits;
 }
 
 export function clusterFixture(settings: ClusterSettings): ClusterFixture {
@@ -38,6 +41,7 @@ export function clusterFixture(settings: ClusterSettings): ClusterFixture {
       cluster: { redis: settings.redisUrl },
       store: { postgres: settings.postgresUrl },
       ...(settings.oidc ? { oidc: settings.oidc } : {}),
+      ...(settings.limits ? { limits: settings.limits } : {}),
     }),
   );
   return {

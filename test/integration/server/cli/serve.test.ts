@@ -177,6 +177,27 @@ describe('agentdesk-server serve', () => {
     assert.equal(existsSync(tmp.dataDir), false, 'a bad config creates nothing');
   });
 
+  it('applies the capacity limits of its config file: a third session a minute from one address is refused', async () => {
+    const config = join(tmp.root, 'config.json');
+    writeFileSync(config, JSON.stringify({ customerOrigins: ['https://shop.example.test'], limits: { sessionCreatesPerWindow: 2 } }));
+    server = await startServerProcess({ dataDir: tmp.dataDir, args: ['--config', config] });
+    const create = (): Promise<Response> => fetch(`${server!.url}/cobrowse/rest/sessions`, { method: 'POST', headers: { origin: 'https://shop.example.test' } });
+    assert.deepEqual([(await create()).status, (await create()).status], [201, 201]);
+    const third = await create();
+    assert.equal(third.status, 429);
+    assert.equal(((await third.json()) as { code: string }).code, 'SESSION_CREATE_RATE_LIMITED');
+  });
+
+  it('exits 78 naming a config limit out of range', async () => {
+    const config = join(tmp.root, 'config.json');
+    writeFileSync(config, JSON.stringify({ limits: { maxConnectionsPerAddress: 0 } }));
+    await assert.rejects(startServerProcess({ dataDir: tmp.dataDir, args: ['--config', config] }), (err: Error & { code?: number; stderr?: string }) => {
+      assert.equal(err.code, 78);
+      assert.equal(err.stderr, `agentdesk-server: ${config}: limits.maxConnectionsPerAddress must be a whole number from 1 to 1000000 [SERVER_CONFIG_INVALID]\n`);
+      return true;
+    });
+  });
+
   it('exits 78 when its port is taken', async () => {
     const blocker = createServer();
     await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));

@@ -41,6 +41,15 @@ describe('config file', () => {
     refusedWith('{"oidc":{"issuer":"https://idp.example.com","audience":"a","clientId":"x"}}', 'config.json: oidc has unknown setting(s) "clientId"');
   });
 
+  it('takes the capacity limits an operator sizes, and refuses the others or a value out of range', () => {
+    const values = parseConfigText('config.json', '{"limits":{"maxConnectionsPerAddress":2000,"sessionCreatesTotalPerWindow":5000,"maxLiveSessions":20000}}');
+    assert.deepEqual(values.limits, { maxConnectionsPerAddress: 2000, sessionCreatesTotalPerWindow: 5000, maxLiveSessions: 20000 });
+    refusedWith('{"limits":{"maxConnectionsPerAddress":0}}', 'config.json: limits.maxConnectionsPerAddress must be a whole number from 1 to 1000000');
+    refusedWith('{"limits":{"maxLiveSessions":2.5}}', 'config.json: limits.maxLiveSessions must be a whole number from 1 to 1000000');
+    refusedWith('{"limits":{"customerMaxPayloadBytes":100000000}}', 'config.json: limits has unknown setting(s) "customerMaxPayloadBytes"');
+    refusedWith('{"limits":[]}', 'config.json: limits must be an object like {"maxConnectionsPerAddress": 2000}');
+  });
+
   it('refuses text that is not JSON, saying so', () => {
     assert.throws(() => parseConfigText('config.json', '{port: 1}'), (err: unknown) => err instanceof AgentDeskError && /^config\.json: is not valid JSON/.test(err.message));
   });
